@@ -1,0 +1,86 @@
+/* cases: requests, cases and their history; which case a message belongs
+ * to; the step state machine.
+ *
+ * A request is one ticket and one form from one unit; a case is one person
+ * in a request (workflow.md).  A case's step is the furthest one it has
+ * reached: mail is not ordered, so an earlier step arriving late is kept in
+ * the history (table event) without moving the case back.  The same
+ * message never adds the same event twice.
+ *
+ * A message finds its cases strongest first: the case tag in the subject
+ * ([NES-2026-0042]) or In-Reply-To/References pointing at a message of the
+ * case; else every case it names by T.C. Kimlik No (a masked one matches
+ * by its visible digits among open cases), by e-mail address or by name
+ * (folded the Turkish way); else the cases of the ticket it names. */
+#ifndef ROBOT_CASES_H
+#define ROBOT_CASES_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "buf.h"
+#include "cfg.h"
+#include "mime.h"
+#include "rules.h"
+
+/* The steps of workflow.md, in order; the rank is the enum value. */
+enum case_step {
+	STEP_NONE = 0,
+	STEP_TICKET_OPENED,
+	STEP_FORM_RECEIVED,
+	STEP_SENT_TO_KAMUSM,
+	STEP_KAMUSM_NOTIFIED,
+	STEP_APPLICATION_FILLED,
+	STEP_APPROVED,
+	STEP_CARGO_SHIPPED,
+	STEP_CERTIFICATE_SHIPPED,
+	STEP_CLOSED
+};
+#define STEP_LAST STEP_CLOSED
+
+/* "ticket_opened" ... "closed" (workflow.md's keys); NULL for STEP_NONE. */
+const char *case_step_key(enum case_step s);
+/* The key's step, or STEP_NONE. */
+enum case_step case_step_parse(const char *key);
+/* A Turkish label for mail and tables ("Kamu SM'ye gönderildi"). */
+const char *case_step_label(enum case_step s);
+
+/* What one message did. */
+struct case_outcome {
+	const char	*outcome;	/* applied | unplaced | quarantined |
+					 * ignored (static) */
+	struct buf	 reason;	/* one line */
+	int		 new_cases;	/* cases created (a form) */
+};
+
+/* Examines a recorded message (ledger row id) and applies it: trust,
+ * rules, form, cases, history, and the mail it causes (queued in outbox).
+ * Runs inside the caller's transaction.  The outcome is also written to
+ * the ledger.  Returns 0, or -1 on a database error (roll back). */
+int cases_apply(sqlite3 *db, const struct config *cfg,
+    const struct rule_set *rules, int64_t id, const struct mime_msg *msg,
+    time_t now, struct case_outcome *out);
+void cases_outcome_free(struct case_outcome *out);
+
+/* The time an event of msg counts from: its Date when plausible (not in
+ * the future of now), else now. */
+time_t cases_event_time(const struct mime_msg *msg, time_t now);
+
+/* Re-examines every unplaced message (after a rule change or new cases).
+ * Runs its own transactions unless in_tx.  Returns the number applied
+ * now, or -1. */
+int cases_reprocess(sqlite3 *db, const struct config *cfg,
+    const struct rule_set *rules, time_t now, int in_tx);
+
+/* Records an event on a case or request (kind "reminder", "bounce", ...);
+ * case_id/request 0 for none; message_id may be NULL. */
+int cases_add_event(sqlite3 *db, int64_t case_id, int64_t request,
+    int64_t message, const char *message_id, time_t at, const char *kind,
+    const char *step, const char *rule, const char *detail);
+/* Remembers that message_id (sent or received) belongs to the case or
+ * request, for In-Reply-To matching. */
+int cases_add_thread(sqlite3 *db, const char *message_id, int64_t request,
+    int64_t case_id);
+
+#endif

@@ -1,0 +1,372 @@
+/* db: SQLite open, migrations, transactions, statement cache; see db.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "log.h"
+#include "mem.h"
+
+/*
+ * The migrations, oldest first.  Never edit one that has shipped: add a
+ * new one.  Each runs in its own transaction with the version bump.
+ */
+static const char *const migrations[] = {
+	/* 1: the ledger of messages seen, and where each folder stands. */
+	"CREATE TABLE folder("
+	"  name TEXT PRIMARY KEY,"
+	"  uidvalidity INTEGER NOT NULL,"
+	"  last_uid INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE message("
+	"  id INTEGER PRIMARY KEY,"
+	"  folder TEXT NOT NULL,"
+	"  uidvalidity INTEGER NOT NULL,"
+	"  uid INTEGER NOT NULL,"
+	"  message_id TEXT,"
+	"  in_reply_to TEXT,"
+	"  refs TEXT,"
+	"  date TEXT,"
+	"  date_t INTEGER,"
+	"  from_hdr TEXT,"
+	"  from_addr TEXT,"
+	"  to_hdr TEXT,"
+	"  cc_hdr TEXT,"
+	"  to_addrs TEXT,"
+	"  subject TEXT,"
+	"  size INTEGER NOT NULL,"
+	"  hash TEXT NOT NULL,"
+	"  headers TEXT,"		/* decoded, "Name: value\n" each */
+	"  body TEXT,"			/* the extracted UTF-8 text */
+	"  html TEXT,"
+	"  notes TEXT,"			/* what could not be decoded */
+	"  outcome TEXT NOT NULL DEFAULT 'recorded',"
+	"  reason TEXT,"
+	"  duplicate_of INTEGER REFERENCES message(id),"
+	"  seen_at TEXT NOT NULL,"
+	"  UNIQUE(folder, uidvalidity, uid));"
+	"CREATE INDEX message_mid ON message(message_id);"
+	"CREATE INDEX message_hash ON message(hash);"
+	"CREATE INDEX message_outcome ON message(outcome);"
+	"CREATE TABLE attachment("
+	"  id INTEGER PRIMARY KEY,"
+	"  message INTEGER NOT NULL REFERENCES message(id),"
+	"  name TEXT,"
+	"  type TEXT,"
+	"  size INTEGER NOT NULL,"
+	"  data BLOB);"			/* kept for forms only */
+	"CREATE INDEX attachment_message ON attachment(message);",
+
+	/* 2: requests, cases and their append-only history. */
+	"CREATE TABLE request("
+	"  id INTEGER PRIMARY KEY,"
+	"  ticket TEXT UNIQUE,"		/* BYS ticket number, or NULL */
+	"  unit TEXT,"
+	"  requester TEXT,"		/* Talep Eden */
+	"  requester_email TEXT,"	/* the unit head who sent the form */
+	"  opened_t INTEGER,"		/* ticket seen (mail date) */
+	"  form_t INTEGER,"		/* form seen */
+	"  thread_id TEXT,"		/* Message-ID to answer in reminders */
+	"  created_t INTEGER NOT NULL,"
+	"  updated_t INTEGER NOT NULL);"
+	"CREATE TABLE cases("
+	"  id INTEGER PRIMARY KEY,"
+	"  tag TEXT NOT NULL UNIQUE,"	/* NES-2026-0042 */
+	"  request INTEGER REFERENCES request(id),"
+	"  name TEXT,"
+	"  name_key TEXT,"		/* folded for matching */
+	"  tckn TEXT,"
+	"  email TEXT,"
+	"  title TEXT,"
+	"  unit TEXT,"
+	"  phone TEXT,"
+	"  step TEXT NOT NULL,"
+	"  step_t INTEGER NOT NULL,"	/* since when at this step */
+	"  approval TEXT,"		/* e-onay | e-imza | islak-imza */
+	"  bounced TEXT,"		/* last bounce reason, if any */
+	"  created_t INTEGER NOT NULL,"
+	"  updated_t INTEGER NOT NULL);"
+	"CREATE INDEX cases_request ON cases(request);"
+	"CREATE INDEX cases_tckn ON cases(tckn);"
+	"CREATE INDEX cases_email ON cases(email);"
+	"CREATE INDEX cases_name ON cases(name_key);"
+	"CREATE TABLE event("
+	"  id INTEGER PRIMARY KEY,"
+	"  request INTEGER REFERENCES request(id),"
+	"  case_id INTEGER REFERENCES cases(id),"
+	"  message INTEGER REFERENCES message(id),"
+	"  message_id TEXT,"
+	"  at_t INTEGER NOT NULL,"	/* when it happened (mail date) */
+	"  kind TEXT NOT NULL,"		/* step | reminder | escalation |"
+					 * bounce | form_problem | note */
+	"  step TEXT,"
+	"  rule TEXT,"
+	"  detail TEXT);"		/* what was extracted, as text */
+	"CREATE INDEX event_case ON event(case_id);"
+	"CREATE INDEX event_request ON event(request);"
+	"CREATE UNIQUE INDEX event_once ON event(ifnull(case_id, 0), "
+	"  ifnull(request, 0), message_id, kind, ifnull(step, '')) "
+	"  WHERE message_id IS NOT NULL;"
+	/* Message-IDs that belong to a case or request, received or sent:
+	 * In-Reply-To/References are looked up here. */
+	"CREATE TABLE thread("
+	"  message_id TEXT NOT NULL,"
+	"  request INTEGER REFERENCES request(id),"
+	"  case_id INTEGER REFERENCES cases(id));"
+	"CREATE INDEX thread_mid ON thread(message_id);"
+	"CREATE TABLE counter("
+	"  name TEXT PRIMARY KEY,"
+	"  value INTEGER NOT NULL);",
+
+	/* 3: mail the robot sends, and the reminders it has sent. */
+	"CREATE TABLE outbox("
+	"  id INTEGER PRIMARY KEY,"
+	"  kind TEXT NOT NULL,"		/* template name */
+	"  case_id INTEGER REFERENCES cases(id),"
+	"  request INTEGER REFERENCES request(id),"
+	"  message_id TEXT NOT NULL UNIQUE,"
+	"  mail_from TEXT NOT NULL,"
+	"  rcpts TEXT NOT NULL,"	/* envelope recipients, ", " */
+	"  subject TEXT,"
+	"  data BLOB NOT NULL,"		/* the whole message, CRLF */
+	"  state TEXT NOT NULL DEFAULT 'queued',"  /* queued | sending |"
+					 * sent | failed */
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_t INTEGER NOT NULL,"	/* not before */
+	"  last_error TEXT,"
+	"  created_t INTEGER NOT NULL,"
+	"  sent_t INTEGER);"
+	"CREATE INDEX outbox_state ON outbox(state, next_t);"
+	/* One row per recipient and local day, for the daily cap. */
+	"CREATE TABLE outbox_rcpt("
+	"  outbox INTEGER NOT NULL REFERENCES outbox(id),"
+	"  addr TEXT NOT NULL,"		/* lower case */
+	"  day TEXT NOT NULL);"		/* local ISO date queued */
+	"CREATE INDEX outbox_rcpt_day ON outbox_rcpt(addr, day);"
+	"CREATE TABLE reminder("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER REFERENCES cases(id),"
+	"  request INTEGER REFERENCES request(id),"
+	"  step TEXT NOT NULL,"
+	"  recipient TEXT NOT NULL,"	/* role: unit_head | bidb | person |"
+					 * yazi_isleri */
+	"  n INTEGER NOT NULL,"		/* 1, 2, 3 for this case and step */
+	"  sent_t INTEGER NOT NULL,"	/* the business day it was due */
+	"  outbox INTEGER REFERENCES outbox(id));"
+	"CREATE INDEX reminder_case ON reminder(case_id, step);"
+	"CREATE INDEX reminder_request ON reminder(request, step);"
+	"CREATE TABLE digest("
+	"  week TEXT PRIMARY KEY,"	/* ISO date of the Monday */
+	"  outbox INTEGER REFERENCES outbox(id),"
+	"  created_t INTEGER NOT NULL);",
+};
+
+#define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
+
+/* Prepared statements, keyed by connection and SQL text address. */
+struct stmt_slot {
+	sqlite3		*db;
+	const char	*sql;
+	sqlite3_stmt	*st;
+};
+static struct stmt_slot *slots;
+static size_t nslots;
+
+int
+db_schema_version(void)
+{
+	return (int)NMIGRATIONS;
+}
+
+const char *
+db_errmsg(sqlite3 *db)
+{
+	return sqlite3_errmsg(db);
+}
+
+int
+db_exec(sqlite3 *db, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		log_err("database: %s", msg ? msg : sqlite3_errmsg(db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+int
+db_begin(sqlite3 *db)
+{
+	return db_exec(db, "BEGIN IMMEDIATE");
+}
+
+int
+db_commit(sqlite3 *db)
+{
+	return db_exec(db, "COMMIT");
+}
+
+int
+db_rollback(sqlite3 *db)
+{
+	if (sqlite3_get_autocommit(db))
+		return 0;
+	return db_exec(db, "ROLLBACK");
+}
+
+static int
+migrate(sqlite3 *db, char *err, size_t errlen)
+{
+	int64_t have;
+	char *msg = NULL;
+	char bump[64];
+
+	if (db_exec(db, "CREATE TABLE IF NOT EXISTS schema_version("
+	    "version INTEGER NOT NULL)") == -1)
+		goto fail;
+	have = db_int(db, "SELECT max(version) FROM schema_version", NULL, 0);
+	if (have > (int64_t)NMIGRATIONS) {
+		snprintf(err, errlen, "database schema version %lld is newer "
+		    "than this robot (%zu)", (long long)have, NMIGRATIONS);
+		return -1;
+	}
+	for (size_t v = (size_t)have; v < NMIGRATIONS; v++) {
+		if (db_begin(db) == -1)
+			goto fail;
+		snprintf(bump, sizeof bump,
+		    "INSERT INTO schema_version VALUES (%zu)", v + 1);
+		if (sqlite3_exec(db, migrations[v], NULL, NULL, &msg) !=
+		    SQLITE_OK || sqlite3_exec(db, bump, NULL, NULL, &msg) !=
+		    SQLITE_OK) {
+			snprintf(err, errlen, "database migration %zu: %s",
+			    v + 1, msg ? msg : sqlite3_errmsg(db));
+			sqlite3_free(msg);
+			db_rollback(db);
+			return -1;
+		}
+		if (db_commit(db) == -1)
+			goto fail;
+	}
+	return 0;
+fail:
+	snprintf(err, errlen, "database: %s", sqlite3_errmsg(db));
+	return -1;
+}
+
+int
+db_open(const char *path, sqlite3 **db_r, char *err, size_t errlen)
+{
+	sqlite3 *db = NULL;
+
+	*db_r = NULL;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot open database %s: %s", path,
+		    db ? sqlite3_errmsg(db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_busy_timeout(db, 10000);
+	sqlite3_extended_result_codes(db, 1);
+	/* WAL with synchronous=NORMAL: a commit is atomic and survives a
+	 * crash of the robot; only a power loss may roll back the last
+	 * commits, which the next poll then fetches again. */
+	if (db_exec(db, "PRAGMA journal_mode=WAL") == -1 ||
+	    db_exec(db, "PRAGMA synchronous=NORMAL") == -1 ||
+	    db_exec(db, "PRAGMA foreign_keys=ON") == -1) {
+		snprintf(err, errlen, "cannot use database %s: %s", path,
+		    sqlite3_errmsg(db));
+		goto fail;
+	}
+	if (migrate(db, err, errlen) == -1)
+		goto fail;
+	*db_r = db;
+	return 0;
+fail:
+	if (db)
+		sqlite3_close(db);
+	return -1;
+}
+
+void
+db_close(sqlite3 **dbp)
+{
+	size_t i, j;
+
+	if (*dbp == NULL)
+		return;
+	for (i = j = 0; i < nslots; i++) {
+		if (slots[i].db == *dbp)
+			sqlite3_finalize(slots[i].st);
+		else
+			slots[j++] = slots[i];
+	}
+	nslots = j;
+	if (nslots == 0) {
+		free(slots);
+		slots = NULL;
+	}
+	sqlite3_close(*dbp);
+	*dbp = NULL;
+}
+
+sqlite3_stmt *
+db_stmt(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+
+	for (size_t i = 0; i < nslots; i++) {
+		if (slots[i].db == db && slots[i].sql == sql) {
+			sqlite3_reset(slots[i].st);
+			sqlite3_clear_bindings(slots[i].st);
+			return slots[i].st;
+		}
+	}
+	if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
+	    NULL) != SQLITE_OK) {
+		log_err("database: %s in: %.80s", sqlite3_errmsg(db), sql);
+		return NULL;
+	}
+	slots = xrealloc(slots, (nslots + 1) * sizeof *slots);
+	slots[nslots].db = db;
+	slots[nslots].sql = sql;
+	slots[nslots].st = st;
+	nslots++;
+	return st;
+}
+
+int
+db_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s == NULL)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
+char *
+db_col_strdup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	return s ? xstrdup((const char *)s) : NULL;
+}
+
+int64_t
+db_int(sqlite3 *db, const char *sql, const char *p1, int64_t dflt)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t v = dflt;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		log_err("database: %s", sqlite3_errmsg(db));
+		return dflt;
+	}
+	if (p1)
+		db_bind_text(st, 1, p1);
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_type(st, 0) != SQLITE_NULL)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}

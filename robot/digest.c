@@ -1,0 +1,462 @@
+/* digest: the weekly summary; see digest.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "cases.h"
+#include "clock.h"
+#include "db.h"
+#include "digest.h"
+#include "log.h"
+#include "mem.h"
+#include "outbox.h"
+#include "remind.h"
+#include "tmpl.h"
+
+#define WEEK	(7 * 24 * 3600)
+
+static const char SQL_STEPS[] =
+    "SELECT step, count(*) FROM cases WHERE step <> 'closed' GROUP BY step";
+static const char SQL_TICKETS_OPEN[] =
+    "SELECT count(*) FROM request r WHERE r.form_t IS NULL"
+    " AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.request = r.id)";
+static const char SQL_UNITS[] =
+    "SELECT coalesce(c.unit, r.unit, '?') AS u, count(*) FROM cases c"
+    " LEFT JOIN request r ON r.id = c.request WHERE c.step <> 'closed'"
+    " GROUP BY u ORDER BY u";
+static const char SQL_OPEN[] =
+    "SELECT c.id, c.tag, c.name, coalesce(c.unit, r.unit, ''), c.step,"
+    " c.step_t, c.approval FROM cases c LEFT JOIN request r"
+    " ON r.id = c.request WHERE c.step NOT IN ('certificate_shipped',"
+    " 'closed') ORDER BY c.step_t, c.id";
+static const char SQL_TICKET_WAIT[] =
+    "SELECT r.ticket, coalesce(r.unit, ''), r.opened_t FROM request r"
+    " WHERE r.form_t IS NULL AND r.opened_t IS NOT NULL"
+    " AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.request = r.id)"
+    " ORDER BY r.opened_t";
+static const char SQL_FINISHED[] =
+    "SELECT c.tag, c.name, coalesce(c.unit, r.unit, ''), c.step_t"
+    " FROM cases c LEFT JOIN request r ON r.id = c.request"
+    " WHERE c.step = 'closed' AND c.step_t >= ?1 ORDER BY c.step_t";
+static const char SQL_REQUESTS[] =
+    "SELECT (SELECT tag FROM cases c WHERE c.request = r.id ORDER BY id"
+    " LIMIT 1), r.ticket, coalesce(r.unit, ''),"
+    " (SELECT count(*) FROM cases c WHERE c.request = r.id),"
+    " coalesce(r.form_t, r.opened_t, r.created_t)"
+    " FROM request r WHERE r.created_t >= ?1 ORDER BY r.created_t";
+static const char SQL_QUARANTINED[] =
+    "SELECT coalesce(date_t, 0), seen_at, coalesce(from_addr, from_hdr, ''),"
+    " coalesce(subject, ''), outcome, coalesce(reason, '') FROM message"
+    " WHERE outcome IN ('unplaced', 'quarantined') AND seen_at >= ?1"
+    " ORDER BY id";
+static const char SQL_UNDELIVERED[] =
+    "SELECT created_t, rcpts, coalesce(subject, ''),"
+    " coalesce(last_error, '') FROM outbox WHERE state = 'failed'"
+    " AND created_t >= ?1 ORDER BY id";
+static const char SQL_WEEK_DONE[] =
+    "SELECT count(*) FROM digest WHERE week = ?1";
+static const char SQL_WEEK_ADD[] =
+    "INSERT OR IGNORE INTO digest(week, outbox, created_t)"
+    " VALUES (?1, ?2, ?3)";
+
+static void
+date_tr(time_t t, char out[40])
+{
+	struct tm tm;
+
+	clock_local(t, &tm);
+	snprintf(out, 40, "%02d.%02d.%04d", tm.tm_mday, tm.tm_mon + 1,
+	    tm.tm_year + 1900);
+}
+
+static const char *
+text(sqlite3_stmt *st, int i)
+{
+	const char *s = (const char *)sqlite3_column_text(st, i);
+
+	return s ? s : "";
+}
+
+/* Runs st (bound) to its end; 0, or -1 on an error. */
+static int
+done(sqlite3 *db, sqlite3_stmt *st, int rc)
+{
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		log_err("digest: %s", db_errmsg(db));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+add_counts(sqlite3 *db, struct tmpl_vars *v, long *open_r)
+{
+	long counts[STEP_LAST + 1] = { 0 };
+	sqlite3_stmt *st;
+	int rc;
+
+	counts[STEP_TICKET_OPENED] = (long)db_int(db, SQL_TICKETS_OPEN, NULL,
+	    0);
+	if ((st = db_stmt(db, SQL_STEPS)) == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		enum case_step s = case_step_parse(text(st, 0));
+
+		counts[s] += sqlite3_column_int(st, 1);
+	}
+	if (done(db, st, rc) == -1)
+		return -1;
+	*open_r = 0;
+	for (int s = STEP_TICKET_OPENED; s < STEP_CLOSED; s++) {
+		struct tmpl_vars *row = tmpl_list_add(v, "steps");
+
+		tmpl_set(row, "label", case_step_label((enum case_step)s));
+		tmpl_set_int(row, "count", counts[s]);
+		*open_r += counts[s];
+	}
+	if ((st = db_stmt(db, SQL_UNITS)) == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct tmpl_vars *row = tmpl_list_add(v, "units");
+
+		tmpl_set(row, "unit", text(st, 0));
+		tmpl_set_int(row, "count", sqlite3_column_int(st, 1));
+	}
+	return done(db, st, rc);
+}
+
+static int
+add_overdue(sqlite3 *db, const struct config *cfg, struct tmpl_vars *v,
+    time_t now, long *n_r)
+{
+	sqlite3_stmt *st;
+	int64_t *ids = NULL;
+	size_t nids = 0;
+	char d[40];
+	int rc, first = cfg->reminders.ticket_first;
+
+	*n_r = 0;
+	/* Requests still without a form. */
+	if ((st = db_stmt(db, SQL_TICKET_WAIT)) == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		time_t since = (time_t)sqlite3_column_int64(st, 2);
+		struct tmpl_vars *row;
+
+		if (clock_business_days_between(since, now) < (first < 1 ? 1 :
+		    first))
+			continue;
+		row = tmpl_list_add(v, "overdue");
+		if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+			tmpl_setf(row, "case_tag", "BYS #%s", text(st, 0));
+		else
+			tmpl_set(row, "case_tag", "NES");
+		tmpl_set(row, "name", "");
+		tmpl_set(row, "unit", text(st, 1));
+		tmpl_set(row, "step_label", case_step_label(
+		    STEP_TICKET_OPENED));
+		tmpl_set(row, "holder", remind_holder(STEP_TICKET_OPENED,
+		    NULL));
+		date_tr(since, d);
+		tmpl_set(row, "since", d);
+		tmpl_set_int(row, "days", clock_business_days_between(since,
+		    now));
+		(*n_r)++;
+	}
+	if (done(db, st, rc) == -1)
+		return -1;
+
+	/* Cases: ids first, remind_case_overdue uses statements too. */
+	if ((st = db_stmt(db, SQL_OPEN)) == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ids = xrealloc(ids, (nids + 1) * sizeof *ids);
+		ids[nids++] = sqlite3_column_int64(st, 0);
+	}
+	if (done(db, st, rc) == -1)
+		goto fail;
+	for (size_t i = 0; i < nids; i++) {
+		static const char one[] =
+		    "SELECT c.tag, c.name, coalesce(c.unit, r.unit, ''),"
+		    " c.step, c.step_t, c.approval FROM cases c LEFT JOIN"
+		    " request r ON r.id = c.request WHERE c.id = ?1";
+		struct tmpl_vars *row;
+		enum case_step s;
+		time_t since;
+		const char *h;
+		int o = remind_case_overdue(db, cfg, ids[i], now);
+
+		if (o == -1)
+			goto fail;
+		if (o == 0)
+			continue;
+		if ((st = db_stmt(db, one)) == NULL)
+			goto fail;
+		sqlite3_bind_int64(st, 1, ids[i]);
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			sqlite3_reset(st);
+			continue;
+		}
+		s = case_step_parse(text(st, 3));
+		since = (time_t)sqlite3_column_int64(st, 4);
+		h = remind_holder(s, (const char *)sqlite3_column_text(st, 5));
+		row = tmpl_list_add(v, "overdue");
+		tmpl_set(row, "case_tag", text(st, 0));
+		tmpl_set(row, "name", text(st, 1));
+		tmpl_set(row, "unit", text(st, 2));
+		tmpl_set(row, "step_label", case_step_label(s));
+		tmpl_set(row, "holder", h ? h : "");
+		date_tr(since, d);
+		tmpl_set(row, "since", d);
+		tmpl_set_int(row, "days", clock_business_days_between(since,
+		    now));
+		sqlite3_reset(st);
+		(*n_r)++;
+	}
+	free(ids);
+	return 0;
+fail:
+	free(ids);
+	return -1;
+}
+
+static int
+add_week(sqlite3 *db, struct tmpl_vars *v, time_t start, long *finished_r)
+{
+	sqlite3_stmt *st;
+	char d[40], iso[32];
+	int rc;
+
+	*finished_r = 0;
+	if ((st = db_stmt(db, SQL_FINISHED)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)start);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct tmpl_vars *row = tmpl_list_add(v, "finished");
+
+		tmpl_set(row, "case_tag", text(st, 0));
+		tmpl_set(row, "name", text(st, 1));
+		tmpl_set(row, "unit", text(st, 2));
+		date_tr((time_t)sqlite3_column_int64(st, 3), d);
+		tmpl_set(row, "closed_on", d);
+		(*finished_r)++;
+	}
+	if (done(db, st, rc) == -1)
+		return -1;
+
+	if ((st = db_stmt(db, SQL_REQUESTS)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)start);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct tmpl_vars *row = tmpl_list_add(v, "requests");
+
+		if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+			tmpl_set(row, "case_tag", text(st, 0));
+		else if (sqlite3_column_type(st, 1) != SQLITE_NULL)
+			tmpl_setf(row, "case_tag", "BYS #%s", text(st, 1));
+		else
+			tmpl_set(row, "case_tag", "NES");
+		tmpl_set(row, "ticket", text(st, 1));
+		tmpl_set(row, "unit", text(st, 2));
+		tmpl_set_int(row, "people", sqlite3_column_int(st, 3));
+		date_tr((time_t)sqlite3_column_int64(st, 4), d);
+		tmpl_set(row, "received", d);
+	}
+	if (done(db, st, rc) == -1)
+		return -1;
+
+	clock_format_iso(start, iso);
+	if ((st = db_stmt(db, SQL_QUARANTINED)) == NULL)
+		return -1;
+	db_bind_text(st, 1, iso);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct tmpl_vars *row = tmpl_list_add(v, "quarantined");
+		time_t t = (time_t)sqlite3_column_int64(st, 0);
+
+		if (t != 0)
+			date_tr(t, d);
+		else
+			snprintf(d, sizeof d, "%.10s", text(st, 1));
+		tmpl_set(row, "date", d);
+		tmpl_set(row, "from", text(st, 2));
+		tmpl_set(row, "subject", text(st, 3));
+		tmpl_setf(row, "reason", "%s: %s", strcmp(text(st, 4),
+		    "quarantined") == 0 ? "karantina" : "yerleştirilemedi",
+		    text(st, 5));
+	}
+	if (done(db, st, rc) == -1)
+		return -1;
+
+	if ((st = db_stmt(db, SQL_UNDELIVERED)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)start);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct tmpl_vars *row = tmpl_list_add(v, "undelivered");
+
+		date_tr((time_t)sqlite3_column_int64(st, 0), d);
+		tmpl_set(row, "date", d);
+		tmpl_set(row, "to", text(st, 1));
+		tmpl_set(row, "subject", text(st, 2));
+		tmpl_set(row, "reason", text(st, 3));
+	}
+	return done(db, st, rc);
+}
+
+int
+digest_render(sqlite3 *db, const struct config *cfg, time_t now,
+    char **subject_r, char **text_r, char **html_r)
+{
+	struct tmpl_vars *v = tmpl_vars_new();
+	time_t start = now - WEEK;
+	long open = 0, overdue = 0, finished = 0;
+	char d[40], err[512];
+	int ret = -1;
+
+	*subject_r = *text_r = *html_r = NULL;
+	date_tr(now, d);
+	tmpl_set(v, "today", d);
+	tmpl_set(v, "period_end", d);
+	date_tr(start, d);
+	tmpl_set(v, "period_start", d);
+	tmpl_set(v, "bidb_address", cfg->institution.bidb ?
+	    cfg->institution.bidb : "");
+	tmpl_set(v, "robot_address", cfg->institution.robot ?
+	    cfg->institution.robot : cfg->smtp.from ? cfg->smtp.from : "");
+	if (add_counts(db, v, &open) == -1 ||
+	    add_overdue(db, cfg, v, now, &overdue) == -1 ||
+	    add_week(db, v, start, &finished) == -1)
+		goto out;
+	tmpl_set_int(v, "open_total", open);
+	tmpl_set_int(v, "overdue_total", overdue);
+	tmpl_set_int(v, "finished_total", finished);
+	if (tmpl_render(cfg->robot.templates_dir ? cfg->robot.templates_dir :
+	    "templates", "digest.tmpl", v, subject_r, text_r, html_r, err,
+	    sizeof err) == -1) {
+		log_err("digest: %s", err);
+		goto out;
+	}
+	ret = 0;
+out:
+	tmpl_vars_free(&v);
+	return ret;
+}
+
+/* The ISO date of the Monday of now's local week. */
+static void
+week_key(time_t now, char out[40])
+{
+	struct tm tm;
+	int back;
+	time_t mon;
+
+	clock_local(now, &tm);
+	back = tm.tm_wday == 0 ? 6 : tm.tm_wday - 1;
+	/* Noon, so that stepping back whole days cannot cross midnight. */
+	mon = clock_make_local(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+	    12) - (time_t)back * 24 * 3600;
+	clock_local(mon, &tm);
+	snprintf(out, 40, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+	    tm.tm_mday);
+}
+
+/* Queues the digest and records the week, in one transaction. */
+static int
+queue_digest(sqlite3 *db, const struct config *cfg, time_t now,
+    const char *week)
+{
+	char *subject = NULL, *txt = NULL, *html = NULL;
+	const char *bidb = cfg->institution.bidb;
+	struct outbox_mail m;
+	sqlite3_stmt *st;
+	int64_t oid = 0;
+	int q, ret = -1;
+
+	if (digest_render(db, cfg, now, &subject, &txt, &html) == -1)
+		return -1;
+	memset(&m, 0, sizeof m);
+	m.kind = "digest.tmpl";
+	if (cfg->digest.nto > 0) {
+		m.to = (const char *const *)cfg->digest.to;
+		m.nto = cfg->digest.nto;
+	} else {
+		m.to = &bidb;
+		m.nto = bidb ? 1 : 0;
+	}
+	m.subject = subject;
+	m.text = txt;
+	m.html = html;
+	if (db_begin(db) == -1)
+		goto out;
+	if ((q = outbox_queue(db, cfg, &m, now, &oid)) == -1)
+		goto rollback;
+	if ((st = db_stmt(db, SQL_WEEK_ADD)) == NULL)
+		goto rollback;
+	db_bind_text(st, 1, week);
+	if (oid)
+		sqlite3_bind_int64(st, 2, oid);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		log_err("digest: %s", db_errmsg(db));
+		sqlite3_reset(st);
+		goto rollback;
+	}
+	sqlite3_reset(st);
+	if (db_commit(db) == -1)
+		goto rollback;
+	log_info("digest: week of %s %s", week, q ? "queued" :
+	    "not queued (see above)");
+	ret = q;
+	goto out;
+rollback:
+	db_rollback(db);
+out:
+	free(subject);
+	free(txt);
+	free(html);
+	return ret;
+}
+
+int
+digest_run(sqlite3 *db, const struct config *cfg, time_t now)
+{
+	struct tm tm;
+	char week[40];
+	int wd;
+
+	clock_local(now, &tm);
+	wd = tm.tm_wday == 0 ? 7 : tm.tm_wday;
+	if (wd != (cfg->digest.weekday ? cfg->digest.weekday : 1) ||
+	    tm.tm_hour < cfg->digest.hour)
+		return 0;
+	week_key(now, week);
+	if (db_int(db, SQL_WEEK_DONE, week, 0) > 0)
+		return 0;
+	return queue_digest(db, cfg, now, week);
+}
+
+int
+digest_print(sqlite3 *db, const struct config *cfg, time_t now, FILE *f)
+{
+	char *subject, *txt, *html;
+
+	if (digest_render(db, cfg, now, &subject, &txt, &html) == -1)
+		return -1;
+	fputs(txt, f);
+	free(subject);
+	free(txt);
+	free(html);
+	return ferror(f) ? -1 : 0;
+}
+
+int
+digest_send_now(sqlite3 *db, const struct config *cfg, time_t now)
+{
+	char week[40];
+
+	week_key(now, week);
+	if (queue_digest(db, cfg, now, week) != 1)
+		return -1;
+	return outbox_send_due(db, cfg, now) == -1 ? -1 : 0;
+}

@@ -1,0 +1,45 @@
+/* fetch: one pass over the configured folders: fetch what is new, decode
+ * it, record it in the ledger and hand it to the next stage, each message
+ * in one transaction with its folder's new last UID.
+ *
+ * So a crash at any moment leaves every message either wholly recorded
+ * (and its folder mark past it) or not at all (and fetched again next
+ * time). */
+#ifndef ROBOT_FETCH_H
+#define ROBOT_FETCH_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "cfg.h"
+#include "imap.h"
+#include "mime.h"
+
+/* The next stage: examines a freshly recorded message inside the
+ * message's transaction and sets its outcome.  dup is 1 for a message
+ * already recorded under another UID or folder.  Returns 0, or -1 to roll
+ * the message back (it is fetched again next time). */
+typedef int (*fetch_apply_fn)(void *ctx, sqlite3 *db, int64_t id,
+    const struct mime_msg *msg, int dup, time_t now);
+
+struct fetch_stats {
+	unsigned	 folders;
+	unsigned	 fetched;	/* messages received from the server */
+	unsigned	 recorded;	/* new rows in the ledger */
+	unsigned	 duplicates;
+};
+
+/* Polls every folder of cfg over an open connection.  Returns IMAP_OK,
+ * or the graded imap_result of what broke (with err); messages recorded
+ * before the failure stay recorded. */
+int fetch_folders(const struct config *cfg, sqlite3 *db, struct imap *imap,
+    fetch_apply_fn apply, void *ctx, struct fetch_stats *stats, char *err,
+    size_t errlen);
+
+/* Decodes raw as the poller does: in full up to limit bytes, headers only
+ * beyond (noted).  Returns a message (mime_free it) or NULL (empty
+ * input). */
+struct mime_msg *fetch_decode(const char *raw, size_t len, size_t limit);
+
+#endif

@@ -1,0 +1,232 @@
+/* fold: Turkish-aware folding of UTF-8 text; see fold.h.
+ *
+ * How NFC is done: not by one u8_normalize() over the whole text, because
+ * normalisation moves bytes around and the map from folded bytes back to
+ * the original would then have to be rebuilt.  Instead the text is read
+ * code point by code point from the original, and a base letter followed
+ * by combining marks (U+0300..U+036F) is composed pair by pair with
+ * libunistring's uc_composition() (the canonical compositions NFC uses:
+ * I + U+0307 -> İ, s + U+0327 -> ş, g + U+0306 -> ğ, o + U+0308 -> ö, ...).
+ * Every output code point then comes from one contiguous run of the
+ * original, so map[] is exact.  What this skips of full NFC (reordering of
+ * several marks of different classes, Hangul, singletons) does not occur
+ * in Turkish mail.
+ *
+ * Lower case is libunistring's uc_tolower(), never the C locale's tolower,
+ * with the Turkish letters by hand: İ, I, ı -> i and i + U+0307 -> i.
+ *
+ * Speed: one pass, one allocation for the text and one for the map; ASCII
+ * not followed by a combining mark takes a short path. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicase.h>
+#include <uninorm.h>
+
+#include "fold.h"
+#include "mem.h"
+
+/* Decodes one strict UTF-8 sequence at p (n bytes left).  Returns its
+ * length and the code point in *cp, or 0 for an invalid or truncated
+ * sequence (overlong, surrogate, beyond U+10FFFF). */
+static size_t
+utf8_dec(const unsigned char *p, size_t n, uint32_t *cp)
+{
+	uint32_t c = p[0];
+	size_t len, i;
+	uint32_t min;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	} else if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+		c &= 0x1f;
+		min = 0x80;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		c &= 0x0f;
+		min = 0x800;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		c &= 0x07;
+		min = 0x10000;
+	} else
+		return 0;
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (p[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+static size_t
+utf8_enc(uint32_t c, char *o)
+{
+	if (c < 0x80) {
+		o[0] = (char)c;
+		return 1;
+	} else if (c < 0x800) {
+		o[0] = (char)(0xc0 | (c >> 6));
+		o[1] = (char)(0x80 | (c & 0x3f));
+		return 2;
+	} else if (c < 0x10000) {
+		o[0] = (char)(0xe0 | (c >> 12));
+		o[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+		o[2] = (char)(0x80 | (c & 0x3f));
+		return 3;
+	}
+	o[0] = (char)(0xf0 | (c >> 18));
+	o[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+	o[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+	o[3] = (char)(0x80 | (c & 0x3f));
+	return 4;
+}
+
+static uint32_t
+fold_cp(uint32_t c, enum fold_form form)
+{
+	switch (c) {
+	case 'I':
+	case 0x130:	/* İ */
+	case 0x131:	/* ı */
+		return 'i';
+	}
+	c = uc_tolower(c);
+	if (form != FOLD_ASCII)
+		return c;
+	switch (c) {
+	case 0x15f:	/* ş */
+		return 's';
+	case 0x11f:	/* ğ */
+		return 'g';
+	case 0xfc:	/* ü */
+	case 0xfb:	/* û */
+		return 'u';
+	case 0xf6:	/* ö */
+		return 'o';
+	case 0xe7:	/* ç */
+		return 'c';
+	case 0xe2:	/* â */
+		return 'a';
+	case 0xee:	/* î */
+		return 'i';
+	}
+	return c;
+}
+
+/* The worker of fold_text() and fold_str(); map may be NULL. */
+static char *
+fold_run(const char *in, size_t inlen, enum fold_form form, size_t **map_r,
+    size_t *len_r)
+{
+	const unsigned char *p = (const unsigned char *)in;
+	char *out;
+	size_t *map = NULL;
+	size_t i = 0, o = 0, n, k, start;
+	uint32_t c, m, comp;
+
+	/* One code point in gives at most one out; only a 2-byte one can grow
+	 * (to 3 bytes under uc_tolower), so twice the input always fits. */
+	out = xmalloc(2 * inlen + 1);
+	if (map_r != NULL)
+		map = xmalloc((2 * inlen + 1) * sizeof(*map));
+
+	while (i < inlen) {
+		start = i;
+		if (p[i] < 0x80 && (i + 1 >= inlen ||
+		    (p[i + 1] != 0xcc && p[i + 1] != 0xcd))) {
+			c = p[i];
+			if (c >= 'A' && c <= 'Z')
+				c += 'a' - 'A';
+			if (map != NULL)
+				map[o] = i;
+			out[o++] = (char)c;
+			i++;
+			continue;
+		}
+		n = utf8_dec(p + i, inlen - i, &c);
+		if (n == 0) {
+			/* Invalid byte: passed through alone. */
+			if (map != NULL)
+				map[o] = i;
+			out[o++] = (char)p[i];
+			i++;
+			continue;
+		}
+		i += n;
+		/* Compose following combining marks into the base. */
+		while (i < inlen && (p[i] == 0xcc || p[i] == 0xcd)) {
+			n = utf8_dec(p + i, inlen - i, &m);
+			if (n == 0 || m < 0x300 || m > 0x36f)
+				break;
+			if (m == 0x307 && (c == 'i' || c == 0x131)) {
+				/* i + dot above: lower case of İ. */
+				c = 'i';
+				i += n;
+				continue;
+			}
+			comp = uc_composition(c, m);
+			if (comp == 0)
+				break;
+			c = comp;
+			i += n;
+		}
+		c = fold_cp(c, form);
+		k = utf8_enc(c, out + o);
+		if (map != NULL)
+			while (k-- > 0)
+				map[o++] = start;
+		else
+			o += k;
+	}
+	out[o] = '\0';
+	if (map != NULL) {
+		map[o] = inlen;
+		*map_r = map;
+	}
+	*len_r = o;
+	return out;
+}
+
+int
+fold_text(const char *in, size_t inlen, enum fold_form form,
+    struct fold *out)
+{
+	out->s = NULL;
+	out->len = 0;
+	out->map = NULL;
+	if (in == NULL)
+		return -1;
+	out->s = fold_run(in, inlen, form, &out->map, &out->len);
+	return 0;
+}
+
+void
+fold_free(struct fold *f)
+{
+	if (f == NULL)
+		return;
+	free(f->s);
+	free(f->map);
+	f->s = NULL;
+	f->map = NULL;
+	f->len = 0;
+}
+
+char *
+fold_str(const char *s, enum fold_form form)
+{
+	size_t len;
+
+	if (s == NULL)
+		return NULL;
+	return fold_run(s, strlen(s), form, NULL, &len);
+}

@@ -1,0 +1,693 @@
+/* imap: read-only IMAP over libetpan; see imap.h.
+ *
+ * RFC 3501 (IMAP4rev1), RFC 2177 (IDLE), RFC 8314 (implicit TLS), RFC 2595
+ * (STARTTLS), RFC 6125 (host name check, done by GnuTLS). */
+#include <errno.h>
+#include <limits.h>
+#include <sys/poll.h>	/* robot/poll.h shadows <poll.h> under -Irobot */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <arpa/inet.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+#include <libetpan/libetpan.h>
+
+#include "buf.h"
+#include "cfg.h"
+#include "imap.h"
+#include "log.h"
+#include "mem.h"
+
+/* Bytes of each protocol chunk shown in the debug log: enough to follow
+ * the dialogue without copying whole messages into the log. */
+#define IMAP_LOG_CHUNK	200
+
+struct imap {
+	mailimap	*m;
+	char		*host;
+	int		 port;
+	int		 has_idle;
+
+	/* State of the fetch in progress, read by the libetpan callbacks. */
+	imap_msg_fn	 fn;
+	void		*fn_ctx;
+	uint32_t	 lo, hi;	/* the UID range asked for */
+	uint32_t	 last_uid;	/* highest UID handed to fn */
+	int		 aborted;
+};
+
+static void
+imap_logger(mailimap *m, int type, const char *str, size_t size, void *ctx)
+{
+	const char *dir;
+
+	switch (type) {
+	case MAILSTREAM_LOG_TYPE_DATA_SENT_PRIVATE:
+		/* LOGIN's password: never logged, not even its length. */
+		log_debug("imap: > (LOGIN command not logged)");
+		return;
+	case MAILSTREAM_LOG_TYPE_DATA_SENT:
+		dir = ">";
+		break;
+	case MAILSTREAM_LOG_TYPE_DATA_RECEIVED:
+		dir = "<";
+		break;
+	default:
+		return;
+	}
+	if (str == NULL)
+		return;
+	log_debug("imap: %s %.*s%s", dir,
+	    (int)(size < IMAP_LOG_CHUNK ? size : IMAP_LOG_CHUNK), str,
+	    size > IMAP_LOG_CHUNK ? " ..." : "");
+}
+
+static int
+is_ip_literal(const char *host)
+{
+	unsigned char a[16];
+
+	return inet_pton(AF_INET, host, a) == 1 ||
+	    inet_pton(AF_INET6, host, a) == 1;
+}
+
+/* SNI only for names (RFC 6066 forbids literal addresses in it). */
+static void
+imap_sni(struct mailstream_ssl_context *ssl, void *data)
+{
+	const char *host = data;
+
+	if (!is_ip_literal(host))
+		mailstream_ssl_set_server_name(ssl, (char *)host);
+}
+
+/* Checks the peer's chain against ca_file (or the system store) and
+ * host; fills err and returns -1 when it fails. */
+static int
+imap_verify(struct imap *imap, const char *ca_file, char *err, size_t errlen)
+{
+	gnutls_x509_trust_list_t tl = NULL;
+	gnutls_x509_crt_t *crts = NULL;
+	gnutls_datum_t out = { NULL, 0 };
+	gnutls_typed_vdata_st vdata[2];
+	carray *chain = NULL;
+	unsigned int i, n = 0, status = 0, other;
+	int r, ret = -1;
+
+	chain = mailstream_get_certificate_chain(imap->m->imap_stream);
+	if (chain == NULL || carray_count(chain) == 0) {
+		snprintf(err, errlen, "certificate of %s not trusted: "
+		    "no certificate presented", imap->host);
+		goto fail;
+	}
+	if (gnutls_x509_trust_list_init(&tl, 0) < 0) {
+		snprintf(err, errlen, "certificate of %s not trusted: "
+		    "cannot set up GnuTLS", imap->host);
+		tl = NULL;
+		goto fail;
+	}
+	if (ca_file != NULL)
+		r = gnutls_x509_trust_list_add_trust_file(tl, ca_file, NULL,
+		    GNUTLS_X509_FMT_PEM, 0, 0);
+	else
+		r = gnutls_x509_trust_list_add_system_trust(tl, 0, 0);
+	if (r <= 0) {
+		snprintf(err, errlen, "certificate of %s not trusted: "
+		    "no CA certificate loaded from %s", imap->host,
+		    ca_file != NULL ? ca_file : "the system store");
+		goto fail;
+	}
+
+	crts = xcalloc(carray_count(chain), sizeof *crts);
+	for (i = 0; i < carray_count(chain); i++) {
+		MMAPString *der = carray_get(chain, i);
+		gnutls_datum_t d;
+
+		if (gnutls_x509_crt_init(&crts[n]) < 0)
+			break;
+		d.data = (unsigned char *)der->str;
+		d.size = (unsigned int)der->len;
+		if (gnutls_x509_crt_import(crts[n], &d,
+		    GNUTLS_X509_FMT_DER) < 0) {
+			gnutls_x509_crt_deinit(crts[n]);
+			break;
+		}
+		n++;
+	}
+	if (n == 0) {
+		snprintf(err, errlen, "certificate of %s not trusted: "
+		    "unreadable certificate", imap->host);
+		goto fail;
+	}
+
+	memset(vdata, 0, sizeof vdata);
+	vdata[0].type = GNUTLS_DT_DNS_HOSTNAME;
+	vdata[0].data = (unsigned char *)imap->host;
+	vdata[1].type = GNUTLS_DT_KEY_PURPOSE_OID;
+	vdata[1].data = (unsigned char *)GNUTLS_KP_TLS_WWW_SERVER;
+	r = gnutls_x509_trust_list_verify_crt2(tl, crts, n, vdata, 2, 0,
+	    &status, NULL);
+	if (r < 0) {
+		snprintf(err, errlen, "certificate of %s not trusted: %s",
+		    imap->host, gnutls_strerror(r));
+		goto fail;
+	}
+	/* A chain that fails for any reason but the name is "not trusted";
+	 * only a good chain for another name is reported as a mismatch. */
+	other = status & ~(GNUTLS_CERT_INVALID | GNUTLS_CERT_UNEXPECTED_OWNER);
+	if (other != 0) {
+		if (gnutls_certificate_verification_status_print(other,
+		    GNUTLS_CRT_X509, &out, 0) == 0) {
+			size_t l = strlen((char *)out.data);
+
+			while (l > 0 && out.data[l - 1] == ' ')
+				out.data[--l] = '\0';
+			snprintf(err, errlen, "certificate of %s not trusted: "
+			    "%s", imap->host, (char *)out.data);
+		} else
+			snprintf(err, errlen, "certificate of %s not trusted: "
+			    "status 0x%x", imap->host, other);
+		goto fail;
+	}
+	if (status != 0) {
+		snprintf(err, errlen, "certificate does not match host name %s",
+		    imap->host);
+		goto fail;
+	}
+	ret = 0;
+fail:
+	gnutls_free(out.data);
+	for (i = 0; i < n; i++)
+		gnutls_x509_crt_deinit(crts[i]);
+	free(crts);
+	if (tl != NULL)
+		gnutls_x509_trust_list_deinit(tl, 1);
+	if (chain != NULL)
+		mailstream_certificate_chain_free(chain);
+	return ret;
+}
+
+static const char *
+imap_errname(int r)
+{
+	switch (r) {
+	case MAILIMAP_ERROR_STREAM:
+		return "connection lost or timed out";
+	case MAILIMAP_ERROR_CONNECTION_REFUSED:
+		/* libetpan's word for every failed connect() or lookup. */
+		return "connection failed";
+	case MAILIMAP_ERROR_SSL:
+		return "TLS handshake failed";
+	case MAILIMAP_ERROR_STARTTLS:
+		return "STARTTLS failed";
+	case MAILIMAP_ERROR_PARSE:
+		return "unparsable server response";
+	case MAILIMAP_ERROR_MEMORY:
+		return "out of memory";
+	default:
+		return "protocol error";
+	}
+}
+
+static int
+imap_bad_conn(int r)
+{
+	return r == MAILIMAP_ERROR_STREAM || r == MAILIMAP_ERROR_PARSE ||
+	    r == MAILIMAP_ERROR_SSL || r == MAILIMAP_ERROR_MEMORY;
+}
+
+int
+imap_connect(const struct config *cfg, struct imap **imap_r, char *err,
+    size_t errlen)
+{
+	struct imap *imap = NULL;
+	struct mailimap_capability_data *caps = NULL;
+	const char *host = cfg->imap.host;
+	int r, port = cfg->imap.port;
+
+	*imap_r = NULL;
+	/* A server that drops a TLS connection would otherwise kill the
+	 * process on the next write. */
+	signal(SIGPIPE, SIG_IGN);
+
+	if (host == NULL || port <= 0 || port > 65535) {
+		snprintf(err, errlen, "cannot connect to %s:%d: "
+		    "bad host or port", host != NULL ? host : "(none)", port);
+		return IMAP_CONN_BAD;
+	}
+	if (cfg->imap.tls == CFG_TLS_NONE && !cfg_is_loopback(host)) {
+		snprintf(err, errlen, "cannot connect to %s:%d: tls = none is "
+		    "allowed only on loopback", host, port);
+		return IMAP_CONN_BAD;
+	}
+
+	imap = xcalloc(1, sizeof *imap);
+	imap->host = xstrdup(host);
+	imap->port = port;
+	imap->m = mailimap_new(0, NULL);
+	if (imap->m == NULL) {
+		snprintf(err, errlen, "cannot connect to %s:%d: out of memory",
+		    host, port);
+		goto fail;
+	}
+	mailimap_set_timeout(imap->m,
+	    cfg->imap.timeout > 0 ? cfg->imap.timeout : 60);
+	mailimap_set_logger(imap->m, imap_logger, NULL);
+
+	if (cfg->imap.tls == CFG_TLS_IMAPS)
+		r = mailimap_ssl_connect_with_callback(imap->m, host,
+		    (uint16_t)port, imap_sni, imap->host);
+	else
+		r = mailimap_socket_connect(imap->m, host, (uint16_t)port);
+	if (r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED &&
+	    r != MAILIMAP_NO_ERROR_AUTHENTICATED) {
+		snprintf(err, errlen, "cannot connect to %s:%d: %s", host, port,
+		    imap_errname(r));
+		goto fail;
+	}
+	if (cfg->imap.tls == CFG_TLS_STARTTLS) {
+		r = mailimap_socket_starttls_with_callback(imap->m, imap_sni,
+		    imap->host);
+		if (r != MAILIMAP_NO_ERROR) {
+			snprintf(err, errlen, "cannot connect to %s:%d: "
+			    "STARTTLS failed", host, port);
+			goto fail;
+		}
+	}
+	if (cfg->imap.tls != CFG_TLS_NONE &&
+	    imap_verify(imap, cfg->imap.ca_file, err, errlen) == -1)
+		goto fail;
+
+	if (imap->m->imap_state != MAILIMAP_STATE_AUTHENTICATED) {
+		r = mailimap_login(imap->m, cfg->imap.user,
+		    cfg->imap.password != NULL ? cfg->imap.password : "");
+		if (r != MAILIMAP_NO_ERROR) {
+			if (imap_bad_conn(r))
+				snprintf(err, errlen, "cannot connect to "
+				    "%s:%d: %s", host, port, imap_errname(r));
+			else
+				snprintf(err, errlen, "login refused for %s",
+				    cfg->imap.user);
+			goto fail;
+		}
+	}
+	/* The greeting's capabilities predate LOGIN; ask again.  libetpan
+	 * keeps its own copy for mailimap_has_idle. */
+	if (mailimap_capability(imap->m, &caps) == MAILIMAP_NO_ERROR)
+		mailimap_capability_data_free(caps);
+	else
+		log_debug("imap: CAPABILITY failed on %s", host);
+	imap->has_idle = mailimap_has_idle(imap->m);
+	log_info("imap: logged in to %s:%d as %s", host, port, cfg->imap.user);
+	*imap_r = imap;
+	return IMAP_OK;
+fail:
+	imap_close(&imap);
+	return IMAP_CONN_BAD;
+}
+
+void
+imap_close(struct imap **imapp)
+{
+	struct imap *imap = *imapp;
+
+	if (imap == NULL)
+		return;
+	if (imap->m != NULL) {
+		if (imap->m->imap_stream != NULL)
+			mailimap_logout(imap->m);
+		mailimap_free(imap->m);
+	}
+	free(imap->host);
+	free(imap);
+	*imapp = NULL;
+}
+
+/* Folder names travel in modified UTF-7 (RFC 3501 5.1.3): "Gönderilmiş
+ * Öğeler" is "G&APY-nderilmi&AV8- &ANYBHw-eler".  Config names are UTF-8;
+ * invalid UTF-8 is sent as it is.  Returns a string to free(). */
+static char *
+imap_mutf7(const char *s)
+{
+	static const char b64[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+,";
+	const unsigned char *p = (const unsigned char *)s;
+	struct buf b = BUF_INIT;
+	uint32_t cp, bits = 0;
+	int nbits = 0, in64 = 0, n, i;
+
+	while (*p != '\0') {
+		if (*p >= 0x20 && *p <= 0x7e) {
+			if (in64) {
+				if (nbits > 0)
+					buf_putc(&b, b64[(bits << (6 - nbits)) &
+					    0x3f]);
+				buf_putc(&b, '-');
+				in64 = 0;
+				nbits = 0;
+				bits = 0;
+			}
+			if (*p == '&')
+				buf_puts(&b, "&-");
+			else
+				buf_putc(&b, (char)*p);
+			p++;
+			continue;
+		}
+		if (*p < 0x80) {
+			cp = *p;
+			n = 0;
+		} else if ((*p & 0xe0) == 0xc0) {
+			cp = *p & 0x1f;
+			n = 1;
+		} else if ((*p & 0xf0) == 0xe0) {
+			cp = *p & 0x0f;
+			n = 2;
+		} else if ((*p & 0xf8) == 0xf0) {
+			cp = *p & 0x07;
+			n = 3;
+		} else
+			goto raw;
+		for (i = 1; i <= n; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				goto raw;
+			cp = cp << 6 | (p[i] & 0x3f);
+		}
+		p += n + 1;
+		if (!in64) {
+			buf_putc(&b, '&');
+			in64 = 1;
+		}
+		/* UTF-16, then base64 six bits at a time. */
+		for (i = 0; i < 2; i++) {
+			uint32_t u;
+
+			if (cp >= 0x10000)
+				u = i == 0 ? 0xd800 | ((cp - 0x10000) >> 10) :
+				    0xdc00 | ((cp - 0x10000) & 0x3ff);
+			else if (i == 0)
+				u = cp;
+			else
+				break;
+			bits = (bits << 16) | u;
+			nbits += 16;
+			while (nbits >= 6) {
+				nbits -= 6;
+				buf_putc(&b, b64[(bits >> nbits) & 0x3f]);
+			}
+			bits &= (1u << nbits) - 1;
+		}
+	}
+	if (in64) {
+		if (nbits > 0)
+			buf_putc(&b, b64[(bits << (6 - nbits)) & 0x3f]);
+		buf_putc(&b, '-');
+	}
+	return buf_steal(&b);
+raw:
+	buf_free(&b);
+	return xstrdup(s);
+}
+
+int
+imap_examine(struct imap *imap, const char *folder, uint32_t *uidvalidity_r,
+    uint32_t *uidnext_r, char *err, size_t errlen)
+{
+	char *name;
+	int r;
+
+	name = imap_mutf7(folder);
+	r = mailimap_examine(imap->m, name);
+	free(name);
+	if (r != MAILIMAP_NO_ERROR) {
+		if (imap_bad_conn(r)) {
+			snprintf(err, errlen, "imap %s: EXAMINE %s: %s",
+			    imap->host, folder, imap_errname(r));
+			return IMAP_CONN_BAD;
+		}
+		snprintf(err, errlen, "imap %s: cannot open folder %s: %s",
+		    imap->host, folder, imap->m->imap_response != NULL ?
+		    imap->m->imap_response : "refused");
+		return IMAP_FOLDER_BAD;
+	}
+	*uidvalidity_r = imap->m->imap_selection_info->sel_uidvalidity;
+	*uidnext_r = imap->m->imap_selection_info->sel_uidnext;
+	return IMAP_OK;
+}
+
+static time_t
+imap_date(const struct mailimap_date_time *dt)
+{
+	struct tm tm;
+	int zone, off;
+	time_t t;
+
+	if (dt == NULL)
+		return (time_t)-1;
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = dt->dt_year - 1900;
+	tm.tm_mon = dt->dt_month - 1;
+	tm.tm_mday = dt->dt_day;
+	tm.tm_hour = dt->dt_hour;
+	tm.tm_min = dt->dt_min;
+	tm.tm_sec = dt->dt_sec;
+	t = timegm(&tm);
+	if (t == (time_t)-1)
+		return t;
+	/* libetpan keeps the zone as the decimal number +HHMM. */
+	zone = dt->dt_zone < 0 ? -dt->dt_zone : dt->dt_zone;
+	off = (zone / 100) * 3600 + (zone % 100) * 60;
+	return dt->dt_zone < 0 ? t + off : t - off;
+}
+
+/* libetpan hands over each FETCH response as soon as it is parsed and
+ * frees it afterwards, so only one message is in memory at a time. */
+static void
+imap_on_msg(struct mailimap_msg_att *att, void *ctx)
+{
+	struct imap *imap = ctx;
+	clistiter *it;
+	uint32_t uid = 0;
+	const char *data = NULL;
+	size_t len = 0;
+	time_t date = (time_t)-1;
+	int have_body = 0;
+
+	if (imap->aborted || att == NULL)
+		return;
+	for (it = clist_begin(att->att_list); it != NULL; it = clist_next(it)) {
+		struct mailimap_msg_att_item *item = clist_content(it);
+		struct mailimap_msg_att_static *st;
+
+		if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
+			continue;
+		st = item->att_data.att_static;
+		switch (st->att_type) {
+		case MAILIMAP_MSG_ATT_UID:
+			uid = st->att_data.att_uid;
+			break;
+		case MAILIMAP_MSG_ATT_INTERNALDATE:
+			date = imap_date(st->att_data.att_internal_date);
+			break;
+		case MAILIMAP_MSG_ATT_BODY_SECTION:
+			have_body = 1;
+			data = st->att_data.att_body_section->sec_body_part;
+			len = st->att_data.att_body_section->sec_length;
+			break;
+		default:
+			break;
+		}
+	}
+	/* Unsolicited FETCH (flag changes by others) carries no body; and
+	 * "UID FETCH n:m" may answer with a message outside n:m. */
+	if (!have_body || uid < imap->lo || uid > imap->hi ||
+	    uid <= imap->last_uid)
+		return;
+	if (data == NULL) {
+		data = "";
+		len = 0;
+	}
+	imap->last_uid = uid;
+	if (imap->fn(imap->fn_ctx, uid, data, len, date) != 0)
+		imap->aborted = 1;
+}
+
+/* Only there because libetpan 1.9.4 ignores the message handler unless a
+ * progress callback is set as well. */
+static void
+imap_progress(size_t current, size_t maximum, void *ctx)
+{
+}
+
+static struct mailimap_fetch_type *
+imap_fetch_type(void)
+{
+	struct mailimap_fetch_type *ft;
+
+	ft = mailimap_fetch_type_new_fetch_att_list_empty();
+	mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_uid());
+	mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_rfc822_size());
+	mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_internaldate());
+	mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_body_peek_section(
+	    mailimap_section_new(NULL)));
+	return ft;
+}
+
+int
+imap_fetch(struct imap *imap, uint32_t first_uid, int batch, imap_msg_fn fn,
+    void *ctx, char *err, size_t errlen)
+{
+	struct mailimap_fetch_type *ft = NULL;
+	struct mailimap_set *set = NULL;
+	clist *result = NULL;
+	uint32_t uidnext, lo, hi;
+	int r, ret = IMAP_CONN_BAD;
+
+	if (imap->m->imap_selection_info == NULL) {
+		snprintf(err, errlen, "imap %s: no folder examined",
+		    imap->host);
+		return IMAP_FOLDER_BAD;
+	}
+	if (first_uid == 0)
+		first_uid = 1;
+	if (batch <= 0)
+		batch = 500;
+	uidnext = imap->m->imap_selection_info->sel_uidnext;
+
+	imap->fn = fn;
+	imap->fn_ctx = ctx;
+	imap->last_uid = 0;
+	imap->aborted = 0;
+	mailimap_set_msg_att_handler(imap->m, imap_on_msg, imap);
+	mailimap_set_progress_callback(imap->m, imap_progress, imap_progress,
+	    imap);
+	ft = imap_fetch_type();
+
+	for (lo = first_uid; ; lo = hi + 1) {
+		/* Without UIDNEXT (allowed by RFC 3501) ask for everything
+		 * from lo on in one go. */
+		if (uidnext == 0)
+			hi = UINT32_MAX;
+		else if (lo >= uidnext)
+			break;
+		else if (uidnext - lo > (uint32_t)batch)
+			hi = lo + (uint32_t)batch - 1;
+		else
+			hi = uidnext - 1;
+		imap->lo = lo;
+		imap->hi = hi;
+		set = hi == UINT32_MAX ? mailimap_set_new_interval(lo, 0) :
+		    mailimap_set_new_interval(lo, hi);
+		r = mailimap_uid_fetch(imap->m, set, ft, &result);
+		mailimap_set_free(set);
+		set = NULL;
+		if (result != NULL) {
+			mailimap_fetch_list_free(result);
+			result = NULL;
+		}
+		if (r != MAILIMAP_NO_ERROR) {
+			snprintf(err, errlen, "imap %s: UID FETCH %u:%u: %s",
+			    imap->host, lo, hi, imap_bad_conn(r) ?
+			    imap_errname(r) : "refused");
+			ret = imap_bad_conn(r) ? IMAP_CONN_BAD :
+			    IMAP_FOLDER_BAD;
+			goto fail;
+		}
+		if (imap->aborted) {
+			snprintf(err, errlen, "imap %s: fetch stopped "
+			    "after UID %u", imap->host, imap->last_uid);
+			ret = IMAP_ABORTED;
+			goto fail;
+		}
+		if (hi == UINT32_MAX)
+			break;
+	}
+	ret = IMAP_OK;
+fail:
+	mailimap_set_msg_att_handler(imap->m, NULL, NULL);
+	mailimap_set_progress_callback(imap->m, NULL, NULL, NULL);
+	mailimap_fetch_type_free(ft);
+	return ret;
+}
+
+int
+imap_has_idle(const struct imap *imap)
+{
+	return imap->has_idle;
+}
+
+/* Waits for the stream to become readable; data already buffered by
+ * libetpan counts, since poll() cannot see it. */
+static int
+imap_wait(struct imap *imap, int ms)
+{
+	struct pollfd pfd;
+
+	if (imap->m->imap_stream->read_buffer_len > 0)
+		return 1;
+	pfd.fd = mailimap_idle_get_fd(imap->m);
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	if (pfd.fd < 0)
+		return -1;
+	if (poll(&pfd, 1, ms) < 0)
+		return errno == EINTR ? 0 : -1;
+	return pfd.revents != 0;
+}
+
+int
+imap_idle(struct imap *imap, int timeout, char *err, size_t errlen)
+{
+	struct mailimap_selection_info *sel = imap->m->imap_selection_info;
+	uint32_t exists;
+	time_t deadline, now;
+	int r, ready, changed = 0;
+
+	if (sel == NULL) {
+		snprintf(err, errlen, "imap %s: no folder examined",
+		    imap->host);
+		return IMAP_CONN_BAD;
+	}
+	if (!imap->has_idle) {
+		snprintf(err, errlen, "imap %s: server has no IDLE",
+		    imap->host);
+		return IMAP_CONN_BAD;
+	}
+	if (timeout > 29 * 60)
+		timeout = 29 * 60;
+	exists = sel->sel_exists;
+	deadline = time(NULL) + timeout;
+	/* Servers also wake IDLE for keep-alives ("* OK Still here"): only
+	 * a grown EXISTS count means new mail, anything else re-IDLEs. */
+	while (!changed && (now = time(NULL)) < deadline) {
+		r = mailimap_idle(imap->m);
+		if (r != MAILIMAP_NO_ERROR)
+			goto bad;
+		ready = imap_wait(imap, (int)(deadline - now) * 1000);
+		r = mailimap_idle_done(imap->m);
+		if (r != MAILIMAP_NO_ERROR)
+			goto bad;
+		if (ready < 0) {
+			r = MAILIMAP_ERROR_STREAM;
+			goto bad;
+		}
+		sel = imap->m->imap_selection_info;
+		if (sel != NULL && sel->sel_exists != exists)
+			changed = 1;
+		if (!ready)
+			break;
+	}
+	return changed;
+bad:
+	snprintf(err, errlen, "imap %s: IDLE: %s", imap->host,
+	    imap_errname(r));
+	return IMAP_CONN_BAD;
+}

@@ -1,0 +1,60 @@
+/* ledger: every message the robot has seen, one row each, with its
+ * decoded text and its outcome.
+ *
+ * Outcomes: "recorded" (decoded, not yet examined), "applied",
+ * "unplaced", "quarantined", "ignored", and "duplicate" (the same
+ * Message-ID and content already recorded, e.g. after a UIDVALIDITY change
+ * or in a second folder); each with a reason.  Callers wrap a record and
+ * what it causes in one transaction (db_begin/db_commit). */
+#ifndef ROBOT_LEDGER_H
+#define ROBOT_LEDGER_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "mime.h"
+
+struct ledger_entry {
+	const char	*folder;
+	uint32_t	 uidvalidity;
+	uint32_t	 uid;
+	const char	*raw;		/* the whole message */
+	size_t		 len;
+	const struct mime_msg *msg;	/* decoded */
+	time_t		 now;
+};
+
+/* SHA-256 of the raw bytes, as 64 hex digits plus NUL. */
+void ledger_hash(const char *raw, size_t len, char out[65]);
+
+/* Inserts e's row and attachments (bytes kept for form attachments
+ * only).  When a message with the same Message-ID and hash is already in
+ * the ledger, the row is recorded as "duplicate" of it and *dup_r is set
+ * to 1.  Returns 0 with the new row id in *id_r, or -1 (logged). */
+int ledger_record(sqlite3 *db, const struct ledger_entry *e, int64_t *id_r,
+    int *dup_r);
+
+/* Sets a message's outcome and reason.  0 or -1. */
+int ledger_set_outcome(sqlite3 *db, int64_t id, const char *outcome,
+    const char *reason);
+
+/* Rebuilds the decoded message of row id from the ledger (headers, text,
+ * html, attachments), without fetching it again.  Returns 0 and a message
+ * (mime_free it), or -1 when there is no such row. */
+int ledger_load(sqlite3 *db, int64_t id, struct mime_msg **msg_r);
+
+/* Moves the folder's high-water mark: the last UID recorded under
+ * uidvalidity.  0 or -1. */
+int ledger_folder_set(sqlite3 *db, const char *folder, uint32_t uidvalidity,
+    uint32_t last_uid);
+/* The folder's stored uidvalidity and last UID (0/0 when unknown). */
+int ledger_folder_get(sqlite3 *db, const char *folder,
+    uint32_t *uidvalidity_r, uint32_t *last_uid_r);
+
+/* 1 when an attachment looks like a request form worth keeping (.xlsx,
+ * .docx, .csv, .xls by name or type). */
+int ledger_is_form_attachment(const struct mime_attachment *a);
+
+#endif

@@ -1,0 +1,249 @@
+/* main: the command line.  `poll` and `run` share one code path: `run` is
+ * `poll` in a loop.  Exit 0 success, 1 failure, 2 usage error; errors are
+ * one line on stderr, results go to stdout. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "clock.h"
+#include "db.h"
+#include "imap.h"
+#include "log.h"
+#include "fetch.h"
+#include "robot.h"
+
+#define ROBOT_VERSION "0.1.0"
+
+static volatile sig_atomic_t stop_requested;
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: robot [-v] -c CONFIG COMMAND [ARGS]\n"
+	    "       robot --help | --version\n"
+	    "\n"
+	    "commands:\n"
+	    "  poll                 one pass over the folders: fetch, record, "
+	    "act, exit\n"
+	    "  run                  poll in a loop (IDLE where offered) until "
+	    "SIGTERM\n"
+	    "  status [--json]      requests and cases, and what is unplaced\n"
+	    "  case ID|TCKN|EMAIL   one case's history\n"
+	    "  rules check          compile every rule and template\n"
+	    "  rules test [-v] FILE.eml\n"
+	    "                       what the rules make of one message "
+	    "(no changes)\n"
+	    "  templates check      check every template\n"
+	    "  reprocess            examine unplaced messages again\n"
+	    "  digest [--send]      print the weekly digest, or send it now\n"
+	    "\n"
+	    "ROBOT_NOW=2026-12-07T09:00:00+03:00 replaces the clock.\n");
+}
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+int
+robot_stop_requested(void)
+{
+	return stop_requested != 0;
+}
+
+/* Opens what every command needs: config, clock check, database. */
+int
+robot_open(const char *cfgpath, struct robot *r)
+{
+	char err[1024];
+	time_t now;
+
+	memset(r, 0, sizeof *r);
+	if (cfg_load(cfgpath, &r->cfg, err, sizeof err) == -1) {
+		fprintf(stderr, "robot: %s\n", err);
+		return -1;
+	}
+	if (clock_now(&now, err, sizeof err) == -1) {
+		fprintf(stderr, "robot: %s\n", err);
+		goto fail;
+	}
+	if (r->cfg->robot.holidays_file && clock_load_holidays(
+	    r->cfg->robot.holidays_file, err, sizeof err) == -1) {
+		fprintf(stderr, "robot: %s\n", err);
+		goto fail;
+	}
+	if (db_open(r->cfg->database.path, &r->db, err, sizeof err) == -1) {
+		fprintf(stderr, "robot: %s\n", err);
+		goto fail;
+	}
+	return 0;
+fail:
+	robot_close(r);
+	return -1;
+}
+
+void
+robot_close(struct robot *r)
+{
+	db_close(&r->db);
+	cfg_free(&r->cfg);
+}
+
+/* One poll over a connection made for it. */
+static int
+poll_once(struct robot *r)
+{
+	struct imap *imap = NULL;
+	struct fetch_stats st;
+	char err[1024];
+	int rc;
+
+	memset(&st, 0, sizeof st);
+	if (imap_connect(r->cfg, &imap, err, sizeof err) != IMAP_OK) {
+		fprintf(stderr, "robot: %s\n", err);
+		return -1;
+	}
+	rc = fetch_folders(r->cfg, r->db, imap, robot_apply, r, &st, err,
+	    sizeof err);
+	imap_close(&imap);
+	printf("poll: %u folder(s), %u message(s) fetched, %u recorded "
+	    "(%u duplicate)\n", st.folders, st.fetched, st.recorded,
+	    st.duplicates);
+	fflush(stdout);
+	if (rc != IMAP_OK) {
+		fprintf(stderr, "robot: %s\n", err);
+		return -1;
+	}
+	return robot_after_poll(r);
+}
+
+static int
+cmd_poll(struct robot *r, int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1)
+		return 2;
+	if (robot_load_rules(r) == -1)
+		return 1;
+	return poll_once(r) == 0 ? 0 : 1;
+}
+
+static int
+cmd_run(struct robot *r, int argc, char **argv)
+{
+	struct sigaction sa;
+
+	(void)argv;
+	if (argc != 1)
+		return 2;
+	if (robot_load_rules(r) == -1)
+		return 1;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	log_info("running: polling every %d s", r->cfg->robot.poll_interval);
+	while (!stop_requested) {
+		if (poll_once(r) == -1)
+			log_warn("poll failed; trying again in %d s",
+			    r->cfg->robot.poll_interval);
+		for (int i = 0; i < r->cfg->robot.poll_interval &&
+		    !stop_requested; i++)
+			sleep(1);
+	}
+	log_info("stopped");
+	return 0;
+}
+
+struct command {
+	const char	*name;
+	const char	*sub;		/* second word, or NULL */
+	int		 (*fn)(struct robot *, int, char **);
+};
+
+static const struct command commands[] = {
+	{ "poll", NULL, cmd_poll },
+	{ "run", NULL, cmd_run },
+	{ "status", NULL, robot_cmd_status },
+	{ "case", NULL, robot_cmd_case },
+	{ "rules", "check", robot_cmd_rules_check },
+	{ "rules", "test", robot_cmd_rules_test },
+	{ "templates", "check", robot_cmd_templates_check },
+	{ "reprocess", NULL, robot_cmd_reprocess },
+	{ "digest", NULL, robot_cmd_digest },
+};
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *cfgpath = NULL;
+	struct robot r;
+	int ch, verbose = 0, rc;
+
+	signal(SIGPIPE, SIG_IGN);	/* a dropped TLS connection */
+	while ((ch = getopt_long(argc, argv, "+c:vhV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			cfgpath = optarg;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("robot %s\n", ROBOT_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1 || cfgpath == NULL) {
+		fprintf(stderr, "robot: %s\n", cfgpath ? "no command given" :
+		    "no configuration given (-c CONFIG)");
+		usage(stderr);
+		return 2;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		const struct command *c = &commands[i];
+
+		if (strcmp(argv[0], c->name) != 0)
+			continue;
+		if (c->sub && (argc < 2 || strcmp(argv[1], c->sub) != 0))
+			continue;
+		if (robot_open(cfgpath, &r) == -1)
+			return 1;
+		log_init(verbose ? LOG_LVL_DEBUG : robot_log_level(r.cfg),
+		    r.cfg->robot.log && strcmp(r.cfg->robot.log, "syslog") ==
+		    0);
+		rc = c->fn(&r, argc, argv);
+		robot_close(&r);
+		if (rc == 2) {
+			fprintf(stderr, "robot: %s: bad arguments\n",
+			    argv[0]);
+			usage(stderr);
+		}
+		return rc;
+	}
+	fprintf(stderr, "robot: unknown command: %s\n", argv[0]);
+	usage(stderr);
+	return 2;
+}

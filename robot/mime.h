@@ -1,0 +1,79 @@
+/* mime: one raw RFC 5322 message -> headers and UTF-8 text, attachments.
+ *
+ * Implements what the robot needs of RFC 2045-2049 (MIME), RFC 2047
+ * (encoded words), RFC 2231 (parameter values) on top of libetpan's
+ * parser.  Everything in a struct mime_msg is UTF-8 and NUL-terminated,
+ * whatever charset the mail was in; nothing in it points into the raw
+ * bytes, so the raw message may be freed after mime_parse().
+ *
+ * Bad input never fails the parse: what could be decoded is kept and what
+ * could not is described in `notes` (e.g. "part 2: unknown charset
+ * x-foo, read as windows-1254; part 3: base64 damaged"). */
+#ifndef ROBOT_MIME_H
+#define ROBOT_MIME_H
+
+#include <stddef.h>
+#include <time.h>
+
+struct mime_header {
+	char	*name;		/* as written, e.g. "Authentication-Results" */
+	char	*value;		/* unfolded, RFC 2047 decoded, UTF-8 */
+};
+
+struct mime_attachment {
+	char	*name;		/* UTF-8 file name (RFC 2231/2047 decoded), or NULL */
+	char	*type;		/* lower case "type/subtype" */
+	unsigned char *data;	/* decoded bytes (transfer encoding undone) */
+	size_t	 len;
+};
+
+struct mime_msg {
+	/* Top-level headers, decoded.  Missing ones are NULL. */
+	char	*message_id;	/* without angle brackets */
+	char	*in_reply_to;	/* ids without brackets, space separated */
+	char	*references;	/* ids without brackets, space separated */
+	char	*date;		/* the Date header as written */
+	time_t	 date_t;	/* parsed Date, 0 when absent or unreadable */
+	char	*from;		/* display form: "Ayşe Yılmaz <ayse@x.edu.tr>" */
+	char	*from_addr;	/* lower case addr-spec of the first From */
+	char	*sender_addr;	/* lower case Sender/Return-Path addr, or NULL */
+	char	*return_path;	/* addr of Return-Path ("" for <>), or NULL */
+	char	*to;		/* display form, comma separated */
+	char	*cc;
+	char	*to_addrs;	/* lower case addr-specs of To and Cc, ", " */
+	char	*subject;
+
+	struct mime_header *headers;	/* every top-level header, in order */
+	size_t	 nheaders;
+
+	/* Every text part (text/plain; text/html turned into text, table rows
+	 * kept as lines with cells separated by " | "), in order, parts
+	 * separated by a blank line.  Text of forwarded message/rfc822 parts
+	 * is included after its own headers' From/Date/Subject lines. */
+	char	*text;
+	/* The HTML parts as decoded UTF-8 HTML, concatenated (form tables are
+	 * read from it); NULL when the message has no HTML. */
+	char	*html;
+
+	struct mime_attachment *att;	/* non-text parts and named parts */
+	size_t	 natt;
+
+	char	*notes;		/* what could not be decoded, or NULL */
+};
+
+/* Parses raw (len bytes, need not be NUL-terminated).  Returns 0 and a
+ * message owned by the caller (mime_free), or -1 only when nothing at all
+ * could be read (empty input); then *errstr says why. */
+int mime_parse(const char *raw, size_t len, struct mime_msg **msg_r,
+    const char **errstr);
+void mime_free(struct mime_msg **msg);
+
+/* The first header called name (ASCII case-insensitive), or NULL.
+ * Borrowed from msg. */
+const char *mime_header(const struct mime_msg *msg, const char *name);
+
+/* Decodes an RFC 2047 header value to UTF-8 (adjacent encoded words
+ * joined, unknown charsets read as windows-1254).  Caller frees. */
+char *mime_decode_header(const char *value);
+
+#endif

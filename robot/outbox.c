@@ -1,0 +1,587 @@
+/* outbox: queue and send the robot's mail; see outbox.h for the states
+ * and the one duplicate window. */
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "cases.h"
+#include "clock.h"
+#include "compose.h"
+#include "db.h"
+#include "log.h"
+#include "mem.h"
+#include "outbox.h"
+#include "smtp.h"
+
+#define OUTBOX_DISPLAY_NAME	"NES Yenileme Robotu"
+
+static const char SQL_RCPT_COUNT[] =
+    "SELECT count(*) FROM outbox_rcpt WHERE addr = ?1 AND day = ?2";
+static const char SQL_INSERT[] =
+    "INSERT INTO outbox(kind, case_id, request, message_id, mail_from,"
+    " rcpts, subject, data, state, attempts, next_t, created_t)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'queued', 0, ?9, ?9)";
+static const char SQL_INSERT_RCPT[] =
+    "INSERT INTO outbox_rcpt(outbox, addr, day) VALUES (?1, ?2, ?3)";
+static const char SQL_RECOVER[] =
+    "UPDATE outbox SET state = 'queued', next_t = ?1"
+    " WHERE state = 'sending' AND next_t <= ?2";
+static const char SQL_DUE[] =
+    "SELECT id FROM outbox WHERE state = 'queued' AND next_t <= ?1"
+    " ORDER BY next_t, id";
+static const char SQL_CLAIM[] =
+    "UPDATE outbox SET state = 'sending', next_t = ?2"
+    " WHERE id = ?1 AND state = 'queued'";
+static const char SQL_ROW[] =
+    "SELECT mail_from, rcpts, data, attempts, created_t FROM outbox"
+    " WHERE id = ?1";
+static const char SQL_SENT[] =
+    "UPDATE outbox SET state = 'sent', sent_t = ?2, attempts = attempts + 1,"
+    " last_error = NULL WHERE id = ?1 AND state = 'sending'";
+static const char SQL_RETRY[] =
+    "UPDATE outbox SET state = ?2, attempts = attempts + ?5, next_t = ?3,"
+    " last_error = ?4 WHERE id = ?1 AND state = 'sending'";
+
+time_t
+outbox_backoff(int n)
+{
+	static const time_t steps[] = { 5 * 60, 15 * 60, 3600, 4 * 3600 };
+
+	if (n < 1)
+		n = 1;
+	if ((size_t)n > sizeof steps / sizeof steps[0])
+		return steps[sizeof steps / sizeof steps[0] - 1];
+	return steps[n - 1];
+}
+
+/* ASCII-only case folding: addresses are ASCII, and strcasecmp would
+ * follow a Turkish locale (I -> ı). */
+static int
+ascii_lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+static int
+same_addr(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return 0;
+	for (; *a && *b; a++, b++)
+		if (ascii_lower((unsigned char)*a) !=
+		    ascii_lower((unsigned char)*b))
+			return 0;
+	return *a == *b;
+}
+
+static char *
+lower_dup(const char *s)
+{
+	char *d = xstrdup(s);
+
+	for (char *p = d; *p; p++)
+		*p = (char)ascii_lower((unsigned char)*p);
+	return d;
+}
+
+int
+outbox_is_self(const struct config *cfg, const char *addr)
+{
+	return same_addr(addr, cfg->institution.robot) ||
+	    same_addr(addr, cfg->smtp.from);
+}
+
+static void
+local_date(time_t t, char out[40])
+{
+	struct tm tm;
+
+	clock_local(t, &tm);
+	snprintf(out, 40, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+	    tm.tm_mday);
+}
+
+/* The domain Message-IDs are made in: the institution's, else the one of
+ * the robot's address. */
+static const char *
+mid_domain(const struct config *cfg)
+{
+	const char *at;
+
+	if (cfg->institution.domain && *cfg->institution.domain)
+		return cfg->institution.domain;
+	if (cfg->smtp.from && (at = strrchr(cfg->smtp.from, '@')) != NULL)
+		return at + 1;
+	return "localhost";
+}
+
+static void
+new_message_id(const struct config *cfg, time_t now, struct buf *out)
+{
+	unsigned char r[12];
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < sizeof r) {
+		n = getrandom(r + got, sizeof r - got, 0);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	if (got < sizeof r) {
+		/* Never expected on Linux; the id must still be unique. */
+		static unsigned long seq;
+		unsigned long x = (unsigned long)now ^ (++seq << 20) ^
+		    (unsigned long)getpid();
+
+		memcpy(r, &x, sizeof x < sizeof r ? sizeof x : sizeof r);
+	}
+	buf_printf(out, "nes.%lld.", (long long)now);
+	for (size_t i = 0; i < sizeof r; i++)
+		buf_printf(out, "%02x", r[i]);
+	buf_printf(out, "@%s", mid_domain(cfg));
+}
+
+/* Over the daily cap for addr (already lower case) on day? */
+static int
+over_cap(sqlite3 *db, const struct config *cfg, const char *addr,
+    const char *day)
+{
+	sqlite3_stmt *st;
+	int64_t n;
+
+	if (cfg->smtp.max_per_recipient_day <= 0)
+		return 0;
+	if ((st = db_stmt(db, SQL_RCPT_COUNT)) == NULL)
+		return -1;
+	db_bind_text(st, 1, addr);
+	db_bind_text(st, 2, day);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return -1;
+	n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return n >= cfg->smtp.max_per_recipient_day;
+}
+
+/* Keeps the acceptable recipients of in[] (lower case, deduplicated
+ * against kept[]) in kept[]; records why the others are dropped.
+ * Returns 0 or -1 (database). */
+static int
+filter_rcpts(sqlite3 *db, const struct config *cfg,
+    const struct outbox_mail *m, const char *const *in, size_t nin,
+    char **kept, size_t *nkept, const char *day, time_t now)
+{
+	char note[512];
+	int r;
+
+	for (size_t i = 0; i < nin; i++) {
+		const char *a = in[i];
+		char *low;
+		int dup = 0;
+
+		if (a == NULL || *a == '\0')
+			continue;
+		if (outbox_is_self(cfg, a)) {
+			log_info("outbox: not mailing the robot's own address "
+			    "%s (%s)", a, m->kind);
+			continue;
+		}
+		if (!compose_addr_valid(a)) {
+			log_warn("outbox: bad address %s dropped (%s)", a,
+			    m->kind);
+			continue;
+		}
+		low = lower_dup(a);
+		for (size_t j = 0; j < *nkept; j++)
+			if (strcmp(kept[j], low) == 0)
+				dup = 1;
+		if (dup) {
+			free(low);
+			continue;
+		}
+		if ((r = over_cap(db, cfg, low, day)) == -1) {
+			free(low);
+			return -1;
+		}
+		if (r == 1) {
+			log_warn("outbox: %s has had %d mails today: %s not "
+			    "sent to it", low, cfg->smtp.max_per_recipient_day,
+			    m->kind);
+			snprintf(note, sizeof note, "%s not sent to %s: daily "
+			    "limit of %d mails reached", m->kind, low,
+			    cfg->smtp.max_per_recipient_day);
+			if ((m->case_id || m->request) && cases_add_event(db,
+			    m->case_id, m->request, 0, NULL, now, "note", NULL,
+			    NULL, note) == -1) {
+				free(low);
+				return -1;
+			}
+			free(low);
+			continue;
+		}
+		kept[(*nkept)++] = low;
+	}
+	return 0;
+}
+
+static void
+free_strv(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+int
+outbox_queue(sqlite3 *db, const struct config *cfg,
+    const struct outbox_mail *m, time_t now, int64_t *id_r)
+{
+	char **to = NULL, **cc = NULL;
+	size_t nto = 0, ncc = 0, i;
+	struct compose_addr *ato = NULL, *acc = NULL;
+	struct compose_header hdr[2];
+	struct compose_msg cm;
+	struct buf mid = BUF_INIT, rcpts = BUF_INIT, xcase = BUF_INIT;
+	char *data = NULL, err[256], day[40];
+	size_t len = 0;
+	sqlite3_stmt *st;
+	int64_t id;
+	int ret = -1;
+
+	if (id_r)
+		*id_r = 0;
+	local_date(now, day);
+	to = xcalloc(m->nto + 1, sizeof *to);
+	cc = xcalloc(m->ncc + m->nto + 1, sizeof *cc);
+	if (filter_rcpts(db, cfg, m, m->to, m->nto, to, &nto, day, now) == -1)
+		goto fail;
+	if (nto == 0) {
+		log_info("outbox: %s: no recipient left, not queued",
+		    m->kind);
+		ret = 0;
+		goto fail;
+	}
+	/* A Cc that is also a To is dropped: filter against both lists. */
+	for (i = 0; i < nto; i++)
+		cc[i] = to[i];
+	ncc = nto;
+	if (filter_rcpts(db, cfg, m, m->cc, m->ncc, cc, &ncc, day, now) == -1) {
+		ncc -= nto;
+		memmove(cc, cc + nto, ncc * sizeof *cc);
+		goto fail;
+	}
+	ncc -= nto;
+	memmove(cc, cc + nto, ncc * sizeof *cc);
+
+	ato = xcalloc(nto, sizeof *ato);
+	acc = xcalloc(ncc + 1, sizeof *acc);
+	for (i = 0; i < nto; i++)
+		ato[i].addr = to[i];
+	for (i = 0; i < ncc; i++)
+		acc[i].addr = cc[i];
+	new_message_id(cfg, now, &mid);
+	memset(&cm, 0, sizeof cm);
+	cm.from.name = OUTBOX_DISPLAY_NAME;
+	cm.from.addr = cfg->smtp.from;
+	cm.to = ato;
+	cm.nto = nto;
+	cm.cc = acc;
+	cm.ncc = ncc;
+	cm.subject = m->subject ? m->subject : "";
+	cm.date = now;
+	cm.message_id = buf_str(&mid);
+	cm.in_reply_to = m->in_reply_to;
+	cm.references = m->references;
+	if (m->case_tag && *m->case_tag) {
+		hdr[0].name = "X-NES-Case";
+		buf_puts(&xcase, m->case_tag);
+		hdr[0].value = buf_str(&xcase);
+		cm.extra = hdr;
+		cm.nextra = 1;
+	}
+	cm.text = m->text ? m->text : "";
+	cm.html = m->html;
+	if (compose_build(&cm, &data, &len, err, sizeof err) == -1) {
+		log_err("outbox: %s: cannot build the message: %s", m->kind,
+		    err);
+		ret = 0;
+		goto fail;
+	}
+
+	for (i = 0; i < nto + ncc; i++)
+		buf_printf(&rcpts, "%s%s", i ? ", " : "",
+		    i < nto ? to[i] : cc[i - nto]);
+	if ((st = db_stmt(db, SQL_INSERT)) == NULL)
+		goto fail;
+	db_bind_text(st, 1, m->kind);
+	if (m->case_id)
+		sqlite3_bind_int64(st, 2, m->case_id);
+	if (m->request)
+		sqlite3_bind_int64(st, 3, m->request);
+	db_bind_text(st, 4, buf_str(&mid));
+	db_bind_text(st, 5, cfg->smtp.from);
+	db_bind_text(st, 6, buf_str(&rcpts));
+	db_bind_text(st, 7, m->subject);
+	sqlite3_bind_blob(st, 8, data, (int)len, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 9, (sqlite3_int64)now);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		log_err("outbox: %s", db_errmsg(db));
+		sqlite3_reset(st);
+		goto fail;
+	}
+	sqlite3_reset(st);
+	id = sqlite3_last_insert_rowid(db);
+	for (i = 0; i < nto + ncc; i++) {
+		if ((st = db_stmt(db, SQL_INSERT_RCPT)) == NULL)
+			goto fail;
+		sqlite3_bind_int64(st, 1, id);
+		db_bind_text(st, 2, i < nto ? to[i] : cc[i - nto]);
+		db_bind_text(st, 3, day);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			log_err("outbox: %s", db_errmsg(db));
+			sqlite3_reset(st);
+			goto fail;
+		}
+		sqlite3_reset(st);
+	}
+	if ((m->case_id || m->request) && cases_add_thread(db, buf_str(&mid),
+	    m->request, m->case_id) == -1)
+		goto fail;
+	log_info("outbox: queued %s to %s (row %lld)", m->kind,
+	    buf_str(&rcpts), (long long)id);
+	if (id_r)
+		*id_r = id;
+	ret = 1;
+fail:
+	free(data);
+	free(ato);
+	free(acc);
+	free_strv(to, nto);
+	free_strv(cc, ncc);
+	buf_free(&mid);
+	buf_free(&rcpts);
+	buf_free(&xcase);
+	return ret;
+}
+
+/* Splits "a, b, c" into a NULL-terminated vector (caller frees). */
+static char **
+split_rcpts(const char *s, size_t *n_r)
+{
+	char **v = NULL;
+	size_t n = 0;
+	const char *p = s, *e;
+
+	while (p && *p) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		if (*p == '\0')
+			break;
+		for (e = p; *e && *e != ','; e++)
+			;
+		v = xrealloc(v, (n + 2) * sizeof *v);
+		v[n] = xstrndup(p, (size_t)(e - p));
+		/* trailing blanks */
+		for (size_t l = strlen(v[n]); l > 0 && v[n][l - 1] == ' '; l--)
+			v[n][l - 1] = '\0';
+		v[++n] = NULL;
+		p = e;
+	}
+	*n_r = n;
+	return v;
+}
+
+static int
+step_done(sqlite3 *db, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		log_err("outbox: %s", db_errmsg(db));
+		return -1;
+	}
+	return 0;
+}
+
+/* Claims row id (queued -> sending) in its own transaction.  1 claimed,
+ * 0 somebody else has it, -1 database. */
+static int
+claim(sqlite3 *db, int64_t id, time_t now)
+{
+	sqlite3_stmt *st;
+	int n;
+
+	if (db_begin(db) == -1)
+		return -1;
+	if ((st = db_stmt(db, SQL_CLAIM)) == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+	if (step_done(db, st) == -1)
+		goto fail;
+	n = sqlite3_changes(db);
+	if (db_commit(db) == -1)
+		goto fail;
+	return n == 1;
+fail:
+	db_rollback(db);
+	return -1;
+}
+
+/* Records the result of one attempt (row is 'sending'). */
+static int
+record(sqlite3 *db, int64_t id, int rc, int attempts, time_t created,
+    time_t now, const char *err)
+{
+	sqlite3_stmt *st;
+	const char *state = "queued";
+	time_t next = now;
+
+	if (db_begin(db) == -1)
+		return -1;
+	if (rc == SMTP_OK) {
+		if ((st = db_stmt(db, SQL_SENT)) == NULL)
+			goto fail;
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+	} else {
+		if (rc == SMTP_PERM)
+			state = "failed";
+		else if (rc == SMTP_TEMP) {
+			next = now + outbox_backoff(attempts + 1);
+			if (now - created >= OUTBOX_GIVE_UP)
+				state = "failed";
+		}
+		if ((st = db_stmt(db, SQL_RETRY)) == NULL)
+			goto fail;
+		sqlite3_bind_int64(st, 1, id);
+		db_bind_text(st, 2, state);
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)next);
+		db_bind_text(st, 4, err);
+		/* A config problem is not the message's fault. */
+		sqlite3_bind_int(st, 5, rc == SMTP_CONFIG ? 0 : 1);
+	}
+	if (step_done(db, st) == -1)
+		goto fail;
+	if (db_commit(db) == -1)
+		goto fail;
+	if (rc == SMTP_OK)
+		log_info("outbox: row %lld sent", (long long)id);
+	else
+		log_warn("outbox: row %lld %s: %s", (long long)id,
+		    strcmp(state, "failed") == 0 ? "failed" : "deferred", err);
+	return 0;
+fail:
+	db_rollback(db);
+	return -1;
+}
+
+int
+outbox_send_due(sqlite3 *db, const struct config *cfg, time_t now)
+{
+	return outbox_send_due_with(db, cfg, now, NULL);
+}
+
+int
+outbox_send_due_with(sqlite3 *db, const struct config *cfg, time_t now,
+    outbox_send_fn send)
+{
+	sqlite3_stmt *st;
+	int64_t *ids = NULL;
+	size_t nids = 0, i;
+	int sent = 0, r, rc;
+	char err[512];
+
+	if (send == NULL)
+		send = smtp_send;
+	/* Rows a crash left in 'sending': see the duplicate window in
+	 * outbox.h. */
+	if ((st = db_stmt(db, SQL_RECOVER)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)(now - OUTBOX_STALE));
+	if (step_done(db, st) == -1)
+		return -1;
+	if (sqlite3_changes(db) > 0)
+		log_warn("outbox: %d mail(s) left 'sending' by an interrupted "
+		    "run queued again (may duplicate)", sqlite3_changes(db));
+
+	/* Collect first: the claims below change the rows being read. */
+	if ((st = db_stmt(db, SQL_DUE)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ids = xrealloc(ids, (nids + 1) * sizeof *ids);
+		ids[nids++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		log_err("outbox: %s", db_errmsg(db));
+		goto fail;
+	}
+
+	for (i = 0; i < nids; i++) {
+		char *from = NULL, *rcpt = NULL, *data = NULL, **v = NULL;
+		size_t len, nv = 0;
+		int attempts;
+		time_t created;
+
+		if ((r = claim(db, ids[i], now)) == -1)
+			goto fail;
+		if (r == 0)
+			continue;
+		if ((st = db_stmt(db, SQL_ROW)) == NULL)
+			goto fail;
+		sqlite3_bind_int64(st, 1, ids[i]);
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			sqlite3_reset(st);
+			goto fail;
+		}
+		from = db_col_strdup(st, 0);
+		rcpt = db_col_strdup(st, 1);
+		len = (size_t)sqlite3_column_bytes(st, 2);
+		data = xmalloc(len + 1);
+		if (len)
+			memcpy(data, sqlite3_column_blob(st, 2), len);
+		data[len] = '\0';
+		attempts = sqlite3_column_int(st, 3);
+		created = (time_t)sqlite3_column_int64(st, 4);
+		sqlite3_reset(st);
+
+		v = split_rcpts(rcpt, &nv);
+		err[0] = '\0';
+		if (nv == 0) {
+			rc = SMTP_PERM;
+			snprintf(err, sizeof err, "no recipients");
+		} else
+			rc = send(cfg, from, (const char *const *)v, nv, data,
+			    len, err, sizeof err);
+		assert(rc == SMTP_OK || rc == SMTP_TEMP || rc == SMTP_PERM ||
+		    rc == SMTP_CONFIG);
+		r = record(db, ids[i], rc, attempts, created, now, err);
+		free(from);
+		free(rcpt);
+		free(data);
+		free_strv(v, nv);
+		if (r == -1)
+			goto fail;
+		if (rc == SMTP_OK)
+			sent++;
+		if (rc == SMTP_CONFIG) {
+			log_err("outbox: [smtp] unusable, nothing more sent "
+			    "this time: %s", err);
+			break;
+		}
+	}
+	free(ids);
+	return sent;
+fail:
+	free(ids);
+	return -1;
+}

@@ -1,0 +1,627 @@
+/* remind: reminders and escalations; see remind.h for the table. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "cases.h"
+#include "clock.h"
+#include "db.h"
+#include "log.h"
+#include "mem.h"
+#include "outbox.h"
+#include "remind.h"
+#include "tckn.h"
+#include "tmpl.h"
+
+/* Roles, as stored in reminder.recipient. */
+#define ROLE_UNIT_HEAD	"unit_head"
+#define ROLE_BIDB	"bidb"
+#define ROLE_PERSON	"person"
+#define ROLE_YAZI	"yazi_isleri"
+#define ROLE_ESCALATION	"escalation"
+
+/* What the table says about one step. */
+struct rule {
+	const char	*role;
+	const char	*tmpl;
+	int		 group;		/* one mail per request */
+	int		 first, every;
+};
+
+/* One thing waiting: a request (group) or one case. */
+struct waiting {
+	enum case_step	 step;
+	int64_t		 request;	/* 0: none */
+	int64_t		 case_id;	/* 0 for a group */
+	time_t		 since;
+	char		*approval;
+	char		*ticket, *unit, *requester, *requester_email;
+	char		*thread_id;
+	/* the case (or the group's first case) */
+	char		*tag, *name, *tckn, *email;
+	int64_t		*cases;		/* a group's cases */
+	size_t		 ncases;
+};
+
+static const char SQL_CASES[] =
+    "SELECT c.id, c.request, c.step, c.step_t, c.approval, c.tag, c.name,"
+    " c.tckn, c.email, coalesce(c.unit, r.unit), r.ticket, r.requester,"
+    " r.requester_email, r.thread_id"
+    " FROM cases c LEFT JOIN request r ON r.id = c.request"
+    " WHERE c.step NOT IN ('certificate_shipped', 'closed')"
+    " ORDER BY c.request, c.id";
+static const char SQL_TICKETS[] =
+    "SELECT r.id, r.opened_t, r.ticket, r.unit, r.requester,"
+    " r.requester_email, r.thread_id FROM request r"
+    " WHERE r.form_t IS NULL AND r.opened_t IS NOT NULL"
+    " AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.request = r.id)"
+    " ORDER BY r.id";
+static const char SQL_STATE_CASE[] =
+    "SELECT ifnull(max(n), 0), max(sent_t) FROM reminder"
+    " WHERE case_id = ?1 AND step = ?2 AND recipient = ?3";
+static const char SQL_STATE_REQ[] =
+    "SELECT ifnull(max(n), 0), max(sent_t) FROM reminder"
+    " WHERE request = ?1 AND step = ?2 AND recipient = ?3";
+static const char SQL_INSERT[] =
+    "INSERT INTO reminder(case_id, request, step, recipient, n, sent_t,"
+    " outbox) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+static const char SQL_ONE_CASE[] =
+    "SELECT step, step_t, approval FROM cases WHERE id = ?1";
+static const char SQL_COUNT[] =
+    "SELECT count(*) FROM reminder WHERE case_id = ?1"
+    " AND recipient <> 'escalation'";
+
+static int
+rule_for(const struct config *cfg, enum case_step step, const char *approval,
+    struct rule *r)
+{
+#define RULE(role, tmpl, group, f)					\
+	*r = (struct rule){ role, tmpl, group,				\
+	    cfg->reminders.f##_first, cfg->reminders.f##_every }
+
+	memset(r, 0, sizeof *r);
+	switch (step) {
+	case STEP_TICKET_OPENED:
+		RULE(ROLE_UNIT_HEAD, "remind_ticket_unit_head.tmpl", 1, ticket);
+		break;
+	case STEP_FORM_RECEIVED:
+		RULE(ROLE_BIDB, "remind_form_bidb.tmpl", 1, form);
+		break;
+	case STEP_SENT_TO_KAMUSM:
+		RULE(ROLE_BIDB, "remind_sent_bidb.tmpl", 1, sent);
+		break;
+	case STEP_KAMUSM_NOTIFIED:
+		RULE(ROLE_PERSON, "remind_notified_person.tmpl", 0, notified);
+		break;
+	case STEP_APPLICATION_FILLED:
+		RULE(ROLE_PERSON, "remind_filled_person.tmpl", 0, filled);
+		break;
+	case STEP_APPROVED:
+		if (approval && strcmp(approval, "islak-imza") == 0) {
+			RULE(ROLE_YAZI, "remind_wet_yazi.tmpl", 1, wet);
+			break;
+		}
+		/* FALLTHROUGH */
+	case STEP_CARGO_SHIPPED:
+		RULE(ROLE_BIDB, "remind_shipping_bidb.tmpl", 0, shipping);
+		break;
+	default:
+		return -1;
+	}
+#undef RULE
+	/* 0 would remind on every poll of the day it comes due. */
+	if (r->first < 1)
+		r->first = 1;
+	if (r->every < 1)
+		r->every = 1;
+	return 0;
+}
+
+const char *
+remind_holder(enum case_step step, const char *approval)
+{
+	struct rule r;
+	static const struct config zero;
+
+	if (rule_for(&zero, step, approval, &r) == -1)
+		return NULL;
+	if (strcmp(r.role, ROLE_UNIT_HEAD) == 0)
+		return "Birim amiri";
+	if (strcmp(r.role, ROLE_BIDB) == 0)
+		return "BİDB";
+	if (strcmp(r.role, ROLE_PERSON) == 0)
+		return "Personel";
+	return "Yazı İşleri";
+}
+
+static void
+date_tr(time_t t, char out[40])
+{
+	struct tm tm;
+
+	if (t == 0) {
+		snprintf(out, 40, "-");
+		return;
+	}
+	clock_local(t, &tm);
+	snprintf(out, 40, "%02d.%02d.%04d", tm.tm_mday, tm.tm_mon + 1,
+	    tm.tm_year + 1900);
+}
+
+static int
+same_day(time_t a, time_t b)
+{
+	struct tm ta, tb;
+
+	clock_local(a, &ta);
+	clock_local(b, &tb);
+	return ta.tm_year == tb.tm_year && ta.tm_yday == tb.tm_yday;
+}
+
+static void
+waiting_free(struct waiting *w)
+{
+	free(w->approval);
+	free(w->ticket);
+	free(w->unit);
+	free(w->requester);
+	free(w->requester_email);
+	free(w->thread_id);
+	free(w->tag);
+	free(w->name);
+	free(w->tckn);
+	free(w->email);
+	free(w->cases);
+	memset(w, 0, sizeof *w);
+}
+
+/* The address the role's mail goes to, or NULL when unknown. */
+static const char *
+role_addr(const struct config *cfg, const char *role,
+    const struct waiting *w)
+{
+	const char *a = NULL;
+
+	if (strcmp(role, ROLE_UNIT_HEAD) == 0)
+		a = w->requester_email;
+	else if (strcmp(role, ROLE_BIDB) == 0 ||
+	    strcmp(role, ROLE_ESCALATION) == 0)
+		a = cfg->institution.bidb;
+	else if (strcmp(role, ROLE_PERSON) == 0)
+		a = w->email;
+	else if (strcmp(role, ROLE_YAZI) == 0)
+		a = cfg->institution.yazi_isleri;
+	return a && *a ? a : NULL;
+}
+
+/* n and the time of the last reminder for w at its step to role. */
+static int
+state(sqlite3 *db, const struct waiting *w, const char *role, int *n_r,
+    time_t *last_r)
+{
+	sqlite3_stmt *st;
+	int by_case = w->case_id != 0;
+
+	st = db_stmt(db, by_case ? SQL_STATE_CASE : SQL_STATE_REQ);
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, by_case ? w->case_id : w->request);
+	db_bind_text(st, 2, case_step_key(w->step));
+	db_bind_text(st, 3, role);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return -1;
+	}
+	*n_r = sqlite3_column_int(st, 0);
+	*last_r = (time_t)sqlite3_column_int64(st, 1);
+	sqlite3_reset(st);
+	return 0;
+}
+
+/* Fills the variables every reminder template may use; the templates
+ * check which they need. */
+static void
+set_common(struct tmpl_vars *v, const struct config *cfg,
+    const struct waiting *w, time_t now)
+{
+	char d[40], m[12];
+
+	date_tr(now, d);
+	tmpl_set(v, "today", d);
+	tmpl_set(v, "bidb_address", cfg->institution.bidb ?
+	    cfg->institution.bidb : "");
+	tmpl_set(v, "robot_address", cfg->institution.robot ?
+	    cfg->institution.robot : cfg->smtp.from ? cfg->smtp.from : "");
+	if (w->tag)
+		tmpl_set(v, "case_tag", w->tag);
+	else if (w->ticket)
+		tmpl_setf(v, "case_tag", "BYS #%s", w->ticket);
+	else
+		tmpl_set(v, "case_tag", "NES");
+	tmpl_set(v, "name", w->case_id ? (w->name ? w->name : "") : "");
+	tmpl_set(v, "unit", w->unit ? w->unit : "");
+	tmpl_set(v, "step_label", case_step_label(w->step));
+	date_tr(w->since, d);
+	tmpl_set(v, "since", d);
+	tmpl_set(v, "sent_on", d);
+	tmpl_set_int(v, "days", clock_business_days_between(w->since, now));
+	tmpl_set_int(v, "max_reminders", cfg->reminders.max_per_step);
+	if (w->case_id && w->tckn && strlen(w->tckn) == 11) {
+		tckn_mask(w->tckn, m);
+		tmpl_set(v, "tckn_masked", m);
+	} else
+		tmpl_set(v, "tckn_masked", "");
+	tmpl_set(v, "ticket", w->ticket ? w->ticket : "");
+	tmpl_set(v, "email", w->case_id && w->email ? w->email : "");
+	tmpl_set(v, "approval", w->approval ? w->approval : "");
+	tmpl_set(v, "basvuru_no", "");
+	tmpl_set(v, "tracking", "");
+	tmpl_set(v, "unit_head_cc", "");
+	tmpl_set(v, "recipient_name", "");
+}
+
+/* The cases of a group as the list "cases". */
+static int
+set_cases(sqlite3 *db, struct tmpl_vars *v, const struct waiting *w,
+    time_t now)
+{
+	static const char sql[] =
+	    "SELECT tag, name, unit, tckn, email, step, step_t FROM cases"
+	    " WHERE id = ?1";
+	sqlite3_stmt *st;
+	char d[40], m[12];
+
+	for (size_t i = 0; i < w->ncases; i++) {
+		struct tmpl_vars *row;
+		const char *t;
+
+		if ((st = db_stmt(db, sql)) == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, w->cases[i]);
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			sqlite3_reset(st);
+			continue;
+		}
+		row = tmpl_list_add(v, "cases");
+#define COL(i) ((const char *)sqlite3_column_text(st, (i)))
+		tmpl_set(row, "case_tag", COL(0) ? COL(0) : "");
+		tmpl_set(row, "name", COL(1) ? COL(1) : "");
+		tmpl_set(row, "unit", COL(2) ? COL(2) : (w->unit ? w->unit :
+		    ""));
+		t = COL(3);
+		if (t && strlen(t) == 11) {
+			tckn_mask(t, m);
+			tmpl_set(row, "tckn_masked", m);
+		} else
+			tmpl_set(row, "tckn_masked", "");
+		tmpl_set(row, "email", COL(4) ? COL(4) : "");
+		tmpl_set(row, "step_label", case_step_label(
+		    case_step_parse(COL(5))));
+		date_tr((time_t)sqlite3_column_int64(st, 6), d);
+		tmpl_set(row, "since", d);
+		tmpl_set_int(row, "days", clock_business_days_between(
+		    (time_t)sqlite3_column_int64(st, 6), now));
+#undef COL
+		sqlite3_reset(st);
+	}
+	return 0;
+}
+
+/* Renders, queues and records one reminder or escalation for w.
+ * Returns 1 queued, 0 nothing queued (recorded all the same), -1. */
+static int
+send_one(sqlite3 *db, const struct config *cfg, const struct waiting *w,
+    const struct rule *r, int escalate, int n, time_t last, time_t now)
+{
+	struct tmpl_vars *v = tmpl_vars_new();
+	char *subject = NULL, *text = NULL, *html = NULL, err[512], d[40];
+	const char *role = escalate ? ROLE_ESCALATION : r->role;
+	const char *tmpl = escalate ? "escalate_bidb.tmpl" : r->tmpl;
+	const char *to, *cc = NULL, *holder_addr;
+	struct outbox_mail m;
+	struct buf detail = BUF_INIT;
+	sqlite3_stmt *st;
+	int64_t oid = 0;
+	int q, ret = -1, newn = n + 1;
+
+	set_common(v, cfg, w, now);
+	tmpl_set_int(v, "reminder_no", newn);
+	holder_addr = role_addr(cfg, r->role, w);
+	if (escalate) {
+		tmpl_set(v, "holder", remind_holder(w->step, w->approval));
+		tmpl_set(v, "holder_address", holder_addr ? holder_addr :
+		    "bilinmiyor");
+		tmpl_set_int(v, "reminders_sent", n);
+		date_tr(last, d);
+		tmpl_set(v, "last_reminder", d);
+	} else {
+		tmpl_set(v, "holder", "");
+		tmpl_set(v, "holder_address", "");
+		tmpl_set_int(v, "reminders_sent", n);
+		tmpl_set(v, "last_reminder", "");
+		if (strcmp(r->role, ROLE_UNIT_HEAD) == 0 && w->requester)
+			tmpl_set(v, "recipient_name", w->requester);
+	}
+	to = role_addr(cfg, role, w);
+	/* A unit head nobody knows: the ticket reminder goes to BİDB. */
+	if (to == NULL && !escalate && strcmp(role, ROLE_UNIT_HEAD) == 0)
+		to = cfg->institution.bidb;
+	if (!escalate && w->step == STEP_KAMUSM_NOTIFIED && newn >= 2 &&
+	    w->requester_email && *w->requester_email) {
+		cc = w->requester_email;
+		tmpl_set(v, "unit_head_cc", w->requester_email);
+	}
+	if (r->group && set_cases(db, v, w, now) == -1)
+		goto out;
+	if (tmpl_render(cfg->robot.templates_dir ? cfg->robot.templates_dir :
+	    "templates", tmpl, v, &subject, &text, &html, err, sizeof err) ==
+	    -1) {
+		log_err("remind: %s", err);
+		ret = 0;
+		goto out;
+	}
+
+	if (db_begin(db) == -1)
+		goto out;
+	memset(&m, 0, sizeof m);
+	m.kind = tmpl;
+	m.case_id = w->case_id ? w->case_id : (w->ncases ? w->cases[0] : 0);
+	m.request = w->request;
+	m.case_tag = w->tag;
+	m.to = &to;
+	m.nto = to ? 1 : 0;
+	m.cc = &cc;
+	m.ncc = cc ? 1 : 0;
+	m.subject = subject;
+	m.text = text;
+	m.html = html;
+	if (w->thread_id && (strcmp(role, ROLE_UNIT_HEAD) == 0 ||
+	    strcmp(role, ROLE_BIDB) == 0)) {
+		m.in_reply_to = w->thread_id;
+		m.references = w->thread_id;
+	}
+	if ((q = outbox_queue(db, cfg, &m, now, &oid)) == -1)
+		goto rollback;
+	buf_printf(&detail, "%s %d (%s) to %s", escalate ? "escalation" :
+	    "reminder", newn, role, to ? to : "nobody (address unknown)");
+	if (cc)
+		buf_printf(&detail, ", cc %s", cc);
+	if (q == 0)
+		buf_puts(&detail, "; not queued (see log)");
+	/* One row per case, so every case of a group knows its count; a
+	 * request without cases gets one row of its own. */
+	for (size_t i = 0; i < (w->ncases ? w->ncases : 1); i++) {
+		int64_t cid = w->case_id ? w->case_id :
+		    (w->ncases ? w->cases[i] : 0);
+
+		if ((st = db_stmt(db, SQL_INSERT)) == NULL)
+			goto rollback;
+		if (cid)
+			sqlite3_bind_int64(st, 1, cid);
+		if (w->request)
+			sqlite3_bind_int64(st, 2, w->request);
+		db_bind_text(st, 3, case_step_key(w->step));
+		db_bind_text(st, 4, role);
+		sqlite3_bind_int(st, 5, newn);
+		sqlite3_bind_int64(st, 6, (sqlite3_int64)now);
+		if (oid)
+			sqlite3_bind_int64(st, 7, oid);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			log_err("remind: %s", db_errmsg(db));
+			sqlite3_reset(st);
+			goto rollback;
+		}
+		sqlite3_reset(st);
+		if (cases_add_event(db, cid, cid ? 0 : w->request, 0, NULL,
+		    now, escalate ? "escalation" : "reminder",
+		    case_step_key(w->step), NULL, buf_str(&detail)) == -1)
+			goto rollback;
+	}
+	if (db_commit(db) == -1)
+		goto rollback;
+	log_info("remind: %s %s: %s", w->tag ? w->tag : "request",
+	    case_step_key(w->step), buf_str(&detail));
+	ret = q;
+	goto out;
+rollback:
+	db_rollback(db);
+out:
+	buf_free(&detail);
+	free(subject);
+	free(text);
+	free(html);
+	tmpl_vars_free(&v);
+	return ret;
+}
+
+/* Decides and acts for one waiting thing.  Returns mails queued or -1. */
+static int
+consider(sqlite3 *db, const struct config *cfg, const struct waiting *w,
+    time_t now)
+{
+	struct rule r;
+	int n, esc_n, max = cfg->reminders.max_per_step, escalate = 0;
+	time_t last, esc_last;
+	const char *addr;
+
+	if (rule_for(cfg, w->step, w->approval, &r) == -1)
+		return 0;
+	if (state(db, w, ROLE_ESCALATION, &esc_n, &esc_last) == -1 ||
+	    state(db, w, r.role, &n, &last) == -1)
+		return -1;
+	if (esc_n > 0)
+		return 0;		/* escalated: nothing more */
+	addr = role_addr(cfg, r.role, w);
+	if (addr == NULL && strcmp(r.role, ROLE_UNIT_HEAD) == 0)
+		addr = cfg->institution.bidb;
+	if (addr == NULL || n >= max)
+		escalate = 1;
+	if (last != 0 && same_day(last, now))
+		return 0;
+	if (n == 0) {
+		if (clock_business_days_between(w->since, now) < r.first)
+			return 0;
+	} else if (clock_business_days_between(last, now) < r.every)
+		return 0;
+	return send_one(db, cfg, w, &r, escalate, n, last, now);
+}
+
+static char *
+col(sqlite3_stmt *st, int i)
+{
+	return db_col_strdup(st, i);
+}
+
+int
+remind_run(sqlite3 *db, const struct config *cfg, time_t now)
+{
+	struct waiting *ws = NULL;
+	size_t nws = 0, i;
+	sqlite3_stmt *st;
+	struct tm tm;
+	int total = 0, r, rc;
+
+	if (!clock_is_business_day(now))
+		return 0;
+	clock_local(now, &tm);
+	if (tm.tm_hour < cfg->reminders.hour)
+		return 0;
+
+	/* Read everything first: acting opens transactions. */
+	if ((st = db_stmt(db, SQL_TICKETS)) == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct waiting *w;
+
+		ws = xrealloc(ws, (nws + 1) * sizeof *ws);
+		w = &ws[nws++];
+		memset(w, 0, sizeof *w);
+		w->step = STEP_TICKET_OPENED;
+		w->request = sqlite3_column_int64(st, 0);
+		w->since = (time_t)sqlite3_column_int64(st, 1);
+		w->ticket = col(st, 2);
+		w->unit = col(st, 3);
+		w->requester = col(st, 4);
+		w->requester_email = col(st, 5);
+		w->thread_id = col(st, 6);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		goto fail;
+
+	if ((st = db_stmt(db, SQL_CASES)) == NULL)
+		goto fail;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct waiting *w = NULL;
+		struct rule rl;
+		int64_t cid = sqlite3_column_int64(st, 0);
+		int64_t rq = sqlite3_column_int64(st, 1);
+		enum case_step step = case_step_parse(
+		    (const char *)sqlite3_column_text(st, 2));
+		const char *appr = (const char *)sqlite3_column_text(st, 4);
+		time_t since = (time_t)sqlite3_column_int64(st, 3);
+
+		if (rule_for(cfg, step, appr, &rl) == -1)
+			continue;
+		/* A group: the request's cases at this step share one
+		 * mail, waiting since the oldest of them. */
+		if (rl.group && rq != 0)
+			for (i = 0; i < nws; i++)
+				if (ws[i].case_id == 0 && ws[i].request == rq &&
+				    ws[i].step == step) {
+					w = &ws[i];
+					break;
+				}
+		if (w != NULL) {
+			w->cases = xrealloc(w->cases, (w->ncases + 1) *
+			    sizeof *w->cases);
+			w->cases[w->ncases++] = cid;
+			if (since < w->since)
+				w->since = since;
+			continue;
+		}
+		ws = xrealloc(ws, (nws + 1) * sizeof *ws);
+		w = &ws[nws++];
+		memset(w, 0, sizeof *w);
+		w->step = step;
+		w->request = rq;
+		w->since = since;
+		w->approval = col(st, 4);
+		w->tag = col(st, 5);
+		w->name = col(st, 6);
+		w->tckn = col(st, 7);
+		w->email = col(st, 8);
+		w->unit = col(st, 9);
+		w->ticket = col(st, 10);
+		w->requester = col(st, 11);
+		w->requester_email = col(st, 12);
+		w->thread_id = col(st, 13);
+		if (rl.group && rq != 0) {
+			w->cases = xmalloc(sizeof *w->cases);
+			w->cases[0] = cid;
+			w->ncases = 1;
+		} else
+			w->case_id = cid;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		goto fail;
+
+	for (i = 0; i < nws; i++) {
+		if ((r = consider(db, cfg, &ws[i], now)) == -1)
+			goto fail;
+		total += r;
+	}
+	for (i = 0; i < nws; i++)
+		waiting_free(&ws[i]);
+	free(ws);
+	return total;
+fail:
+	log_err("remind: %s", db_errmsg(db));
+	for (i = 0; i < nws; i++)
+		waiting_free(&ws[i]);
+	free(ws);
+	return -1;
+}
+
+int
+remind_case_overdue(sqlite3 *db, const struct config *cfg, int64_t case_id,
+    time_t now)
+{
+	sqlite3_stmt *st;
+	struct rule r;
+	enum case_step step;
+	time_t since;
+	int ret = 0;
+
+	if ((st = db_stmt(db, SQL_ONE_CASE)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, case_id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return 0;
+	}
+	step = case_step_parse((const char *)sqlite3_column_text(st, 0));
+	since = (time_t)sqlite3_column_int64(st, 1);
+	if (rule_for(cfg, step, (const char *)sqlite3_column_text(st, 2),
+	    &r) == 0)
+		ret = clock_business_days_between(since, now) >= r.first;
+	sqlite3_reset(st);
+	return ret;
+}
+
+int
+remind_count(sqlite3 *db, int64_t case_id)
+{
+	sqlite3_stmt *st;
+	int n = 0;
+
+	if ((st = db_stmt(db, SQL_COUNT)) == NULL)
+		return 0;
+	sqlite3_bind_int64(st, 1, case_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return n;
+}

@@ -1,0 +1,64 @@
+/* remind: reminders to whoever holds a case up, on business days.
+ *
+ * The table of workflow.md, with the thresholds of [reminders]:
+ *
+ *	waiting at		reminds			rows of `reminder`
+ *	ticket_opened (no form)	the unit head (request.	one per request
+ *				requester_email; BİDB
+ *				when unknown)
+ *	form_received		BİDB			one mail per request,
+ *	sent_to_kamusm		BİDB			one row per case
+ *	kamusm_notified		the person, unit head	per case
+ *				in Cc from the 2nd
+ *	application_filled	the person		per case
+ *	approved (ıslak imza)	Yazı İşleri		one mail per request
+ *	approved (e-onay,	BİDB (shipping_first,	per case
+ *	e-imza), cargo_shipped	shipping_every)
+ *
+ * The first reminder goes when the case has waited at its step for at
+ * least `first` business days (clock_business_days_between(step_t, now)),
+ * the next ones `every` business days after the previous one, at most
+ * max_per_step per case, step and recipient.  Then, once, an escalation to
+ * BİDB (escalate_bidb), `every` business days after the last reminder, and
+ * nothing more for that step.  A person or unit head whose address is not
+ * known is not reminded: BİDB gets the escalation when the first reminder
+ * would have gone.
+ *
+ * Reminders go only on business days, at or after [reminders] hour local
+ * time, and never twice on one day: the `reminder` table is the memory, so
+ * repeated polls are idempotent.  Each reminder (its `reminder` rows, an
+ * event 'reminder' or 'escalation' on each case, the mail in the outbox)
+ * commits in one transaction. */
+#ifndef ROBOT_REMIND_H
+#define ROBOT_REMIND_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "cases.h"
+#include "cfg.h"
+
+/* Queues every reminder and escalation due now (own transactions: call
+ * outside any).  Returns the number of mails queued, or -1 on a database
+ * error (what was committed before stays). */
+int remind_run(sqlite3 *db, const struct config *cfg, time_t now);
+
+/* 1 when the case has waited at its step at least the first threshold of
+ * business days (so it is, or has been, reminded about: an escalated case
+ * stays overdue until it moves); 0 when not or when its step has no
+ * reminder (certificate_shipped, closed); -1 on a database error.  The
+ * hour-of-day gate does not apply: a case is overdue all day. */
+int remind_case_overdue(sqlite3 *db, const struct config *cfg,
+    int64_t case_id, time_t now);
+
+/* Reminders sent about the case, all steps, escalations not counted;
+ * 0 on a database error. */
+int remind_count(sqlite3 *db, int64_t case_id);
+
+/* Who holds a case at step (approval: e-onay | e-imza | islak-imza or
+ * NULL), in Turkish, for mail and the digest ("Birim amiri", "BİDB",
+ * "Personel", "Yazı İşleri"); NULL when nobody is waited for.  Static. */
+const char *remind_holder(enum case_step step, const char *approval);
+
+#endif

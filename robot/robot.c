@@ -1,0 +1,319 @@
+/* robot: the stage after the ledger, and the commands other than poll and
+ * run (those are in main.c). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "act.h"
+#include "cases.h"
+#include "clock.h"
+#include "db.h"
+#include "digest.h"
+#include "ledger.h"
+#include "mem.h"
+#include "fetch.h"
+#include "robot.h"
+#include "rules.h"
+#include "status.h"
+#include "tmpl.h"
+#include "trust.h"
+
+enum log_level
+robot_log_level(const struct config *cfg)
+{
+	const char *l = cfg->robot.log_level ? cfg->robot.log_level : "info";
+
+	if (strcmp(l, "error") == 0)
+		return LOG_LVL_ERR;
+	if (strcmp(l, "warning") == 0)
+		return LOG_LVL_WARN;
+	if (strcmp(l, "debug") == 0)
+		return LOG_LVL_DEBUG;
+	return LOG_LVL_INFO;
+}
+
+int
+robot_load_rules(struct robot *r)
+{
+	char err[1024];
+
+	if (r->rules)
+		return 0;
+	if (rules_load(r->cfg->robot.rules_dir, &r->rules, err,
+	    sizeof err) == -1) {
+		fprintf(stderr, "robot: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+now_or_fail(time_t *now)
+{
+	char err[256];
+
+	if (clock_now(now, err, sizeof err) == -1) {
+		fprintf(stderr, "robot: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+int
+robot_apply(void *ctx, sqlite3 *db, int64_t id, const struct mime_msg *msg,
+    int dup, time_t now)
+{
+	struct robot *r = ctx;
+	struct case_outcome out = { 0 };
+	int rc;
+
+	if (dup)
+		return 0;	/* recorded as a duplicate; nothing twice */
+	rc = cases_apply(db, r->cfg, r->rules, id, msg, now, &out);
+	if (rc == 0)
+		log_debug("message #%lld: %s: %s", (long long)id, out.outcome,
+		    buf_str(&out.reason));
+	/* New cases may place mail that came before its form. */
+	if (rc == 0 && out.new_cases > 0 &&
+	    cases_reprocess(db, r->cfg, r->rules, now, 1) == -1)
+		rc = -1;
+	cases_outcome_free(&out);
+	return rc;
+}
+
+int
+robot_cmd_status(struct robot *r, int argc, char **argv)
+{
+	time_t now;
+	int json = 0;
+
+	if (argc == 2 && strcmp(argv[1], "--json") == 0)
+		json = 1;
+	else if (argc != 1)
+		return 2;
+	if (now_or_fail(&now) == -1)
+		return 1;
+	return status_print(r->db, r->cfg, now, json, stdout) == 0 ? 0 : 1;
+}
+
+int
+robot_cmd_case(struct robot *r, int argc, char **argv)
+{
+	if (argc != 2)
+		return 2;
+	return status_print_case(r->db, argv[1], stdout) == 0 ? 0 : 1;
+}
+
+int
+robot_cmd_rules_check(struct robot *r, int argc, char **argv)
+{
+	char err[1024];
+
+	(void)argv;
+	if (argc != 2)
+		return 2;
+	if (robot_load_rules(r) == -1)
+		return 1;
+	if (tmpl_check_dir(r->cfg->robot.templates_dir, err, sizeof err) ==
+	    -1) {
+		fprintf(stderr, "robot: %s\n", err);
+		return 1;
+	}
+	printf("rules: %zu rule(s) compiled from %s; templates in %s are "
+	    "good\n", rules_count(r->rules), r->cfg->robot.rules_dir,
+	    r->cfg->robot.templates_dir);
+	return 0;
+}
+
+int
+robot_cmd_templates_check(struct robot *r, int argc, char **argv)
+{
+	char err[1024];
+
+	(void)argv;
+	if (argc != 2)
+		return 2;
+	if (tmpl_check_dir(r->cfg->robot.templates_dir, err, sizeof err) ==
+	    -1) {
+		fprintf(stderr, "robot: %s\n", err);
+		return 1;
+	}
+	printf("templates in %s are good\n", r->cfg->robot.templates_dir);
+	return 0;
+}
+
+static char *
+read_file(const char *path, size_t *len_r)
+{
+	struct buf b = BUF_INIT;
+	char chunk[65536];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+
+	if (f == NULL) {
+		fprintf(stderr, "robot: %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_add(&b, chunk, n);
+	fclose(f);
+	*len_r = b.len;
+	return buf_steal(&b);
+}
+
+static void
+print_roles(unsigned roles, const char *why)
+{
+	static const struct { unsigned bit; const char *name; } names[] = {
+		{ ROLE_KAMUSM, "kamusm" }, { ROLE_BYS, "bys" },
+		{ ROLE_BIDB, "bidb" }, { ROLE_YAZI, "yazi_isleri" },
+		{ ROLE_INTERNAL, "internal" },
+	};
+	int any = 0;
+
+	printf("sender roles: ");
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (roles & names[i].bit) {
+			printf("%s%s", any ? ", " : "", names[i].name);
+			any = 1;
+		}
+	printf("%s%s%s\n", any ? "" : "none (outside the institution)",
+	    why ? "; " : "", why ? why : "");
+}
+
+int
+robot_cmd_rules_test(struct robot *r, int argc, char **argv)
+{
+	struct case_outcome out = { 0 };
+	struct rule_result res;
+	struct ledger_entry e;
+	struct mime_msg *m = NULL;
+	const char *why = NULL, *path;
+	unsigned roles;
+	char *raw;
+	size_t len;
+	int verbose = 0, rc = 1;
+	int64_t id;
+	int dup;
+	time_t now;
+
+	memset(&res, 0, sizeof res);
+	if (argc == 4 && strcmp(argv[2], "-v") == 0) {
+		verbose = 1;
+		path = argv[3];
+	} else if (argc == 3)
+		path = argv[2];
+	else
+		return 2;
+	if (robot_load_rules(r) == -1 || now_or_fail(&now) == -1)
+		return 1;
+	if ((raw = read_file(path, &len)) == NULL)
+		return 1;
+	if ((m = fetch_decode(raw, len, r->cfg->limits.max_message)) == NULL) {
+		fprintf(stderr, "robot: %s: empty message\n", path);
+		goto out;
+	}
+	printf("From:       %s\nTo:         %s\nCc:         %s\n"
+	    "Subject:    %s\nDate:       %s\nMessage-ID: %s\n",
+	    m->from ? m->from : "", m->to ? m->to : "", m->cc ? m->cc : "",
+	    m->subject ? m->subject : "", m->date ? m->date : "",
+	    m->message_id ? m->message_id : "");
+	for (size_t i = 0; i < m->natt; i++)
+		printf("Attachment: %s (%s, %zu bytes)\n", m->att[i].name ?
+		    m->att[i].name : "(no name)", m->att[i].type, m->att[i].len);
+	if (m->notes)
+		printf("Decoding:   %s\n", m->notes);
+	printf("\n--- text the rules see ---\n%s\n--- end of text ---\n\n",
+	    m->text ? m->text : "");
+	if (trust_is_automatic(m, &why))
+		printf("automatic mail (%s): the robot ignores it\n", why);
+	roles = trust_roles(r->cfg, m, &why);
+	print_roles(roles, why);
+	rules_eval(r->rules, m, roles, verbose, &res);
+	if (res.rule) {
+		printf("matched:      rule %s -> %s\n", res.rule_name,
+		    res.step);
+		for (size_t i = 0; i < res.ncaps; i++)
+			printf("  extracted:  %s = %s\n", res.caps[i].name,
+			    res.caps[i].value);
+	} else if (res.refused)
+		printf("matched:      rule %s, but it needs a sender with "
+		    "role %s\n", res.refused_name, res.refused_role);
+	else
+		printf("matched:      no rule\n");
+	if (verbose && res.explain.len)
+		printf("\nwhy the other rules did not match:\n%s",
+		    buf_str(&res.explain));
+	/* What it would change: apply it in a transaction rolled back. */
+	memset(&e, 0, sizeof e);
+	e.folder = "(rules test)";
+	e.raw = raw;
+	e.len = len;
+	e.msg = m;
+	e.now = now;
+	if (db_begin(r->db) == -1)
+		goto out;
+	if (ledger_record(r->db, &e, &id, &dup) == 0 &&
+	    cases_apply(r->db, r->cfg, r->rules, id, m, now, &out) == 0)
+		printf("would be:     %s: %s\n", out.outcome,
+		    buf_str(&out.reason));
+	db_rollback(r->db);
+	rc = 0;
+out:
+	rules_result_free(&res);
+	cases_outcome_free(&out);
+	mime_free(&m);
+	free(raw);
+	return rc;
+}
+
+int
+robot_cmd_reprocess(struct robot *r, int argc, char **argv)
+{
+	time_t now;
+	int n;
+
+	(void)argv;
+	if (argc != 1)
+		return 2;
+	if (robot_load_rules(r) == -1 || now_or_fail(&now) == -1)
+		return 1;
+	if ((n = cases_reprocess(r->db, r->cfg, r->rules, now, 0)) == -1) {
+		fprintf(stderr, "robot: reprocess failed (see above)\n");
+		return 1;
+	}
+	printf("reprocess: %d message(s) applied now\n", n);
+	return 0;
+}
+
+int
+robot_after_poll(struct robot *r)
+{
+	time_t now;
+
+	if (now_or_fail(&now) == -1)
+		return -1;
+	return act_after_poll(r->db, r->cfg, now);
+}
+
+int
+robot_cmd_digest(struct robot *r, int argc, char **argv)
+{
+	time_t now;
+
+	if (argc > 2 || (argc == 2 && strcmp(argv[1], "--send") != 0))
+		return 2;
+	if (now_or_fail(&now) == -1)
+		return 1;
+	if (argc == 2) {
+		if (digest_send_now(r->db, r->cfg, now) == -1) {
+			fprintf(stderr, "robot: digest not sent (see above)\n");
+			return 1;
+		}
+		printf("digest: sent to BİDB\n");
+		return 0;
+	}
+	return digest_print(r->db, r->cfg, now, stdout) == 0 ? 0 : 1;
+}

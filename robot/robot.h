@@ -1,0 +1,47 @@
+/* robot: what the commands share: the loaded config, database, rules and
+ * templates, and the stage that follows the ledger.  main.c parses the
+ * command line; the commands live in cmd_*.c. */
+#ifndef ROBOT_ROBOT_H
+#define ROBOT_ROBOT_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "cfg.h"
+#include "log.h"
+#include "mime.h"
+
+struct rule_set;
+
+struct robot {
+	struct config	*cfg;
+	sqlite3		*db;
+	struct rule_set	*rules;		/* loaded on demand (robot_rules) */
+};
+
+/* Opens config, checks ROBOT_NOW, loads holidays, opens the database.
+ * Prints one line on stderr and returns -1 on failure. */
+int robot_open(const char *cfgpath, struct robot *r);
+void robot_close(struct robot *r);
+int robot_stop_requested(void);
+/* Loads the rule files once (a bad file: one line on stderr, -1). */
+int robot_load_rules(struct robot *r);
+enum log_level robot_log_level(const struct config *cfg);
+
+/* The stage after the ledger (a fetch_apply_fn; ctx is the struct robot). */
+int robot_apply(void *ctx, sqlite3 *db, int64_t id,
+    const struct mime_msg *msg, int dup, time_t now);
+/* What follows a successful poll (reminders, digest, outbox).  0 or -1. */
+int robot_after_poll(struct robot *r);
+
+/* Commands: argv[0] is the command word; return an exit code. */
+int robot_cmd_status(struct robot *r, int argc, char **argv);
+int robot_cmd_case(struct robot *r, int argc, char **argv);
+int robot_cmd_rules_check(struct robot *r, int argc, char **argv);
+int robot_cmd_rules_test(struct robot *r, int argc, char **argv);
+int robot_cmd_templates_check(struct robot *r, int argc, char **argv);
+int robot_cmd_reprocess(struct robot *r, int argc, char **argv);
+int robot_cmd_digest(struct robot *r, int argc, char **argv);
+
+#endif

@@ -1,0 +1,86 @@
+/* rules_priv: the compiled form of a rule set, shared by rules_parse.c
+ * (which builds it) and rules.c (which matches with it).  Not for other
+ * modules: they use rules.h. */
+#ifndef ROBOT_RULES_PRIV_H
+#define ROBOT_RULES_PRIV_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdint.h>
+
+#include "rules.h"
+
+/* What a condition or extract pattern is matched against. */
+enum rfield {
+	RF_SUBJECT,
+	RF_BODY,	/* the whole decoded text */
+	RF_FRESH,	/* rules_fresh_text() of the text */
+	RF_FROM_ADDR,
+	RF_TO,
+	RF_CC,
+	RF_ATTACHMENT,	/* attachment names, one a line */
+	RF_HEADER,	/* every header called hdrs[hdr], one a line */
+	RF_NFIXED = RF_HEADER
+};
+
+struct rule_cond {
+	enum rfield	 field;
+	int		 hdr;		/* index into rule_set.hdrs, or -1 */
+	int		 neg;		/* "not FIELD = ..." */
+	int		 line;
+	pcre2_code	*re;
+};
+
+struct rule_extract {
+	enum rfield	 field;
+	int		 hdr;
+	int		 line;
+	pcre2_code	*re;
+	uint32_t	*groups;	/* group numbers of the named groups */
+	char	       **names;
+	uint32_t	 ngroups;
+};
+
+struct rule {
+	char		*name;
+	char		*file;
+	int		 line;
+	const char	*step;		/* static: one of the step keys */
+	unsigned	 roles;		/* trust_role bits, any one will do */
+	int		 anyone;	/* from = anyone */
+	char		*roles_str;	/* "kamusm" or "bidb,internal" */
+	struct rule_cond *conds;	/* cheapest field first */
+	size_t		 nconds;
+	struct rule_extract *ex;
+	size_t		 nex;
+};
+
+struct rule_set {
+	struct rule	*rules;
+	size_t		 nrules;
+	struct rule_extract *gex;	/* [extract]: applied to every message */
+	size_t		 ngex;
+	char	       **hdrs;		/* header names the rules look at */
+	size_t		 nhdrs;
+
+	pcre2_compile_context	*cctx;
+	/* Matching state, reused by every rules_eval: a rule set serves one
+	 * thread at a time. */
+	pcre2_match_context	*mctx;
+	pcre2_jit_stack		*jit;
+	pcre2_match_data	*md;
+};
+
+/* Match limits: generous for real mail (a 10 KB text needs a few thousand
+ * steps per pattern), small enough that a hostile text fails fast. */
+#define RULES_MATCH_LIMIT	1000000
+#define RULES_DEPTH_LIMIT	10000
+
+/* The length of rules_fresh_text(text), without copying it: the fresh
+ * text is always a prefix of the text. */
+size_t rules_fresh_len(const char *text);
+
+/* Sets up mctx, jit and md once every pattern is compiled.  0 or -1. */
+int rules_runtime_init(struct rule_set *rs);
+
+#endif

@@ -1,0 +1,259 @@
+/* smtp: sending one message with libcurl; see smtp.h.
+ *
+ * RFC 5321, RFC 3207, RFC 8314, RFC 4954.  libcurl speaks the protocol and
+ * dot-stuffs the data; this module chooses the security, turns libcurl's
+ * result and the server's reply code into SMTP_OK/TEMP/PERM/CONFIG, and
+ * keeps the server's last reply (never anything we sent, so never the
+ * password) for the error text. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+
+#include "buf.h"
+#include "mem.h"
+#include "smtp.h"
+
+#define SMTP_CONNECT_TIMEOUT	30L
+#define SMTP_TIMEOUT		120L
+
+struct upload {
+	const char	*p;
+	size_t		 left;
+};
+
+static size_t
+read_cb(char *dst, size_t size, size_t nmemb, void *arg)
+{
+	struct upload *u = arg;
+	size_t n = size * nmemb;
+
+	if (n > u->left)
+		n = u->left;
+	memcpy(dst, u->p, n);
+	u->p += n;
+	u->left -= n;
+	return n;
+}
+
+/* The server's most recent reply (all lines of it). */
+struct reply {
+	struct buf	 b;
+	int		 last_in;	/* the previous line came from the server */
+};
+
+static int
+debug_cb(CURL *h, curl_infotype type, char *data, size_t size, void *arg)
+{
+	struct reply *r = arg;
+	size_t i;
+
+	(void)h;
+	if (type == CURLINFO_HEADER_OUT || type == CURLINFO_DATA_OUT) {
+		r->last_in = 0;
+		return 0;
+	}
+	if (type != CURLINFO_HEADER_IN)
+		return 0;
+	if (!r->last_in)
+		buf_reset(&r->b);
+	r->last_in = 1;
+	if (r->b.len > 0 && r->b.len < 400)
+		buf_putc(&r->b, ' ');
+	for (i = 0; i < size && r->b.len < 400; i++) {
+		if (data[i] == '\r' || data[i] == '\n')
+			continue;
+		buf_putc(&r->b, (unsigned char)data[i] < 0x20 ? ' ' : data[i]);
+	}
+	return 0;
+}
+
+int
+smtp_host_is_loopback(const char *host)
+{
+	if (host == NULL)
+		return 0;
+	if (strcasecmp(host, "localhost") == 0 || strcmp(host, "::1") == 0 ||
+	    strcmp(host, "[::1]") == 0)
+		return 1;
+	if (strncmp(host, "127.", 4) == 0) {
+		/* 127.x.y.z with digits and dots only */
+		for (host += 4; *host; host++)
+			if (!((*host >= '0' && *host <= '9') || *host == '.'))
+				return 0;
+		return 1;
+	}
+	return 0;
+}
+
+static int
+addr_ok(const char *a)
+{
+	const char *p;
+
+	if (a == NULL || *a == '\0')
+		return 0;
+	for (p = a; *p; p++)
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f ||
+		    *p == '<' || *p == '>')
+			return 0;
+	return strchr(a, '@') != NULL;
+}
+
+static void
+once_init(void)
+{
+	static int done;
+
+	if (!done) {
+		curl_global_init(CURL_GLOBAL_DEFAULT);
+		done = 1;
+	}
+}
+
+int
+smtp_send(const struct config *cfg, const char *mail_from,
+    const char *const *rcpts, size_t nrcpt, const char *msg, size_t len,
+    char *err, size_t errlen)
+{
+	char cerr[CURL_ERROR_SIZE];
+	struct curl_slist *rl = NULL;
+	struct reply reply = { BUF_INIT, 0 };
+	struct upload up;
+	CURLU *url = NULL;
+	CURL *h = NULL;
+	CURLcode rc;
+	char *scheme = NULL, *host = NULL;
+	long code = 0;
+	size_t i;
+	int res = SMTP_TEMP, implicit_tls;
+
+	snprintf(err, errlen, "not sent");
+	once_init();
+
+	/* what the message and addresses must be */
+	if (!addr_ok(mail_from) || nrcpt == 0) {
+		snprintf(err, errlen, "bad sender or no recipient");
+		return SMTP_PERM;
+	}
+	for (i = 0; i < nrcpt; i++)
+		if (!addr_ok(rcpts[i])) {
+			snprintf(err, errlen, "bad recipient address");
+			return SMTP_PERM;
+		}
+	for (i = 0; i < len; i++)
+		if (msg[i] == '\n' && (i == 0 || msg[i - 1] != '\r')) {
+			snprintf(err, errlen, "message has a bare LF");
+			return SMTP_PERM;
+		}
+
+	/* how to reach the server */
+	if (cfg->smtp.url == NULL || (url = curl_url()) == NULL ||
+	    curl_url_set(url, CURLUPART_URL, cfg->smtp.url, 0) != CURLUE_OK ||
+	    curl_url_get(url, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    curl_url_get(url, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+		snprintf(err, errlen, "smtp.url: cannot parse");
+		res = SMTP_CONFIG;
+		goto done;
+	}
+	if (strcasecmp(scheme, "smtps") == 0)
+		implicit_tls = 1;
+	else if (strcasecmp(scheme, "smtp") == 0)
+		implicit_tls = 0;
+	else {
+		snprintf(err, errlen, "smtp.url: scheme must be smtp or smtps");
+		res = SMTP_CONFIG;
+		goto done;
+	}
+	if (!implicit_tls && cfg->smtp.tls != CFG_TLS_STARTTLS &&
+	    !smtp_host_is_loopback(host)) {
+		snprintf(err, errlen, "smtp: refusing plain text to %s "
+		    "(set tls = starttls or use smtps://)", host);
+		res = SMTP_CONFIG;
+		goto done;
+	}
+
+	if ((h = curl_easy_init()) == NULL) {
+		snprintf(err, errlen, "curl_easy_init failed");
+		goto done;
+	}
+	for (i = 0; i < nrcpt; i++)
+		rl = curl_slist_append(rl, rcpts[i]);
+	up.p = msg;
+	up.left = len;
+	cerr[0] = '\0';
+	curl_easy_setopt(h, CURLOPT_URL, cfg->smtp.url);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	curl_easy_setopt(h, CURLOPT_MAIL_FROM, mail_from);
+	curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rl);
+	curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(h, CURLOPT_READFUNCTION, read_cb);
+	curl_easy_setopt(h, CURLOPT_READDATA, &up);
+	curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
+	if (!implicit_tls && cfg->smtp.tls == CFG_TLS_STARTTLS)
+		curl_easy_setopt(h, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (cfg->smtp.ca_file != NULL)
+		curl_easy_setopt(h, CURLOPT_CAINFO, cfg->smtp.ca_file);
+	if (cfg->smtp.user != NULL) {
+		curl_easy_setopt(h, CURLOPT_USERNAME, cfg->smtp.user);
+		curl_easy_setopt(h, CURLOPT_PASSWORD,
+		    cfg->smtp.password ? cfg->smtp.password : "");
+	}
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, SMTP_CONNECT_TIMEOUT);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, SMTP_TIMEOUT);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, cerr);
+	/* the debug callback only ever keeps what the server said */
+	curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, debug_cb);
+	curl_easy_setopt(h, CURLOPT_DEBUGDATA, &reply);
+	curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);
+
+	rc = curl_easy_perform(h);
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+	if (rc == CURLE_OK) {
+		res = SMTP_OK;
+		snprintf(err, errlen, "%s", reply.b.len ? buf_str(&reply.b) :
+		    "accepted");
+		goto done;
+	}
+	switch (rc) {
+	case CURLE_LOGIN_DENIED:
+		res = SMTP_CONFIG;
+		break;
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_USE_SSL_FAILED:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+		res = SMTP_TEMP;
+		break;
+	default:
+		if (code >= 500 && code <= 599)
+			res = SMTP_PERM;
+		else
+			res = SMTP_TEMP;
+		break;
+	}
+	snprintf(err, errlen, "%s%s%s%s", cerr[0] ? cerr :
+	    curl_easy_strerror(rc), reply.b.len ? " (" : "",
+	    reply.b.len ? buf_str(&reply.b) : "", reply.b.len ? ")" : "");
+
+done:
+	if (h != NULL)
+		curl_easy_cleanup(h);
+	curl_slist_free_all(rl);
+	curl_free(scheme);
+	curl_free(host);
+	if (url != NULL)
+		curl_url_cleanup(url);
+	buf_free(&reply.b);
+	return res;
+}

@@ -1,0 +1,52 @@
+/* smtp: hands one finished message to the institution's SMTP server,
+ * over libcurl.
+ *
+ * RFC 5321 (SMTP), RFC 3207 (STARTTLS), RFC 8314 (implicit TLS), RFC 4954
+ * (AUTH).  The [smtp] section of the config decides how:
+ *
+ *	url smtps://host:port		TLS from the first byte
+ *	url smtp://host:port, tls = starttls
+ *					STARTTLS, required (no fallback)
+ *	url smtp://host:port, tls = none
+ *					plain text; refused unless host is
+ *					the loopback
+ *
+ * Certificates are always verified (ca_file, else the system store) and
+ * the host name checked.  AUTH is used when user is set.  The password
+ * never appears in err or the log. */
+#ifndef ROBOT_SMTP_H
+#define ROBOT_SMTP_H
+
+#include <stddef.h>
+
+#include "cfg.h"
+
+/* Graded by what the caller should do with the message. */
+enum smtp_result {
+	SMTP_OK = 0,		/* accepted by the server */
+	SMTP_TEMP = -1,		/* try again later: no connection, timeout,
+				 * TLS failure, 4xx reply */
+	SMTP_PERM = -2,		/* never retry this message: a 5xx reply, or
+				 * an address or message that cannot be
+				 * sent */
+	SMTP_CONFIG = -3	/* nothing can be sent until [smtp] is fixed:
+				 * bad url, plain text to a remote host,
+				 * login refused; keep the message queued */
+};
+
+/* Sends msg (len bytes, CRLF line ends: a bare LF is refused with
+ * SMTP_PERM; dot-stuffing is libcurl's job) from mail_from to the nrcpt
+ * addresses of rcpts (addr-specs, no angle brackets) in one transaction.
+ * Any refused recipient fails the whole transaction, so callers send one
+ * message per recipient set.  Returns an enum smtp_result; on failure err
+ * holds what went wrong and the server's last reply, on one line, e.g.
+ * "RCPT failed: 550 (550 5.1.1 <x@y>: User unknown)". */
+int smtp_send(const struct config *cfg, const char *mail_from,
+    const char *const *rcpts, size_t nrcpt, const char *msg, size_t len,
+    char *err, size_t errlen);
+
+/* 1 when host (as in a URL: "localhost", "127.0.0.1", "[::1]") is the
+ * loopback. */
+int smtp_host_is_loopback(const char *host);
+
+#endif

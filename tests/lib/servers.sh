@@ -1,0 +1,382 @@
+# servers.sh: a private Dovecot (IMAP, IMAPS, LMTP) and an msmtpd SMTP
+# server on 127.0.0.1, for the e2e tests and the demo.  Source it, then:
+#
+#	servers_start "$(mktemp -d /tmp/nr.XXXXXX)" robot@example.edu.tr ...
+#	servers_append robot@example.edu.tr INBOX tests/fixtures/x.eml
+#	servers_write_config "$SRV_DIR/robot.ini" robot@example.edu.tr
+#	...
+#	(servers_stop runs on exit)
+#
+# Everything lives under one directory: config, TLS files, state, logs,
+# maildirs.  Ports are picked free at start, so several scripts can run at
+# once.  Processes are stopped by their PID files, never by name.
+#
+# SRV_KEEP=1 keeps DIR after the stop.
+#
+# Exports: SRV_DIR SRV_IMAPS_PORT SRV_IMAP_PORT SRV_LMTP_PORT SRV_SMTP_PORT
+# SRV_CA SRV_WRONG_CA SRV_DOVECOT_CONF.  Every user's password is "secret"
+# unless given otherwise to servers_add_user.
+
+SRV_PASSWORD=secret
+
+# Prints N distinct free TCP ports on 127.0.0.1, one a line.
+_srv_free_ports() {
+	python3 - "$1" <<'EOF'
+import socket, sys
+socks = []
+for _ in range(int(sys.argv[1])):
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    socks.append(s)
+for s in socks:
+    print(s.getsockname()[1])
+EOF
+}
+
+# Waits up to 15 s until 127.0.0.1:PORT accepts a connection.
+_srv_wait_port() {
+	local i
+	for i in $(seq 150); do
+		if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	echo "servers: port $1 did not open" >&2
+	return 1
+}
+
+# A daemon that exited stays a zombie until init reaps it, and kill -0
+# still finds it: only a live process counts.
+_srv_alive() {
+	local stat
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	stat=${stat##*) }
+	[ "${stat%% *}" != Z ]
+}
+
+# Waits up to 10 s for PID to exit, then kills it hard.
+_srv_kill_pid() {
+	local pid=$1 i
+	[ -n "$pid" ] || return 0
+	kill "$pid" 2>/dev/null || return 0
+	for i in $(seq 100); do
+		_srv_alive "$pid" || return 0
+		sleep 0.1
+	done
+	kill -9 "$pid" 2>/dev/null
+	return 0
+}
+
+_srv_make_tls() {
+	local d=$SRV_DIR/tls
+	mkdir -p "$d"
+	(
+		cd "$d" || exit 1
+		# EC keys: quick to make, and the tests make many.
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+		    -nodes -keyout ca.key -out ca.pem -days 3650 \
+		    -subj "/CN=NES Robot Test CA" \
+		    -addext "basicConstraints=critical,CA:TRUE" \
+		    -addext "keyUsage=critical,keyCertSign,cRLSign" &&
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+		    -nodes -keyout wrong-ca.key -out wrong-ca.pem -days 3650 \
+		    -subj "/CN=Unrelated Test CA" \
+		    -addext "basicConstraints=critical,CA:TRUE" \
+		    -addext "keyUsage=critical,keyCertSign,cRLSign" &&
+		openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+		    -nodes -keyout server.key -out server.csr \
+		    -subj "/CN=localhost" &&
+		printf '%s\n' \
+		    "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+		    "basicConstraints=CA:FALSE" \
+		    "keyUsage=critical,digitalSignature,keyEncipherment" \
+		    "extendedKeyUsage=serverAuth" >server.ext &&
+		openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key \
+		    -CAcreateserial -out server.pem -days 825 \
+		    -extfile server.ext
+	) >"$SRV_DIR/openssl.log" 2>&1 || {
+		echo "servers: openssl failed, see $SRV_DIR/openssl.log" >&2
+		return 1
+	}
+	cp "$d/ca.pem" "$SRV_DIR/ca.pem"
+	cp "$d/wrong-ca.pem" "$SRV_DIR/wrong-ca.pem"
+	chmod 600 "$d"/*.key
+}
+
+_srv_write_dovecot_conf() {
+	local d=$SRV_DIR
+	cat >"$SRV_DOVECOT_CONF" <<EOF
+# Private test instance; everything under $d.
+instance_name = nr-$(basename "$d")
+base_dir = $d/run
+state_dir = $d/state
+log_path = $d/dovecot.log
+info_log_path = $d/dovecot.log
+protocols = imap lmtp
+listen = 127.0.0.1
+ssl = yes
+ssl_cert = <$d/tls/server.pem
+ssl_key = <$d/tls/server.key
+mail_location = maildir:$d/mail/%u/Maildir
+mail_uid = mail
+mail_gid = mail
+first_valid_uid = 8
+first_valid_gid = 8
+auth_mechanisms = plain login
+auth_failure_delay = 0
+disable_plaintext_auth = no
+mail_max_userip_connections = 100
+postmaster_address = postmaster@example.edu.tr
+hostname = mail.example.edu.tr
+# No statistics: at shutdown the stats service goes first and every other
+# process then waits 5 s for its handshake.
+stats_writer_socket_path =
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u $d/passwd
+}
+userdb {
+  driver = static
+  args = uid=mail gid=mail home=$d/mail/%u
+}
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = $SRV_IMAP_PORT
+  }
+  # 127.0.0.2 too: the certificate does not name it, for the
+  # wrong-host-name test.
+  inet_listener imaps {
+    address = 127.0.0.1, 127.0.0.2
+    port = $SRV_IMAPS_PORT
+    ssl = yes
+  }
+}
+service lmtp {
+  inet_listener lmtp {
+    address = 127.0.0.1
+    port = $SRV_LMTP_PORT
+  }
+}
+service auth {
+  user = root
+}
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
+}
+EOF
+}
+
+# servers_add_user NAME [PASSWORD]: NAME is a full address.  Dovecot reads
+# the passwd-file again at most once a second, so after start this waits.
+servers_add_user() {
+	local name=$1 pass=${2:-$SRV_PASSWORD}
+	printf '%s:{PLAIN}%s::::::\n' "$name" "$pass" >>"$SRV_DIR/passwd"
+	if [ -f "$SRV_DIR/run/master.pid" ]; then
+		# Also move the mtime so a same-second edit is noticed.
+		sleep 1.1
+		touch "$SRV_DIR/passwd"
+	fi
+}
+
+servers_start_dovecot() {
+	rm -rf "$SRV_DIR/run"
+	mkdir -p "$SRV_DIR/run" "$SRV_DIR/state" "$SRV_DIR/mail"
+	chown mail:mail "$SRV_DIR/mail"
+	dovecot -c "$SRV_DOVECOT_CONF" || {
+		echo "servers: dovecot did not start:" >&2
+		tail -n 20 "$SRV_DIR/dovecot.log" >&2
+		return 1
+	}
+	_srv_wait_port "$SRV_IMAPS_PORT" && _srv_wait_port "$SRV_IMAP_PORT" &&
+	    _srv_wait_port "$SRV_LMTP_PORT"
+}
+
+servers_stop_dovecot() {
+	local f=$SRV_DIR/run/master.pid pid i
+	[ -f "$f" ] || return 0
+	pid=$(cat "$f")
+	kill "$pid" 2>/dev/null
+	# A login process that saw a bare TCP probe keeps the master waiting
+	# about 6 s after SIGTERM; after a second, end the master's own
+	# children (found by parent PID) so tests do not wait.
+	for i in $(seq 10); do
+		_srv_alive "$pid" || break
+		sleep 0.1
+	done
+	if _srv_alive "$pid"; then
+		for i in $(ps -o pid= --ppid "$pid"); do
+			kill -9 "$i" 2>/dev/null
+		done
+	fi
+	_srv_kill_pid "$pid"
+	rm -f "$f"
+}
+
+servers_start_smtp() {
+	local lmtp="msmtp --protocol=lmtp --host=127.0.0.1"
+	lmtp="$lmtp --port=$SRV_LMTP_PORT --remove-bcc-headers=off -f %F --"
+	msmtpd --interface=127.0.0.1 --port="$SRV_SMTP_PORT" \
+	    --log="$SRV_DIR/msmtpd.log" --command="$lmtp" \
+	    </dev/null >>"$SRV_DIR/msmtpd.out" 2>&1 &
+	echo $! >"$SRV_DIR/msmtpd.pid"
+	_srv_wait_port "$SRV_SMTP_PORT"
+}
+
+servers_stop_smtp() {
+	local f=$SRV_DIR/msmtpd.pid
+	[ -f "$f" ] || return 0
+	_srv_kill_pid "$(cat "$f")"
+	rm -f "$f"
+}
+
+# Stops both servers; removes DIR too when servers_start made it, unless
+# SRV_KEEP is set (to look at logs and maildirs afterwards).
+servers_stop() {
+	[ -n "${SRV_DIR:-}" ] || return 0
+	servers_stop_smtp
+	servers_stop_dovecot
+	if [ -n "${SRV_MADE_DIR:-}" ] && [ -z "${SRV_KEEP:-}" ]; then
+		rm -rf "$SRV_DIR"
+		SRV_MADE_DIR=
+	fi
+}
+
+# Runs servers_stop on exit, before whatever EXIT trap was there.
+# shellcheck disable=SC2120
+servers_trap() {
+	local prev
+	prev=$(trap -p EXIT)
+	if [ -n "$prev" ]; then
+		eval "set -- $prev"
+		prev=$3
+	fi
+	case $prev in
+	*servers_stop*) return 0 ;;
+	esac
+	# shellcheck disable=SC2064
+	trap "servers_stop${prev:+; $prev}" EXIT
+}
+
+# servers_start DIR [USER...]: creates DIR, the TLS files, the users (with
+# password "secret"), starts Dovecot and msmtpd, and stops them on exit.
+servers_start() {
+	local u ports
+	SRV_DIR=$1
+	shift
+	SRV_MADE_DIR=
+	# mktemp's empty directory counts as made here.
+	if [ ! -d "$SRV_DIR" ] || [ -z "$(ls -A "$SRV_DIR")" ]; then
+		SRV_MADE_DIR=1
+	fi
+	mkdir -p "$SRV_DIR" || return 1
+	SRV_DIR=$(cd "$SRV_DIR" && pwd)
+	# Dovecot's processes run as mail/dovecot/dovenull and must reach
+	# their files below DIR.
+	chmod 755 "$SRV_DIR"
+	ports=$(_srv_free_ports 4) || return 1
+	{
+		read -r SRV_IMAPS_PORT
+		read -r SRV_IMAP_PORT
+		read -r SRV_LMTP_PORT
+		read -r SRV_SMTP_PORT
+	} <<<"$ports"
+	SRV_CA=$SRV_DIR/ca.pem
+	SRV_WRONG_CA=$SRV_DIR/wrong-ca.pem
+	SRV_DOVECOT_CONF=$SRV_DIR/dovecot.conf
+	export SRV_DIR SRV_IMAPS_PORT SRV_IMAP_PORT SRV_LMTP_PORT \
+	    SRV_SMTP_PORT SRV_CA SRV_WRONG_CA SRV_DOVECOT_CONF
+
+	_srv_make_tls || return 1
+	: >"$SRV_DIR/passwd"
+	for u in "$@"; do
+		servers_add_user "$u"
+	done
+	_srv_write_dovecot_conf
+	servers_trap
+	servers_start_dovecot || return 1
+	servers_start_smtp || return 1
+}
+
+_srv_doveadm() {
+	doveadm -c "$SRV_DOVECOT_CONF" "$@"
+}
+
+# servers_append USER FOLDER FILE...: stores each file as an unread
+# message (no \Seen), creating FOLDER when missing.
+servers_append() {
+	local user=$1 folder=$2 f
+	shift 2
+	if [ "$folder" != INBOX ] &&
+	    ! _srv_doveadm mailbox status -u "$user" messages "$folder" \
+	    >/dev/null 2>&1; then
+		_srv_doveadm mailbox create -u "$user" "$folder" || return 1
+	fi
+	for f in "$@"; do
+		_srv_doveadm save -u "$user" -m "$folder" <"$f" || {
+			echo "servers: cannot save $f for $user" >&2
+			return 1
+		}
+	done
+}
+
+# servers_flags USER FOLDER: "UID FLAGS" per message, one a line.
+servers_flags() {
+	_srv_doveadm -f tab fetch -u "$1" "uid flags" mailbox "$2" |
+	    tail -n +2
+}
+
+# servers_fetch_all USER FOLDER OUTDIR: writes every message of FOLDER to
+# OUTDIR/1.eml, OUTDIR/2.eml, ... in UID order.  Prints the count.
+servers_fetch_all() {
+	local user=$1 folder=$2 out=$3 uid n=0
+	mkdir -p "$out" || return 1
+	for uid in $(_srv_doveadm -f tab fetch -u "$user" uid \
+	    mailbox "$folder" | tail -n +2); do
+		n=$((n + 1))
+		# The pager formatter puts "text:" on a line of its own first.
+		_srv_doveadm -f pager fetch -u "$user" text mailbox "$folder" \
+		    uid "$uid" | sed -e '1{/^text:$/d}' >"$out/$n.eml"
+	done
+	echo "$n"
+}
+
+# servers_write_config FILE USER [LINE...]: a robot INI for this instance;
+# each extra LINE is appended verbatim.
+servers_write_config() {
+	local file=$1 user=$2 line
+	shift 2
+	cat >"$file" <<EOF
+[imap]
+host = 127.0.0.1
+port = $SRV_IMAPS_PORT
+tls = imaps
+ca_file = $SRV_CA
+user = $user
+password = $SRV_PASSWORD
+folders = INBOX
+
+[smtp]
+url = smtp://127.0.0.1:$SRV_SMTP_PORT
+from = robot@example.edu.tr
+
+[database]
+path = $SRV_DIR/robot.db
+
+[institution]
+domain = example.edu.tr
+bidb = bidb@example.edu.tr
+yazi_isleri = yaziisleri@example.edu.tr
+bys = bys-destek@example.edu.tr
+
+[kamusm]
+domains = kamusm.gov.tr, kamusm.bilgem.tubitak.gov.tr
+EOF
+	for line in "$@"; do
+		printf '%s\n' "$line" >>"$file"
+	done
+	chmod 600 "$file"
+}

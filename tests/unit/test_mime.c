@@ -1,0 +1,762 @@
+/* Unit tests for mime.c against the fixtures in tests/fixtures/mail/ and
+ * messages built in memory.  Run from the repository root. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "buf.h"
+#include "mime.h"
+
+#define FIXTURES	"tests/fixtures/mail/"
+
+/* Parses len bytes from an exact-size, non-NUL-terminated copy, so the
+ * sanitizers catch any read past the end. */
+static struct mime_msg *
+parse_mem(const char *raw, size_t len)
+{
+	struct mime_msg *msg = NULL;
+	const char *err = NULL;
+	char *copy = malloc(len ? len : 1);
+
+	assert_non_null(copy);
+	memcpy(copy, raw, len);
+	assert_int_equal(mime_parse(copy, len, &msg, &err), 0);
+	free(copy);	/* nothing in msg may point into the raw bytes */
+	assert_non_null(msg);
+	assert_non_null(msg->text);
+	return msg;
+}
+
+static struct mime_msg *
+parse_str(const char *raw)
+{
+	return parse_mem(raw, strlen(raw));
+}
+
+static struct mime_msg *
+parse_file(const char *name)
+{
+	struct buf b = BUF_INIT;
+	struct mime_msg *msg;
+	char path[256], chunk[65536];
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof path, FIXTURES "%s", name);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_add(&b, chunk, n);
+	fclose(f);
+	msg = parse_mem(b.s, b.len);
+	buf_free(&b);
+	return msg;
+}
+
+static const struct mime_attachment *
+att_named(const struct mime_msg *msg, const char *name)
+{
+	for (size_t i = 0; i < msg->natt; i++)
+		if (msg->att[i].name != NULL &&
+		    strcmp(msg->att[i].name, name) == 0)
+			return &msg->att[i];
+	fail_msg("no attachment named %s", name);
+	return NULL;
+}
+
+static void
+assert_contains(const char *hay, const char *needle)
+{
+	if (hay == NULL || strstr(hay, needle) == NULL)
+		fail_msg("\"%s\" not in \"%s\"", needle, hay ? hay : "(null)");
+}
+
+static void
+assert_no_crlf(const char *s)
+{
+	if (s != NULL)
+		assert_null(strpbrk(s, "\r\n"));
+}
+
+/* ---- fixtures ---------------------------------------------------------- */
+
+static void
+test_utf8_plain(void **state)
+{
+	struct mime_msg *m = parse_file("utf8-plain.eml");
+
+	assert_string_equal(m->subject, "NES Yenileme Talep Formu - Talep No "
+	    "48213 (Mühendislik Fakültesi)");
+	assert_string_equal(m->from,
+	    "Ayşe Yılmaz <Ayse.Yilmaz@Example.edu.tr>");
+	assert_string_equal(m->from_addr, "ayse.yilmaz@example.edu.tr");
+	assert_string_equal(m->to, "BİDB <bidb@example.edu.tr>");
+	assert_string_equal(m->cc, "NES Robotu <robot@example.edu.tr>, "
+	    "ismail.caglar@example.edu.tr");
+	assert_string_equal(m->to_addrs, "bidb@example.edu.tr, "
+	    "robot@example.edu.tr, ismail.caglar@example.edu.tr");
+	assert_string_equal(m->return_path, "ayse.yilmaz@example.edu.tr");
+	assert_string_equal(m->sender_addr, "ayse.yilmaz@example.edu.tr");
+	assert_string_equal(m->message_id,
+	    "20260324101500.4F2A1@mail.example.edu.tr");
+	assert_string_equal(m->date, "Tue, 24 Mar 2026 10:15:00 +0300");
+	assert_int_equal(m->date_t, 1774336500);	/* 07:15 UTC */
+	assert_null(m->in_reply_to);
+	assert_null(m->references);
+
+	assert_int_equal(m->nheaders, 11);
+	assert_string_equal(m->headers[0].name, "Return-Path");
+	assert_string_equal(m->headers[1].name, "Received");
+	assert_string_equal(m->headers[1].value, "from mail.example.edu.tr "
+	    "(mail.example.edu.tr [10.0.0.5]) by mx.example.edu.tr with "
+	    "ESMTPS id 4F2A1; Tue, 24 Mar 2026 10:15:02 +0300");
+	assert_string_equal(m->headers[10].name, "Content-Transfer-Encoding");
+	for (size_t i = 0; i < m->nheaders; i++)
+		assert_no_crlf(m->headers[i].value);
+	assert_string_equal(mime_header(m, "content-type"),
+	    "text/plain; charset=\"utf-8\"");
+	assert_null(mime_header(m, "X-Missing"));
+
+	assert_contains(m->text, "Sayın BİDB yetkilisi,\n\nMühendislik "
+	    "Fakültesi personelinin");
+	assert_contains(m->text,
+	    "Türkçe harf denetimi: İıŞşĞğÜüÖöÇç\n\nSaygılarımla,\nAyşe Yılmaz");
+	assert_null(m->html);
+	assert_int_equal(m->natt, 0);
+	assert_null(m->notes);
+	mime_free(&m);
+	assert_null(m);
+}
+
+static void
+test_iso8859_9_qp(void **state)
+{
+	struct mime_msg *m = parse_file("iso8859-9-qp.eml");
+
+	assert_string_equal(m->subject,
+	    "Nitelikli Elektronik Sertifika Başvurunuz Hakkında");
+	assert_string_equal(m->to, "Ayşe Yılmaz <ayse.yilmaz@example.edu.tr>");
+	assert_string_equal(m->to_addrs,
+	    "ayse.yilmaz@example.edu.tr, bidb@example.edu.tr");
+	assert_string_equal(m->from_addr, "bilgi@kamusm.gov.tr");
+	assert_contains(m->text, "Sayın AYŞE YILMAZ,\n\nKurumunuz tarafından "
+	    "adınıza nitelikli elektronik sertifika başvurusu\nyapılmıştır.");
+	assert_contains(m->text, "NES -> Bireysel İşlemler -> Başvuru "
+	    "İşlemleri");
+	assert_contains(m->text, "Türkçe harf denetimi: İıŞşĞğÜüÖöÇç");
+	assert_null(strchr(m->text, '\r'));
+	assert_null(m->notes);
+	mime_free(&m);
+}
+
+static void
+test_windows_1254_base64(void **state)
+{
+	struct mime_msg *m = parse_file("windows-1254-base64.eml");
+	const struct mime_attachment *a;
+
+	assert_string_equal(m->from, "BİDB <bidb@example.edu.tr>");
+	assert_string_equal(m->subject,
+	    "Kurumsal NES Yenileme Başvurusu - Mühendislik Fakültesi");
+	assert_string_equal(m->text, "Sayın Yetkili,\n\n"
+	    "Kurumsal NES yenileme başvurusu ekte e-imzalı olarak "
+	    "gönderilmiştir.\n"
+	    "Başvuru listesinde İsmail Çağlar ve Ayşe Yılmaz yer almaktadır.\n"
+	    "Türkçe harf denetimi: İıŞşĞğÜüÖöÇç\n\n"
+	    "Bilgi İşlem Daire Başkanlığı");
+	assert_int_equal(m->natt, 1);
+	/* RFC 2047 inside the quoted filename. */
+	a = att_named(m, "Başvuru Formu İmzalı.pdf");
+	assert_string_equal(a->type, "application/pdf");
+	assert_memory_equal(a->data, "%PDF-1.4\n", 9);
+	assert_null(m->notes);
+	mime_free(&m);
+}
+
+static void
+test_latin1(void **state)
+{
+	struct mime_msg *m = parse_file("latin1.eml");
+
+	assert_string_equal(m->subject, "Ürün teslim bilgisi");
+	assert_string_equal(m->text, "Gönderim süresi: 3 gün.\n"
+	    "Ödeme ve kargo ücreti: 0 TL.\n“Çözüm” ekibi");
+	assert_int_equal(m->date_t, 1774598400);
+	mime_free(&m);
+}
+
+static void
+test_html_only(void **state)
+{
+	struct mime_msg *m = parse_file("html-only.eml");
+
+	assert_string_equal(m->from,
+	    "Gülşen Öztürk <dekan.muh@example.edu.tr>");
+	assert_string_equal(m->message_id,
+	    "CAF=html.only.0330@mail.example.edu.tr");
+	assert_string_equal(m->text, "Sayın BİDB,\n\n"
+	    "Mühendislik Fakültesi NES yenileme listesi aşağıdadır.\n"
+	    "Talep No: 48213\n\n"
+	    "Ad Soyad | T.C. Kimlik No | Unvan | Birim | E-posta\n"
+	    "Ayşe Yılmaz | 10000000146 | Dr. Öğr. Üyesi | Bilgisayar "
+	    "Mühendisliği | ayse.yilmaz@example.edu.tr\n"
+	    "İsmail Çağlar | 23456789060 | Arş. Gör. | Elektrik-Elektronik "
+	    "Mühendisliği | ismail.caglar@example.edu.tr\n\n"
+	    "Saygılarımızla,\nProf. Dr. Gülşen Öztürk\nDekan");
+	assert_non_null(m->html);
+	assert_contains(m->html, "<tr><td>Ayşe Yılmaz</td><td>10000000146"
+	    "</td>");
+	assert_null(strchr(m->html, '\r'));
+	assert_int_equal(m->natt, 0);
+	mime_free(&m);
+}
+
+static void
+test_forwarded_rfc822(void **state)
+{
+	struct mime_msg *m = parse_file("forwarded-rfc822.eml");
+	const struct mime_attachment *a;
+
+	assert_string_equal(m->subject,
+	    "İLT: Nitelikli Elektronik Sertifika Başvurunuz Hakkında");
+	assert_string_equal(m->from,
+	    "İsmail Çağlar <ismail.caglar@example.edu.tr>");
+	assert_string_equal(m->text,
+	    "Bilginize, Kamu SM'den gelen e-postayı iletiyorum.\n\n"
+	    "From: Kamu SM <bilgi@kamusm.gov.tr>\n"
+	    "Date: Wed, 25 Mar 2026 14:05:40 +0300\n"
+	    "Subject: Nitelikli Elektronik Sertifika Başvurunuz Hakkında\n\n"
+	    "Sayın İSMAİL ÇAĞLAR,\n\n"
+	    "Kurumunuz tarafından adınıza nitelikli elektronik sertifika "
+	    "başvurusu\nyapılmıştır. Online İşlemler -> Başvuru İşlemleri.");
+	/* The forwarded message's own attachment is listed. */
+	assert_int_equal(m->natt, 1);
+	a = att_named(m, "basvuru-bilgilendirme.pdf");
+	assert_string_equal(a->type, "application/pdf");
+	assert_int_equal(a->len, 77);
+	mime_free(&m);
+}
+
+static void
+test_reply_quoted(void **state)
+{
+	struct mime_msg *m = parse_file("reply-quoted.eml");
+
+	assert_string_equal(m->subject,
+	    "YNT: [NES-2026-0042] Başvurunuzu onaylayınız");
+	assert_string_equal(m->in_reply_to,
+	    "nes-2026-0042.r2@robot.example.edu.tr");
+	assert_string_equal(m->references,
+	    "nes-2026-0042.r1@robot.example.edu.tr "
+	    "nes-2026-0042.r2@robot.example.edu.tr");
+	assert_string_equal(m->to_addrs,
+	    "robot@example.edu.tr, bidb@example.edu.tr");
+	assert_contains(m->text, "Başvurumu bugün e-onay ile onayladım.");
+	assert_contains(m->text, "\n> Onay yolları: e-Onay, e-İmza veya "
+	    "ıslak imza.");
+	mime_free(&m);
+}
+
+static void
+test_xlsx_attachment(void **state)
+{
+	struct mime_msg *m = parse_file("xlsx-attachment.eml");
+	const struct mime_attachment *a;
+
+	/* multipart/alternative: the plain text only, the HTML kept. */
+	assert_string_equal(m->text, "Merhaba, NES yenileme formu ektedir.");
+	assert_non_null(m->html);
+	assert_contains(m->html, "<b>NES yenileme formu</b>");
+	assert_int_equal(m->natt, 1);
+	/* RFC 2231 continuation in ISO-8859-9. */
+	a = att_named(m, "NES Yenileme Başvuru Listesi İnşaat.xlsx");
+	assert_string_equal(a->type, "application/vnd.openxmlformats-"
+	    "officedocument.spreadsheetml.sheet");
+	assert_int_equal(a->len, 494);
+	assert_memory_equal(a->data, "PK\x03\x04", 4);
+	mime_free(&m);
+}
+
+static void
+test_rfc2231_name(void **state)
+{
+	struct mime_msg *m = parse_file("rfc2231-name.eml");
+	const struct mime_attachment *a;
+
+	assert_string_equal(m->text, "Form ekte CSV olarak gönderilmiştir.");
+	assert_int_equal(m->natt, 1);
+	a = att_named(m, "NES Başvuru Formu.csv");
+	assert_string_equal(a->type, "text/csv");
+	assert_int_equal(a->len, 282);
+	assert_memory_equal(a->data, "Ad Soyad;T.C. Kimlik No;", 24);
+	assert_non_null(memmem(a->data, a->len,
+	    "İsmail Çağlar;23456789060", strlen("İsmail Çağlar;23456789060")));
+	mime_free(&m);
+}
+
+static void
+test_broken_no_closing_boundary(void **state)
+{
+	struct mime_msg *m = parse_file("broken-no-closing-boundary.eml");
+	const struct mime_attachment *a;
+
+	assert_string_equal(m->text, "Liste ektedir. Türkçe: İıŞşĞğÜüÖöÇç");
+	a = att_named(m, "liste.csv");
+	assert_string_equal(a->type, "text/csv");
+	assert_memory_equal(a->data,
+	    "Ad Soyad;T.C. Kimlik No\r\nAyse Yilmaz;10000000146", 48);
+	assert_string_equal(m->notes,
+	    "multipart/mixed: closing boundary missing");
+	mime_free(&m);
+}
+
+static void
+test_broken_bad_base64(void **state)
+{
+	struct mime_msg *m = parse_file("broken-bad-base64.eml");
+
+	assert_string_equal(m->subject, "Başvurunuz alınmıştır");
+	assert_memory_equal(m->text,
+	    "Başvurunuz alınmıştır. Başvuru No: 2026-118842\n",
+	    strlen("Başvurunuz alınmıştır. Başvuru No: 2026-118842\n"));
+	assert_contains(m->notes, "part 1: base64 damaged");
+	mime_free(&m);
+}
+
+static void
+test_broken_unknown_charset(void **state)
+{
+	struct mime_msg *m = parse_file("broken-unknown-charset.eml");
+
+	assert_string_equal(m->subject,
+	    "Sertifikanız kurye ile gönderilmiştir");
+	assert_string_equal(m->text, "Sayın Ayşe Yılmaz, sertifikanız kurye "
+	    "ile gönderilmiştir. Gönderi Takip No: 884211\n"
+	    "Türkçe: İıŞşĞğÜüÖöÇç");
+	assert_string_equal(m->notes, "header Subject: unknown charset "
+	    "x-turkish-unknown, read as windows-1254; part 1: unknown charset "
+	    "x-turkish-unknown, read as windows-1254");
+	mime_free(&m);
+}
+
+static void
+test_broken_8bit_headers(void **state)
+{
+	struct mime_msg *m = parse_file("broken-8bit-headers.eml");
+
+	assert_string_equal(m->from,
+	    "Gülşen Öztürk <dekan.muh@example.edu.tr>");
+	assert_string_equal(m->from_addr, "dekan.muh@example.edu.tr");
+	assert_string_equal(m->subject,
+	    "NES yenileme: İsmail Çağlar başvurusu");
+	assert_string_equal(m->headers[0].value,
+	    "Gülşen Öztürk <dekan.muh@example.edu.tr>");
+	assert_string_equal(m->text, "Başvuru listesi ektedir.");
+	assert_contains(m->notes, "header From: 8-bit text without charset, "
+	    "read as windows-1254");
+	mime_free(&m);
+}
+
+static void
+test_broken_lying_length(void **state)
+{
+	struct mime_msg *m = parse_file("broken-lying-length.eml");
+
+	assert_string_equal(mime_header(m, "Content-Length"), "17");
+	assert_string_equal(m->text, "Islak imzalı başvuru formları Kamu "
+	    "SM'ye kargo ile gönderilmiştir.\nKargo Takip No: 1234567890\n"
+	    "Kapsanan: Ayşe Yılmaz (100******46), İsmail Çağlar");
+	assert_string_equal(m->from, "Yazı İşleri <yaziisleri@example.edu.tr>");
+	mime_free(&m);
+}
+
+static void
+test_no_headers(void **state)
+{
+	struct mime_msg *m = parse_file("no-headers.eml");
+
+	assert_int_equal(m->nheaders, 0);
+	assert_null(m->from);
+	assert_null(m->subject);
+	assert_int_equal(m->date_t, 0);
+	assert_string_equal(m->text, "Merhaba,\nSertifikamı bugün teslim "
+	    "aldım. Teşekkürler.\nİsmail Çağlar");
+	mime_free(&m);
+}
+
+/* ---- built in memory --------------------------------------------------- */
+
+static void
+test_empty_input(void **state)
+{
+	struct mime_msg *m = (struct mime_msg *)1;
+	const char *err = NULL;
+
+	assert_int_equal(mime_parse("", 0, &m, &err), -1);
+	assert_null(m);
+	assert_string_equal(err, "empty message");
+	mime_free(&m);
+}
+
+static void
+test_empty_body(void **state)
+{
+	struct mime_msg *m;
+
+	m = parse_str("Subject: =?utf-8?Q?bo=C5=9F?=\r\n");
+	assert_string_equal(m->subject, "boş");
+	assert_string_equal(m->text, "");
+	mime_free(&m);
+	m = parse_str("Subject: x\r\nContent-Type: text/plain\r\n\r\n");
+	assert_string_equal(m->text, "");
+	assert_int_equal(m->natt, 0);
+	mime_free(&m);
+	m = parse_str("Content-Type: multipart/mixed; boundary=z\r\n\r\n");
+	assert_string_equal(m->text, "");
+	mime_free(&m);
+	m = parse_str("\n");
+	assert_int_equal(m->nheaders, 0);
+	mime_free(&m);
+}
+
+static void
+test_big_attachment(void **state)
+{
+	static const char b64[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const size_t size = 5u << 20;
+	struct buf b = BUF_INIT;
+	unsigned char *data = malloc(size);
+	struct mime_msg *m;
+	size_t i, col = 0;
+
+	for (i = 0; i < size; i++)
+		data[i] = (unsigned char)(i * 7 + i / 251);
+	buf_puts(&b, "From: a@example.edu.tr\r\nSubject: big\r\n"
+	    "Content-Type: multipart/mixed; boundary=\"B\"\r\n\r\n"
+	    "--B\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+	    "Arşiv ektedir.\r\n--B\r\nContent-Type: application/zip\r\n"
+	    "Content-Disposition: attachment; filename=arsiv.zip\r\n"
+	    "Content-Transfer-Encoding: base64\r\n\r\n");
+	for (i = 0; i < size; i += 3) {
+		unsigned int v = (unsigned int)data[i] << 16;
+		char q[4];
+
+		if (i + 1 < size)
+			v |= (unsigned int)data[i + 1] << 8;
+		if (i + 2 < size)
+			v |= data[i + 2];
+		q[0] = b64[v >> 18];
+		q[1] = b64[(v >> 12) & 63];
+		q[2] = i + 1 < size ? b64[(v >> 6) & 63] : '=';
+		q[3] = i + 2 < size ? b64[v & 63] : '=';
+		buf_add(&b, q, 4);
+		if ((col += 4) == 76) {
+			buf_puts(&b, "\r\n");
+			col = 0;
+		}
+	}
+	buf_puts(&b, "\r\n--B--\r\n");
+	m = parse_mem(b.s, b.len);
+	assert_string_equal(m->text, "Arşiv ektedir.");
+	assert_int_equal(m->natt, 1);
+	assert_string_equal(m->att[0].name, "arsiv.zip");
+	assert_string_equal(m->att[0].type, "application/zip");
+	assert_int_equal(m->att[0].len, size);
+	assert_memory_equal(m->att[0].data, data, size);
+	assert_null(m->notes);
+	mime_free(&m);
+	buf_free(&b);
+	free(data);
+}
+
+static void
+test_deep_nesting(void **state)
+{
+	struct buf b = BUF_INIT;
+	struct mime_msg *m;
+	int i;
+
+	buf_puts(&b, "From: a@example.edu.tr\r\n"
+	    "Content-Type: multipart/mixed; boundary=\"b0\"\r\n\r\n");
+	for (i = 0; i < 40; i++)
+		buf_printf(&b, "--b%d\r\nContent-Type: text/plain\r\n\r\n"
+		    "seviye %d\r\n--b%d\r\nContent-Type: multipart/mixed; "
+		    "boundary=\"b%d\"\r\n\r\n", i, i, i, i + 1);
+	buf_printf(&b, "--b%d\r\nContent-Type: text/plain\r\n\r\nen derin\r\n"
+	    "--b%d--\r\n", i, i);
+	for (i = 39; i >= 0; i--)
+		buf_printf(&b, "--b%d--\r\n", i);
+	m = parse_mem(b.s, b.len);
+	assert_contains(m->text, "seviye 0\n\nseviye 1\n\nseviye 2");
+	assert_contains(m->text, "seviye 19");
+	assert_null(strstr(m->text, "seviye 20"));
+	assert_null(strstr(m->text, "en derin"));
+	assert_string_equal(m->notes,
+	    "MIME nesting deeper than 20, inner parts skipped");
+	mime_free(&m);
+	buf_free(&b);
+}
+
+static void
+test_too_many_parts(void **state)
+{
+	struct buf b = BUF_INIT;
+	struct mime_msg *m;
+
+	buf_puts(&b, "From: a@example.edu.tr\r\n"
+	    "Content-Type: multipart/mixed; boundary=\"p\"\r\n\r\n");
+	for (int i = 0; i < 250; i++)
+		buf_printf(&b, "--p\r\nContent-Type: application/pdf; "
+		    "name=\"f%d.pdf\"\r\n\r\n%d\r\n", i, i);
+	buf_puts(&b, "--p--\r\n");
+	m = parse_mem(b.s, b.len);
+	assert_int_equal(m->natt, 200);
+	assert_string_equal(m->att[199].name, "f199.pdf");
+	assert_string_equal(m->notes, "more than 200 parts, the rest skipped");
+	mime_free(&m);
+	buf_free(&b);
+}
+
+static void
+test_alternative_html_only(void **state)
+{
+	struct mime_msg *m = parse_str("From: a@example.edu.tr\r\n"
+	    "Content-Type: multipart/alternative; boundary=\"a\"\r\n\r\n"
+	    "--a\r\nContent-Type: text/html; charset=iso-8859-9\r\n"
+	    "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+	    "<p>Ba=FEvurunuz <b>e-=DDmza</b> ile onaylanm=FD=FEt=FDr.</p>\r\n"
+	    "--a--\r\n");
+
+	assert_string_equal(m->text, "Başvurunuz e-İmza ile onaylanmıştır.");
+	assert_string_equal(m->html,
+	    "<p>Başvurunuz <b>e-İmza</b> ile onaylanmıştır.</p>");
+	mime_free(&m);
+}
+
+static void
+test_alternative_blank_plain(void **state)
+{
+	/* Some senders put an empty text/plain beside the real HTML. */
+	struct mime_msg *m = parse_str("From: a@example.edu.tr\r\n"
+	    "Content-Type: multipart/alternative; boundary=\"a\"\r\n\r\n"
+	    "--a\r\nContent-Type: text/plain; charset=utf-8\r\n"
+	    "Content-Transfer-Encoding: base64\r\n\r\nICAKDQo=\r\n"
+	    "--a\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+	    "<p>Sertifikan\xc4\xb1z kurye ile g\xc3\xb6nderilmi\xc5\x9ftir"
+	    "</p>\r\n--a--\r\n");
+
+	assert_string_equal(m->text, "Sertifikanız kurye ile gönderilmiştir");
+	mime_free(&m);
+}
+
+static void
+test_html_meta_charset(void **state)
+{
+	/* No charset parameter: the <meta> tells. */
+	struct mime_msg *m = parse_str("From: a@example.edu.tr\r\n"
+	    "Content-Type: text/html\r\n\r\n"
+	    "<html><head><meta charset=\"windows-1254\"></head>"
+	    "<body>Ba\xfevuru</body></html>\r\n");
+
+	assert_string_equal(m->text, "Başvuru");
+	mime_free(&m);
+}
+
+static void
+test_text_with_filename_is_attachment(void **state)
+{
+	struct mime_msg *m = parse_str("From: a@example.edu.tr\r\n"
+	    "Content-Type: multipart/mixed; boundary=\"x\"\r\n\r\n"
+	    "--x\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+	    "Liste ekte.\r\n"
+	    "--x\r\nContent-Type: text/plain; charset=utf-8\r\n"
+	    "Content-Disposition: attachment; filename=\"liste.txt\"\r\n\r\n"
+	    "Ayşe Yılmaz 10000000146\r\n"
+	    "--x\r\nContent-Type: text/plain; name=\"notlar.txt\"\r\n\r\n"
+	    "not\r\n"
+	    "--x\r\nContent-Type: TEXT/CSV\r\nContent-Disposition: inline\r\n"
+	    "\r\na;b\r\n"
+	    "--x\r\nContent-Type: text/plain\r\n\r\nikinci metin\r\n--x--\r\n");
+
+	assert_string_equal(m->text, "Liste ekte.\n\nikinci metin");
+	assert_int_equal(m->natt, 3);
+	assert_string_equal(m->att[0].name, "liste.txt");
+	assert_string_equal(m->att[0].type, "text/plain");
+	/* The CRLF before a boundary belongs to the boundary. */
+	assert_int_equal(m->att[0].len, strlen("Ayşe Yılmaz 10000000146"));
+	assert_string_equal(m->att[1].name, "notlar.txt");
+	assert_null(m->att[2].name);
+	assert_string_equal(m->att[2].type, "text/csv");
+	mime_free(&m);
+}
+
+static void
+test_rfc2231_variants(void **state)
+{
+	struct mime_msg *m = parse_str("From: a@example.edu.tr\r\n"
+	    "Content-Type: multipart/mixed; boundary=\"r\"\r\n\r\n"
+	    "--r\r\nContent-Type: application/octet-stream\r\n"
+	    "Content-Disposition: attachment;\r\n"
+	    " filename*0*=utf-8'tr'Ba%C5%9F; filename*1=\"vuru Listesi\";\r\n"
+	    " filename*2*=%2Edocx\r\n\r\nx\r\n"
+	    "--r\r\nContent-Type: application/pdf;\r\n"
+	    " name*=iso-8859-9''%DDmza%20Sirk%FCleri.pdf\r\n\r\nx\r\n"
+	    "--r\r\nContent-Type: application/pdf; name=\"yanlis.pdf\"\r\n"
+	    "Content-Disposition: attachment; filename=\"=?UTF-8?Q?"
+	    "=C4=B0mzal=C4=B1_Form.pdf?=\"\r\n\r\nx\r\n"
+	    "--r\r\nContent-Type: application/pdf\r\n"
+	    "Content-Disposition: attachment; filename=\"Ba\xfevuru.pdf\"\r\n"
+	    "\r\nx\r\n--r--\r\n");
+
+	assert_int_equal(m->natt, 4);
+	assert_string_equal(m->att[0].name, "Başvuru Listesi.docx");
+	assert_string_equal(m->att[1].name, "İmza Sirküleri.pdf");
+	assert_string_equal(m->att[2].name, "İmzalı Form.pdf");
+	assert_string_equal(m->att[3].name, "Başvuru.pdf");
+	mime_free(&m);
+}
+
+static void
+test_addresses_and_dates(void **state)
+{
+	struct mime_msg *m = parse_str("Return-Path: <>\r\n"
+	    "Sender: =?utf-8?Q?B=C4=B0DB?= <BIDB@Example.edu.tr>\r\n"
+	    "From: \"Yılmaz, Ayşe\" <Ayse@Example.EDU.tr>\r\n"
+	    "To: Birimler: =?utf-8?Q?Ay=C5=9Fe?= <A@X.edu.tr>, b@x.edu.tr;\r\n"
+	    "Cc: bozuk <<adres ayse@Example.edu.tr ((\r\n"
+	    "Date: Wed, 1 Apr 2026 00:30:00 -0130\r\n"
+	    "Message-ID: bare-id@example.edu.tr\r\n"
+	    "In-Reply-To: <a@x> (yorum) <b@x>\r\n\r\nx\r\n");
+
+	assert_string_equal(m->return_path, "");
+	assert_string_equal(m->sender_addr, "bidb@example.edu.tr");
+	assert_string_equal(m->from, "Yılmaz, Ayşe <Ayse@Example.EDU.tr>");
+	assert_string_equal(m->from_addr, "ayse@example.edu.tr");
+	assert_string_equal(m->to, "Ayşe <A@X.edu.tr>, b@x.edu.tr");
+	assert_string_equal(m->cc, "bozuk <<adres ayse@Example.edu.tr ((");
+	assert_string_equal(m->to_addrs,
+	    "a@x.edu.tr, b@x.edu.tr, ayse@example.edu.tr");
+	assert_int_equal(m->date_t, 1775008800);	/* 02:00 UTC */
+	assert_string_equal(m->message_id, "bare-id@example.edu.tr");
+	assert_string_equal(m->in_reply_to, "a@x b@x");
+	mime_free(&m);
+
+	m = parse_str("Date: yarın öğleden sonra\r\n\r\nx");
+	assert_int_equal(m->date_t, 0);
+	assert_string_equal(m->date, "yarın öğleden sonra");
+	mime_free(&m);
+}
+
+static void
+test_decode_header(void **state)
+{
+	static const struct {
+		const char *in, *want;
+	} t[] = {
+		{ "=?UTF-8?Q?Ba=C5=9Fvuru?= =?UTF-8?Q?_Hakk=C4=B1nda?=",
+		    "Başvuru Hakkında" },
+		/* One letter split across two words (İ = C4 B0). */
+		{ "=?UTF-8?B?xA==?=\r\n =?UTF-8?B?sA==?=LT", "İLT" },
+		/* Mixed charsets; the blank between words goes. */
+		{ "=?iso-8859-9?Q?=DDLT:?= =?utf-8?Q?_Ba=C5=9Fvuru?= sonu",
+		    "İLT: Başvuru sonu" },
+		{ "=?windows-1254?B?3WHeYe9h?=", "İaŞaïa" },
+		{ "=?x-unknown?Q?Ba=FEvuru?=", "Başvuru" },
+		{ "=?utf-8?Q?A?= ve =?utf-8?Q?B?=", "A ve B" },
+		{ "=?utf-8?q?e-imza_sertifika?=", "e-imza sertifika" },
+		{ "=?utf-8*tr?Q?=C3=A7?=", "ç" },
+		{ "=?utf-8?Q?a=0D=0Ab?=", "a  b" },
+		{ "Nitelikli\r\n Elektronik\r\n\tSertifika",
+		    "Nitelikli Elektronik Sertifika" },
+		{ "=?utf-8?X?abc?= =?utf-8?Q?a b?=",
+		    "=?utf-8?X?abc?= =?utf-8?Q?a b?=" },
+		{ "Ba\xfevuru", "Başvuru" },
+		{ "  Başvuru  ", "Başvuru" },
+		{ "=?utf-8?B?!!!?=", "" },
+		{ "", "" },
+	};
+	char *s;
+
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		s = mime_decode_header(t[i].in);
+		assert_string_equal(s, t[i].want);
+		free(s);
+	}
+	s = mime_decode_header(NULL);
+	assert_string_equal(s, "");
+	free(s);
+}
+
+static void
+test_garbage_never_fails(void **state)
+{
+	static const char *inputs[] = {
+		"x",
+		":",
+		"\r\n\r\n\r\n",
+		"Content-Type: multipart/mixed\r\n\r\n--\r\n",
+		"Content-Type: multipart/mixed; boundary=\"\"\r\n\r\n----\r\n",
+		"Content-Type: message/rfc822\r\n\r\nFrom: a\r\n",
+		"Content-Type: text/plain; charset=\"\r\n\r\nx",
+		"Content-Transfer-Encoding: base64\r\n\r\n====",
+		"Content-Transfer-Encoding: quoted-printable\r\n\r\n=",
+		"Content-Transfer-Encoding: x-uuencode\r\n\r\nbegin 644",
+		"Subject: =?\r\n\r\n",
+		"Subject: =?utf-8?Q?\r\n",
+		"From: <\r\nTo: ,,,\r\nCc: @\r\n\r\n",
+		("Content-Disposition: attachment; filename*0*=''%; "
+		    "filename*99*=x\r\n\r\n"),
+	};
+
+	for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+		struct mime_msg *m = parse_str(inputs[i]);
+
+		for (size_t j = 0; j < m->nheaders; j++)
+			assert_no_crlf(m->headers[j].value);
+		mime_free(&m);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_utf8_plain),
+		cmocka_unit_test(test_iso8859_9_qp),
+		cmocka_unit_test(test_windows_1254_base64),
+		cmocka_unit_test(test_latin1),
+		cmocka_unit_test(test_html_only),
+		cmocka_unit_test(test_forwarded_rfc822),
+		cmocka_unit_test(test_reply_quoted),
+		cmocka_unit_test(test_xlsx_attachment),
+		cmocka_unit_test(test_rfc2231_name),
+		cmocka_unit_test(test_broken_no_closing_boundary),
+		cmocka_unit_test(test_broken_bad_base64),
+		cmocka_unit_test(test_broken_unknown_charset),
+		cmocka_unit_test(test_broken_8bit_headers),
+		cmocka_unit_test(test_broken_lying_length),
+		cmocka_unit_test(test_no_headers),
+		cmocka_unit_test(test_empty_input),
+		cmocka_unit_test(test_empty_body),
+		cmocka_unit_test(test_big_attachment),
+		cmocka_unit_test(test_deep_nesting),
+		cmocka_unit_test(test_too_many_parts),
+		cmocka_unit_test(test_alternative_html_only),
+		cmocka_unit_test(test_alternative_blank_plain),
+		cmocka_unit_test(test_html_meta_charset),
+		cmocka_unit_test(test_text_with_filename_is_attachment),
+		cmocka_unit_test(test_rfc2231_variants),
+		cmocka_unit_test(test_addresses_and_dates),
+		cmocka_unit_test(test_decode_header),
+		cmocka_unit_test(test_garbage_never_fails),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,334 @@
+/* Unit tests for remind.c: who is reminded on which business day, the cap
+ * and the escalation, the Cc of the unit head, idempotence within a day.
+ * Run from the project's top directory (reads rules/holidays.txt and
+ * templates/). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "buf.h"
+#include "clock.h"
+#include "db.h"
+#include "log.h"
+#include "outbox.h"
+#include "remind.h"
+
+#define HOLIDAYS	"rules/holidays.txt"
+
+struct fx {
+	sqlite3		*db;
+	struct config	 cfg;
+};
+
+static char *digest_to[] = { "bidb@example.edu.tr", NULL };
+
+static int
+setup(void **state)
+{
+	struct fx *fx = calloc(1, sizeof *fx);
+	char err[256];
+
+	log_init(LOG_LVL_ERR, 0);
+	if (clock_load_holidays(HOLIDAYS, err, sizeof err) == -1) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	if (db_open(":memory:", &fx->db, err, sizeof err) == -1) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	fx->cfg.smtp.from = "robot@example.edu.tr";
+	fx->cfg.smtp.max_per_recipient_day = 20;
+	fx->cfg.institution.domain = "example.edu.tr";
+	fx->cfg.institution.bidb = "bidb@example.edu.tr";
+	fx->cfg.institution.yazi_isleri = "yaziisleri@example.edu.tr";
+	fx->cfg.institution.robot = "robot@example.edu.tr";
+	fx->cfg.robot.templates_dir = "templates";
+	fx->cfg.reminders.hour = 9;
+	fx->cfg.reminders.max_per_step = 3;
+	fx->cfg.reminders.ticket_first = 3;
+	fx->cfg.reminders.ticket_every = 3;
+	fx->cfg.reminders.form_first = 2;
+	fx->cfg.reminders.form_every = 1;
+	fx->cfg.reminders.sent_first = 5;
+	fx->cfg.reminders.sent_every = 5;
+	fx->cfg.reminders.notified_first = 5;
+	fx->cfg.reminders.notified_every = 5;
+	fx->cfg.reminders.filled_first = 3;
+	fx->cfg.reminders.filled_every = 3;
+	fx->cfg.reminders.wet_first = 2;
+	fx->cfg.reminders.wet_every = 2;
+	fx->cfg.reminders.shipping_first = 10;
+	fx->cfg.reminders.shipping_every = 5;
+	fx->cfg.reminders.acknowledge = 1;
+	fx->cfg.digest.to = digest_to;
+	fx->cfg.digest.nto = 1;
+	fx->cfg.digest.weekday = 1;
+	fx->cfg.digest.hour = 9;
+	*state = fx;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *fx = *state;
+
+	db_close(&fx->db);
+	free(fx);
+	return 0;
+}
+
+static void
+exec(sqlite3 *db, const char *sql)
+{
+	assert_int_equal(db_exec(db, sql), 0);
+}
+
+/* Runs remind_run at 08:00 (before the hour: nothing), then twice at
+ * 09:30 and once at 16:00, every day from (y, m, d) for ndays; appends
+ * "DD.MM role rcpts" for each mail queued to out. */
+static void
+replay(struct fx *fx, int y, int m, int d, int ndays, struct buf *out)
+{
+	static const char q[] =
+	    "SELECT o.id, o.created_t, o.rcpts, o.kind FROM outbox o"
+	    " WHERE o.id > ?1 ORDER BY o.id";
+	int64_t last = db_int(fx->db, "SELECT ifnull(max(id), 0) FROM outbox",
+	    NULL, 0);
+
+	for (int i = 0; i < ndays; i++) {
+		time_t day = clock_make_local(y, m, d, 12) + (time_t)i * 86400;
+		struct tm tm;
+		sqlite3_stmt *st;
+
+		clock_local(day, &tm);
+		assert_int_equal(remind_run(fx->db, &fx->cfg,
+		    clock_make_local(tm.tm_year + 1900, tm.tm_mon + 1,
+		    tm.tm_mday, 8)), 0);
+		for (int k = 0; k < 3; k++)
+			assert_true(remind_run(fx->db, &fx->cfg,
+			    clock_make_local(tm.tm_year + 1900, tm.tm_mon + 1,
+			    tm.tm_mday, k == 2 ? 16 : 9) + 1800) >= 0);
+		assert_int_equal(sqlite3_prepare_v2(fx->db, q, -1, &st, NULL),
+		    SQLITE_OK);
+		sqlite3_bind_int64(st, 1, last);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			struct tm t;
+
+			last = sqlite3_column_int64(st, 0);
+			clock_local((time_t)sqlite3_column_int64(st, 1), &t);
+			buf_printf(out, "%02d.%02d %s %s\n", t.tm_mday,
+			    t.tm_mon + 1, sqlite3_column_text(st, 3),
+			    sqlite3_column_text(st, 2));
+		}
+		sqlite3_finalize(st);
+	}
+}
+
+static void
+add_request(struct fx *fx, const char *values)
+{
+	struct buf b = BUF_INIT;
+
+	buf_printf(&b, "INSERT INTO request(id, ticket, unit, requester, "
+	    "requester_email, opened_t, form_t, created_t, updated_t) "
+	    "VALUES %s", values);
+	exec(fx->db, buf_str(&b));
+	buf_free(&b);
+}
+
+static void
+add_case(struct fx *fx, int id, int request, const char *email,
+    const char *step, time_t step_t, const char *approval)
+{
+	struct buf b = BUF_INIT;
+
+	buf_printf(&b, "INSERT INTO cases(id, tag, request, name, tckn, email, "
+	    "unit, step, step_t, approval, created_t, updated_t) VALUES (%d, "
+	    "'NES-2026-%04d', %d, 'Ayşe Yılmaz %d', '10000000146', %s%s%s, "
+	    "'Mühendislik Fakültesi', '%s', %lld, %s%s%s, %lld, %lld)", id, id,
+	    request, id, email ? "'" : "", email ? email : "NULL",
+	    email ? "'" : "", step, (long long)step_t, approval ? "'" : "",
+	    approval ? approval : "NULL", approval ? "'" : "",
+	    (long long)step_t, (long long)step_t);
+	exec(fx->db, buf_str(&b));
+	buf_free(&b);
+}
+
+/* The person at kamusm_notified since Monday 18 May 2026 (19 May is a
+ * holiday, 27-30 May Kurban Bayramı): 5 business days pass on Tuesday
+ * 26 May; then every 5 business days, unit head in Cc from the 2nd; after
+ * 3, one escalation to BİDB and nothing more. */
+static void
+test_person_across_holidays(void **state)
+{
+	struct fx *fx = *state;
+	struct buf got = BUF_INIT;
+
+	add_request(fx, "(1, '48213', 'Mühendislik Fakültesi', 'Ali Veli', "
+	    "'dekan@example.edu.tr', 0, 0, 0, 0)");
+	add_case(fx, 1, 1, "ayse@example.edu.tr", "kamusm_notified",
+	    clock_make_local(2026, 5, 18, 10), NULL);
+	replay(fx, 2026, 5, 18, 45, &got);
+	assert_string_equal(buf_str(&got),
+	    "26.05 remind_notified_person.tmpl ayse@example.edu.tr\n"
+	    "05.06 remind_notified_person.tmpl ayse@example.edu.tr, "
+	    "dekan@example.edu.tr\n"
+	    "12.06 remind_notified_person.tmpl ayse@example.edu.tr, "
+	    "dekan@example.edu.tr\n"
+	    "19.06 escalate_bidb.tmpl bidb@example.edu.tr\n");
+	assert_int_equal(remind_count(fx->db, 1), 3);
+	assert_int_equal(db_int(fx->db, "SELECT count(*) FROM event WHERE "
+	    "case_id = 1 AND kind = 'reminder'", NULL, 0), 3);
+	assert_int_equal(db_int(fx->db, "SELECT count(*) FROM event WHERE "
+	    "case_id = 1 AND kind = 'escalation'", NULL, 0), 1);
+	/* The mail itself names the person and carries the case tag. */
+	assert_int_equal(db_int(fx->db, "SELECT count(*) FROM outbox WHERE "
+	    "kind = 'remind_notified_person.tmpl' AND instr(data, "
+	    "'X-NES-Case: NES-2026-0001') > 0 AND "
+	    "instr(data, 'Cc: dekan@') > 0",
+	    NULL, 0), 2);
+	buf_free(&got);
+}
+
+/* BİDB holding a form since Friday 22 May: 2 business days on Tuesday
+ * 26 May, then every business day (1 June after the Bayram and the
+ * weekend), one mail per request for both its people. */
+static void
+test_form_group_cap_escalation(void **state)
+{
+	struct fx *fx = *state;
+	struct buf got = BUF_INIT;
+	time_t t = clock_make_local(2026, 5, 22, 15);
+
+	add_request(fx, "(1, '48213', 'Mühendislik Fakültesi', 'Ali Veli', "
+	    "'dekan@example.edu.tr', 0, 0, 0, 0)");
+	add_case(fx, 1, 1, "a@example.edu.tr", "form_received", t, NULL);
+	add_case(fx, 2, 1, "b@example.edu.tr", "form_received", t, NULL);
+	replay(fx, 2026, 5, 21, 20, &got);
+	assert_string_equal(buf_str(&got),
+	    "26.05 remind_form_bidb.tmpl bidb@example.edu.tr\n"
+	    "01.06 remind_form_bidb.tmpl bidb@example.edu.tr\n"
+	    "02.06 remind_form_bidb.tmpl bidb@example.edu.tr\n"
+	    "03.06 escalate_bidb.tmpl bidb@example.edu.tr\n");
+	assert_int_equal(remind_count(fx->db, 1), 3);
+	assert_int_equal(remind_count(fx->db, 2), 3);
+	/* Both people are listed in the one mail. */
+	assert_int_equal(db_int(fx->db, "SELECT count(*) FROM outbox WHERE "
+	    "kind = 'remind_form_bidb.tmpl' AND instr(data, 'NES-2026-0001')"
+	    " > 0 AND instr(data, 'NES-2026-0002') > 0", NULL, 0), 3);
+	buf_free(&got);
+}
+
+/* A ticket without a form, the unit head unknown: BİDB is reminded. */
+static void
+test_ticket_unknown_head(void **state)
+{
+	struct fx *fx = *state;
+	struct buf got = BUF_INIT;
+	char v[256];
+
+	snprintf(v, sizeof v, "(1, '48213', 'Fen Fakültesi', NULL, NULL, "
+	    "%lld, NULL, %lld, %lld)",
+	    (long long)clock_make_local(2026, 6, 3, 11),
+	    (long long)clock_make_local(2026, 6, 3, 11),
+	    (long long)clock_make_local(2026, 6, 3, 11));
+	add_request(fx, v);
+	replay(fx, 2026, 6, 3, 9, &got);
+	/* Wed 3 June + 3 business days = Mon 8 June; then every 3: Thu. */
+	assert_string_equal(buf_str(&got),
+	    "08.06 remind_ticket_unit_head.tmpl bidb@example.edu.tr\n"
+	    "11.06 remind_ticket_unit_head.tmpl bidb@example.edu.tr\n");
+	buf_free(&got);
+}
+
+/* Islak imza: Yazı İşleri; e-onay: BİDB after 10 business days. */
+static void
+test_approved_routes(void **state)
+{
+	struct fx *fx = *state;
+	struct buf got = BUF_INIT;
+	time_t t = clock_make_local(2026, 6, 1, 10);
+
+	add_request(fx, "(1, NULL, 'Fen Fakültesi', NULL, NULL, 0, 0, 0, 0)");
+	add_case(fx, 1, 1, "a@example.edu.tr", "approved", t, "islak-imza");
+	add_case(fx, 2, 1, "b@example.edu.tr", "approved", t, "e-onay");
+	replay(fx, 2026, 6, 1, 16, &got);
+	assert_string_equal(buf_str(&got),
+	    "03.06 remind_wet_yazi.tmpl yaziisleri@example.edu.tr\n"
+	    "05.06 remind_wet_yazi.tmpl yaziisleri@example.edu.tr\n"
+	    "09.06 remind_wet_yazi.tmpl yaziisleri@example.edu.tr\n"
+	    "11.06 escalate_bidb.tmpl bidb@example.edu.tr\n"
+	    "15.06 remind_shipping_bidb.tmpl bidb@example.edu.tr\n");
+	buf_free(&got);
+}
+
+/* Overdue from the first threshold on, all day; not before. */
+static void
+test_overdue(void **state)
+{
+	struct fx *fx = *state;
+
+	add_request(fx, "(1, NULL, 'Fen Fakültesi', NULL, NULL, 0, 0, 0, 0)");
+	add_case(fx, 1, 1, "a@example.edu.tr", "application_filled",
+	    clock_make_local(2026, 6, 5, 10), NULL);
+	add_case(fx, 2, 1, "a@example.edu.tr", "closed",
+	    clock_make_local(2026, 1, 5, 10), NULL);
+	/* Fri 5 June + 3 business days = Wed 10 June. */
+	assert_int_equal(remind_case_overdue(fx->db, &fx->cfg, 1,
+	    clock_make_local(2026, 6, 9, 23)), 0);
+	assert_int_equal(remind_case_overdue(fx->db, &fx->cfg, 1,
+	    clock_make_local(2026, 6, 10, 0) + 60), 1);
+	assert_int_equal(remind_case_overdue(fx->db, &fx->cfg, 2,
+	    clock_make_local(2026, 6, 10, 12)), 0);
+	/* Nothing on a Saturday, even when due. */
+	assert_int_equal(remind_run(fx->db, &fx->cfg,
+	    clock_make_local(2026, 6, 13, 10)), 0);
+	assert_int_equal(remind_run(fx->db, &fx->cfg,
+	    clock_make_local(2026, 6, 15, 10)), 1);
+	assert_int_equal(remind_count(fx->db, 1), 1);
+}
+
+/* A person without an address: BİDB is told when the first reminder
+ * would have gone, once. */
+static void
+test_person_without_address(void **state)
+{
+	struct fx *fx = *state;
+	struct buf got = BUF_INIT;
+
+	add_request(fx, "(1, NULL, 'Fen Fakültesi', NULL, NULL, 0, 0, 0, 0)");
+	add_case(fx, 1, 1, NULL, "application_filled",
+	    clock_make_local(2026, 6, 5, 10), NULL);
+	replay(fx, 2026, 6, 5, 14, &got);
+	assert_string_equal(buf_str(&got),
+	    "10.06 escalate_bidb.tmpl bidb@example.edu.tr\n");
+	buf_free(&got);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_person_across_holidays,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_form_group_cap_escalation,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ticket_unknown_head,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_approved_routes, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_overdue, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_person_without_address,
+		    setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,691 @@
+/* Unit tests of rules: the engine (folding, captures, negation, roles,
+ * limits, errors), the fresh-text cut, and the shipped rules/nes.rules over
+ * the mails of tests/fixtures/rules/ (expected.txt says what each shows).
+ * Run from the top of the tree. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "cfg.h"
+#include "mem.h"
+#include "mime.h"
+#include "rules.h"
+#include "trust.h"
+
+#define FIXDIR	"tests/fixtures/rules"
+#define ALL	(ROLE_KAMUSM | ROLE_BYS | ROLE_BIDB | ROLE_YAZI | ROLE_INTERNAL)
+
+/* ------------------------------------------------------------ helpers */
+
+static char tmpdir[512];
+
+/* Writes text as the only rules file of a fresh directory and loads it.
+ * Returns the load's result; err gets its message. */
+static int
+load_text(const char *text, struct rule_set **rs, char *err, size_t errlen)
+{
+	const char *base = getenv("TMPDIR") ? getenv("TMPDIR") : P_tmpdir;
+	char path[600];
+	FILE *fp;
+	int rv;
+
+	snprintf(tmpdir, sizeof(tmpdir), "%s/test_rules.XXXXXX", base);
+	assert_non_null(mkdtemp(tmpdir));
+	snprintf(path, sizeof(path), "%s/t.rules", tmpdir);
+	assert_non_null(fp = fopen(path, "w"));
+	fputs(text, fp);
+	fclose(fp);
+	rv = rules_load(tmpdir, rs, err, errlen);
+	unlink(path);
+	rmdir(tmpdir);
+	return rv;
+}
+
+static struct rule_set *
+load_ok(const char *text)
+{
+	struct rule_set *rs = NULL;
+	char err[512];
+
+	if (load_text(text, &rs, err, sizeof(err)) != 0)
+		fail_msg("load failed: %s", err);
+	return rs;
+}
+
+static struct mime_msg *
+mkmsg(const char *from, const char *subject, const char *text)
+{
+	struct mime_msg *m = xcalloc(1, sizeof(*m));
+
+	m->from_addr = xstrdup(from);
+	m->subject = xstrdup(subject);
+	m->text = xstrdup(text);
+	return m;
+}
+
+static void
+freemsg(struct mime_msg *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->natt; i++)
+		free(m->att[i].name);
+	free(m->att);
+	free(m->from_addr);
+	free(m->subject);
+	free(m->text);
+	free(m);
+}
+
+/* The step rs gives to a message with this subject and text (or "-"). */
+static const char *
+step_of(struct rule_set *rs, const char *subject, const char *text,
+    unsigned roles)
+{
+	static char step[64];
+	struct mime_msg *m = mkmsg("x@example.edu.tr", subject, text);
+	struct rule_result res;
+
+	assert_int_equal(rules_eval(rs, m, roles, 0, &res), 0);
+	snprintf(step, sizeof(step), "%s", res.step ? res.step : "-");
+	rules_result_free(&res);
+	freemsg(m);
+	return step;
+}
+
+/* ------------------------------------------------------------ engine */
+
+static void
+test_turkish_folding(void **state)
+{
+	struct rule_set *rs = load_ok(
+	    "[rule r]\nstep = kamusm_notified\nfrom = anyone\n"
+	    "subject = nitelikli elektronik sertifika başvurunuz\n");
+
+	assert_string_equal(step_of(rs, "NİTELİKLİ ELEKTRONİK SERTİFİKA "
+	    "BAŞVURUNUZ HAKKINDA", "", 0), "kamusm_notified");
+	assert_string_equal(step_of(rs, "Nitelikli Elektronik Sertifika "
+	    "Başvurunuz Hakkında", "", 0), "kamusm_notified");
+	assert_string_equal(step_of(rs, "Nitelikli Elektronik Sertifika "
+	    "Basvurunuz Hakkinda", "", 0), "kamusm_notified");
+	assert_string_equal(step_of(rs, "Fwd: NITELIKLI ELEKTRONIK SERTIFIKA "
+	    "BASVURUNUZ", "", 0), "kamusm_notified");
+	assert_string_equal(step_of(rs, "Nitelikli Elektronik Sertifika "
+	    "Başvurusu", "", 0), "-");
+	rules_free(&rs);
+	assert_null(rs);
+
+	/* Upper-case Turkish in the pattern, ASCII escapes kept. */
+	rs = load_ok("[rule r]\nstep = approved\nfrom = anyone\n"
+	    "body = ISLAK İMZALI\\S+\\s\\D\n");
+	assert_string_equal(step_of(rs, "", "ıslak imzalı. x", 0), "approved");
+	assert_string_equal(step_of(rs, "", "ıslak imzalı x", 0), "-");
+	rules_free(&rs);
+}
+
+static void
+test_space_spans_line_breaks(void **state)
+{
+	struct rule_set *rs = load_ok(
+	    "[rule r]\nstep = kamusm_notified\nfrom = anyone\n"
+	    "body = kurumunuz tarafından adınıza\n");
+
+	assert_string_equal(step_of(rs, "", "... kurumunuz\r\ntarafından  "
+	    "adınıza nitelikli", 0), "kamusm_notified");
+	assert_string_equal(step_of(rs, "", "kurumunuz tarafındanadınıza", 0),
+	    "-");
+	rules_free(&rs);
+}
+
+static void
+test_captures(void **state)
+{
+	struct rule_set *rs = load_ok(
+	    "[rule r]\nstep = kamusm_notified\nfrom = anyone\n"
+	    "body = kurumunuz\n"
+	    "extract = body: sayın (?<name>[^,\\n]{3,60}),\n"
+	    "extract = body: (?<tckn>\\b\\d{3}\\*{6}\\d{2}\\b|\\b[1-9]\\d{10}\\b)\n");
+	struct mime_msg *m = mkmsg("bilgi@kamusm.gov.tr", "x",
+	    "SAYIN AYŞE YILMAZ, kurumunuz tarafından (100******46)\n"
+	    "Sayın  Çağrı \t Öztürk , 10000000146 ve yine 10000000146.\n");
+	struct rule_result res;
+
+	assert_int_equal(rules_eval(rs, m, 0, 0, &res), 0);
+	assert_string_equal(res.step, "kamusm_notified");
+	assert_string_equal(res.rule_name, "r");
+	/* Original letters and case; white space trimmed and collapsed;
+	 * the same value twice is one capture. */
+	assert_int_equal(res.ncaps, 4);
+	assert_string_equal(res.caps[0].name, "name");
+	assert_string_equal(res.caps[0].value, "AYŞE YILMAZ");
+	assert_string_equal(res.caps[1].name, "name");
+	assert_string_equal(res.caps[1].value, "Çağrı Öztürk");
+	assert_string_equal(res.caps[2].name, "tckn");
+	assert_string_equal(res.caps[2].value, "100******46");
+	assert_string_equal(res.caps[3].value, "10000000146");
+	assert_string_equal(rules_capture(&res, "tckn"), "100******46");
+	assert_null(rules_capture(&res, "ticket"));
+	rules_result_free(&res);
+	freemsg(m);
+	rules_free(&rs);
+}
+
+/* Letters of literals fold; escapes and group names keep their case. */
+static void
+test_pattern_case(void **state)
+{
+	struct rule_set *rs = load_ok(
+	    "[rule r]\nstep = note\nfrom = anyone\nbody = KOD\\D\\d\n"
+	    "extract = body: kod\\D(?<Kod>[A-Z0-9]{4})\n");
+	struct mime_msg *m = mkmsg("x@example.edu.tr", "", "Kod:aB3x. kod:5");
+	struct rule_result res;
+
+	assert_int_equal(rules_eval(rs, m, 0, 0, &res), 0);
+	assert_string_equal(res.step, "note");
+	assert_string_equal(rules_capture(&res, "Kod"), "aB3x");
+	rules_result_free(&res);
+	freemsg(m);
+	/* \D stays "not a digit": "kod55" has none after "kod". */
+	assert_string_equal(step_of(rs, "", "kod55", 0), "-");
+	rules_free(&rs);
+}
+
+static void
+test_negation_and_and(void **state)
+{
+	struct rule_set *rs = load_ok(
+	    "# comment\n; also a comment\n"
+	    "[rule r]\nstep = closed   ; a comment\nfrom = anyone\n"
+	    "body = teslim\nbody = aldım\nnot body = almadım\n");
+
+	assert_string_equal(step_of(rs, "", "kartı teslim aldım", 0),
+	    "closed");
+	assert_string_equal(step_of(rs, "", "teslim edildi", 0), "-");
+	assert_string_equal(step_of(rs, "", "teslim aldım? hayır, almadım",
+	    0), "-");
+	rules_free(&rs);
+}
+
+static void
+test_first_rule_wins_and_roles(void **state)
+{
+	struct rule_set *rs = load_ok(
+	    "[rule specific]\nstep = approved\nfrom = kamusm\n"
+	    "body = e-onay ile onaylanmıştır\n"
+	    "[rule general]\nstep = kamusm_notified\nfrom = kamusm, bys\n"
+	    "body = başvuru\n"
+	    "[rule anybody]\nstep = note\nfrom = internal\nbody = onay\n");
+	struct mime_msg *m = mkmsg("bilgi@kamusm-gov.tr", "x",
+	    "Başvurunuz e-Onay ile onaylanmıştır. Başvuru No: 1");
+	struct rule_result res;
+
+	assert_int_equal(rules_eval(rs, m, ROLE_KAMUSM, 0, &res), 0);
+	assert_string_equal(res.rule_name, "specific");
+	assert_null(res.refused);
+	rules_result_free(&res);
+
+	/* Without the role nothing matches, and the first rule refused says
+	 * why, for the quarantine. */
+	assert_int_equal(rules_eval(rs, m, 0, 1, &res), 0);
+	assert_null(res.rule);
+	assert_null(res.step);
+	assert_non_null(res.refused);
+	assert_string_equal(res.refused_name, "specific");
+	assert_string_equal(res.refused_role, "kamusm");
+	assert_non_null(strstr(buf_str(&res.explain),
+	    "specific: sender lacks role kamusm"));
+	rules_result_free(&res);
+
+	/* A later rule with the right role wins, and clears the refusal. */
+	assert_int_equal(rules_eval(rs, m, ROLE_INTERNAL, 0, &res), 0);
+	assert_string_equal(res.rule_name, "anybody");
+	assert_string_equal(res.step, "note");
+	assert_null(res.refused);
+	rules_result_free(&res);
+
+	assert_int_equal(rules_eval(rs, m, ROLE_BYS, 1, &res), 0);
+	assert_string_equal(res.rule_name, "general");
+	assert_non_null(strstr(buf_str(&res.explain), "general: matched"));
+	rules_result_free(&res);
+	freemsg(m);
+	rules_free(&rs);
+}
+
+static void
+test_fields_and_global_extract(void **state)
+{
+	struct rule_set *rs = load_ok(
+	    "[extract]\n"
+	    "extract = subject: \\[(?<case_tag>NES-\\d{4}-\\d{4})\\]\n"
+	    "[rule sent]\nstep = sent_to_kamusm\nfrom = bidb\n"
+	    "to = @kamusm\\.gov\\.tr\\b\nattachment = \\.p7s$\n"
+	    "header X-Mailer = outlook\n"
+	    "fresh = ekte\n"
+	    "extract = attachment: ^(?<file>[^\\n]+\\.pdf)$\n");
+	struct mime_msg *m = mkmsg("bidb@example.edu.tr",
+	    "YNT: [NES-2026-0042] Kurumsal NES", "Ekte gönderilmiştir.\n\n"
+	    "> ekte olmayan\n");
+	struct rule_result res;
+
+	m->to = xstrdup("Kamu SM <bilgi@kamusm.gov.tr>");
+	m->natt = 2;
+	m->att = xcalloc(2, sizeof(*m->att));
+	m->att[0].name = xstrdup("Form.pdf");
+	m->att[1].name = xstrdup("Form.pdf.p7s");
+	m->nheaders = 1;
+	m->headers = xcalloc(1, sizeof(*m->headers));
+	m->headers[0].name = "x-mailer";
+	m->headers[0].value = "Microsoft Outlook 16.0";
+
+	assert_int_equal(rules_eval(rs, m, ROLE_BIDB, 0, &res), 0);
+	assert_string_equal(res.step, "sent_to_kamusm");
+	assert_string_equal(rules_capture(&res, "file"), "Form.pdf");
+	assert_string_equal(rules_capture(&res, "case_tag"), "NES-2026-0042");
+	rules_result_free(&res);
+
+	/* The case tag is taken even when no rule matched. */
+	assert_int_equal(rules_eval(rs, m, ROLE_INTERNAL, 0, &res), 0);
+	assert_null(res.step);
+	assert_string_equal(rules_capture(&res, "case_tag"), "NES-2026-0042");
+	rules_result_free(&res);
+
+	/* "fresh" ignores the quoted "ekte". */
+	free(m->text);
+	m->text = xstrdup("Tamam.\n\n> Ekte gönderilmiştir.\n");
+	assert_int_equal(rules_eval(rs, m, ROLE_BIDB, 0, &res), 0);
+	assert_null(res.step);
+	rules_result_free(&res);
+	m->nheaders = 0;
+	free(m->headers);
+	free(m->to);
+	freemsg(m);
+	rules_free(&rs);
+}
+
+static void
+test_match_limit(void **state)
+{
+	struct rule_set *rs = load_ok(
+	    "[rule evil]\nstep = note\nfrom = anyone\nbody = (a+)+$\n"
+	    "[rule later]\nstep = closed\nfrom = anyone\nbody = a\n");
+	struct buf b = BUF_INIT;
+	struct mime_msg *m;
+	struct rule_result res;
+	int i;
+
+	for (i = 0; i < 5000; i++)
+		buf_putc(&b, 'a');
+	buf_puts(&b, "!");
+	m = mkmsg("x@example.edu.tr", "x", buf_str(&b));
+	/* Bounded: returns, says the limit was hit, matches nothing. */
+	assert_int_equal(rules_eval(rs, m, 0, 1, &res), -1);
+	assert_null(res.rule);
+	assert_null(res.step);
+	assert_int_equal(res.ncaps, 0);
+	assert_string_equal(res.limit_rule, "evil");
+	assert_non_null(strstr(buf_str(&res.explain), "limit"));
+	rules_result_free(&res);
+	freemsg(m);
+	buf_free(&b);
+	rules_free(&rs);
+}
+
+static void
+expect_error(const char *text, const char *want)
+{
+	struct rule_set *rs = (struct rule_set *)1;
+	char err[512];
+
+	assert_int_equal(load_text(text, &rs, err, sizeof(err)), -1);
+	assert_null(rs);
+	if (strstr(err, want) == NULL)
+		fail_msg("error \"%s\" lacks \"%s\"", err, want);
+	assert_non_null(strstr(err, "/t.rules:"));
+}
+
+static void
+test_errors(void **state)
+{
+	expect_error("[rule a]\nstep = closed\nfrom = anyone\n"
+	    "subjekt = x\n", "t.rules:4: unknown field 'subjekt'");
+	expect_error("# x\n[rule a]\nstep = closed\nfrom = anyone\n"
+	    "body = ab(c\n", "t.rules:5: pattern: missing closing "
+	    "parenthesis at offset 4");
+	/* The offset is where the user wrote it, Turkish letters and all. */
+	expect_error("[rule a]\nstep = closed\nfrom = anyone\n"
+	    "body = şş(c\n", "at offset 6");
+	expect_error("[rule a]\nstep = closed\nfrom = anyone\nbody = x\n"
+	    "[rule a]\nstep = closed\nfrom = anyone\nbody = y\n",
+	    "t.rules:5: duplicate rule name 'a'");
+	expect_error("[rule a]\nfrom = anyone\nbody = x\n",
+	    "t.rules:1: rule a has no step");
+	expect_error("[rule a]\nstep = closed\nfrom = kamusm, registry\n",
+	    "t.rules:3: unknown role 'registry'");
+	expect_error("[rule a]\nstep = done\n", "unknown step 'done'");
+	expect_error("[rule a]\nstep = closed\nbody = x\n", "has no 'from'");
+	expect_error("[rule a]\nstep = closed\nfrom = anyone\n",
+	    "has no condition");
+	expect_error("[rule a]\nstep = closed\nfrom = anyone\nbody = x\n"
+	    "extract = body: (x)\n", "t.rules:5: extract pattern has no named");
+	expect_error("step = closed\n", "t.rules:1: 'step' outside");
+	expect_error("[rules a]\n", "unknown section");
+	expect_error("[rule a]\nstep = closed\nfrom = anyone\n"
+	    "header = x\n", "header needs one header name");
+}
+
+static void
+test_approval_key(void **state)
+{
+	assert_string_equal(rules_approval_key("e-Onay"), "e-onay");
+	assert_string_equal(rules_approval_key("E-ONAY"), "e-onay");
+	assert_string_equal(rules_approval_key("eonay"), "e-onay");
+	assert_string_equal(rules_approval_key("e-İmza"), "e-imza");
+	assert_string_equal(rules_approval_key("E-İMZA"), "e-imza");
+	assert_string_equal(rules_approval_key("e-imza"), "e-imza");
+	assert_string_equal(rules_approval_key("ıslak imza"), "islak-imza");
+	assert_string_equal(rules_approval_key("ISLAK İMZALI"), "islak-imza");
+	assert_string_equal(rules_approval_key("islak imzali"), "islak-imza");
+	assert_null(rules_approval_key("imza"));
+	assert_null(rules_approval_key(""));
+	assert_null(rules_approval_key(NULL));
+}
+
+static void
+expect_fresh(const char *text, const char *want)
+{
+	char *f = rules_fresh_text(text);
+
+	assert_string_equal(f, want);
+	free(f);
+}
+
+static void
+test_fresh_text(void **state)
+{
+	expect_fresh("e-onay ile onayladım.\n\n> Sayın Ayşe Yılmaz,\n> "
+	    "e-Onay, e-İmza veya ıslak imza ile onaylayabilirsiniz.\n",
+	    "e-onay ile onayladım.");
+	expect_fresh("Teslim aldım, teşekkürler.\n\n"
+	    "Kimden: NES Robotu <robot@example.edu.tr>\n"
+	    "Gönderildi: 7 Aralık 2026 Pazartesi 09:00\n"
+	    "Kime: Ayşe Yılmaz\nKonu: [NES-2026-0042] Sertifikanız\n\n"
+	    "Sertifikanız kurye ile gönderilmiştir.\n",
+	    "Teslim aldım, teşekkürler.");
+	expect_fresh("Onayladım.\n\nAyşe Yılmaz <ayse@example.edu.tr>, "
+	    "7 Ara 2026 Pzt, 09:00 tarihinde şunu\nyazdı:\n\n"
+	    "> e-onay ile onaylayabilirsiniz\n", "Onayladım.");
+	expect_fresh("Tamam.\nOn Mon, 7 Dec 2026 at 09:00, Robot "
+	    "<robot@example.edu.tr> wrote:\n> x\n", "Tamam.");
+	expect_fresh("Bilginize.\n\n-----Original Message-----\nFrom: x\n"
+	    "Sent: y\n\nkapatıldı\n", "Bilginize.");
+	expect_fresh("İletiyorum.\n\n-------- İletilen İleti --------\n"
+	    "Konu: NES\nTarih: x\n\nBaşvurunuz alınmıştır\n", "İletiyorum.");
+	expect_fresh("Bilgi için.\n\n---------- Forwarded message ---------\n"
+	    "From: Kamu SM <bilgi@kamusm.gov.tr>\n", "Bilgi için.");
+	expect_fresh("Bilgi.\n________________________________\n"
+	    "Kimden: x\nGönderildi: y\n", "Bilgi.");
+	/* Nothing quoted: the whole text.  "From:" in a sentence stays. */
+	expect_fresh("From: me, to everyone: e-onay ile onayladım\nbye\n",
+	    "From: me, to everyone: e-onay ile onayladım\nbye\n");
+	expect_fresh("-- \nAyşe\n", "-- \nAyşe\n");
+	expect_fresh("> all quoted\n", "");
+	{
+		char *f = rules_fresh_text(NULL);
+
+		assert_string_equal(f, "");
+		free(f);
+	}
+}
+
+/* ------------------------------------------------------------ fixtures */
+
+static char *kamusm_domains[] = {
+	"kamusm.gov.tr", "kamusm.bilgem.tubitak.gov.tr", NULL
+};
+
+static void
+fixture_cfg(struct config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->institution.domain = "example.edu.tr";
+	cfg->institution.bidb = "bidb@example.edu.tr";
+	cfg->institution.yazi_isleri = "yaziisleri@example.edu.tr";
+	cfg->institution.bys = "bys-destek@example.edu.tr";
+	cfg->kamusm.domains = kamusm_domains;
+	cfg->kamusm.ndomains = 2;
+}
+
+static char *
+read_all(const char *path, size_t *len_r)
+{
+	struct buf b = BUF_INIT;
+	char chunk[8192];
+	FILE *fp;
+	size_t n;
+
+	if ((fp = fopen(path, "rb")) == NULL)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		buf_add(&b, chunk, n);
+	fclose(fp);
+	*len_r = b.len;
+	return buf_steal(&b);
+}
+
+static struct mime_msg *
+parse_fixture(const char *name)
+{
+	struct mime_msg *m = NULL;
+	const char *errstr;
+	char path[512], *raw;
+	size_t len;
+
+	snprintf(path, sizeof(path), "%s/%s", FIXDIR, name);
+	if ((raw = read_all(path, &len)) == NULL)
+		fail_msg("cannot read %s", path);
+	if (mime_parse(raw, len, &m, &errstr) != 0)
+		fail_msg("%s: mime_parse: %s", path, errstr);
+	free(raw);
+	return m;
+}
+
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' ||
+	    e[-1] == '\r'))
+		*--e = '\0';
+	return s;
+}
+
+/* What the robot makes of one fixture: "auto", "refused:RULE",
+ * "RULE/STEP" or "none". */
+static int
+check_fixture(struct rule_set *rs, char *line)
+{
+	struct config cfg;
+	struct mime_msg *m;
+	struct rule_result res;
+	const char *why;
+	char *file, *want, *cap, *next, *eq, got[128];
+	size_t i;
+	int bad = 0, found;
+
+	fixture_cfg(&cfg);
+	file = trim(strsep(&line, "|"));
+	want = trim(strsep(&line, "|"));
+	m = parse_fixture(file);
+	memset(&res, 0, sizeof(res));
+	if (trust_is_automatic(m, &why))
+		snprintf(got, sizeof(got), "auto");
+	else {
+		if (rules_eval(rs, m, trust_roles(&cfg, m, &why), 1, &res) != 0)
+			snprintf(got, sizeof(got), "limit:%s", res.limit_rule);
+		else if (res.rule != NULL)
+			snprintf(got, sizeof(got), "%s/%s", res.rule_name,
+			    res.step);
+		else if (res.refused != NULL)
+			snprintf(got, sizeof(got), "refused:%s",
+			    res.refused_name);
+		else
+			snprintf(got, sizeof(got), "none");
+	}
+	if (strcmp(got, want) != 0) {
+		print_error("%s: expected %s, got %s\n%s", file, want, got,
+		    buf_str(&res.explain));
+		bad = 1;
+	}
+	/* Every capture listed must be among the captures. */
+	for (cap = line; cap != NULL; cap = next) {
+		next = cap;
+		cap = trim(strsep(&next, "|"));
+		if (*cap == '\0')
+			continue;
+		if ((eq = strchr(cap, '=')) == NULL) {
+			print_error("%s: bad capture '%s'\n", file, cap);
+			bad = 1;
+			continue;
+		}
+		*eq = '\0';
+		for (i = 0, found = 0; i < res.ncaps && !found; i++)
+			found = strcmp(res.caps[i].name, cap) == 0 &&
+			    strcmp(res.caps[i].value, eq + 1) == 0;
+		if (!found) {
+			print_error("%s: no capture %s=%s; got:\n", file, cap,
+			    eq + 1);
+			for (i = 0; i < res.ncaps; i++)
+				print_error("    %s=%s\n", res.caps[i].name,
+				    res.caps[i].value);
+			bad = 1;
+		}
+	}
+	rules_result_free(&res);
+	mime_free(&m);
+	return bad;
+}
+
+static void
+test_shipped_rules_fixtures(void **state)
+{
+	struct rule_set *rs = NULL;
+	char err[512], *list, *line, *next, *p, *name, *copy;
+	struct buf listed = BUF_INIT;
+	DIR *d;
+	struct dirent *de;
+	size_t len;
+	int bad = 0, n = 0;
+
+	if (rules_load("rules", &rs, err, sizeof(err)) != 0)
+		fail_msg("rules/nes.rules: %s", err);
+	assert_true(rules_count(rs) >= 10);
+	assert_non_null(list = read_all(FIXDIR "/expected.txt", &len));
+	for (line = list; line != NULL; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		p = trim(line);
+		if (*p == '\0' || *p == '#')
+			continue;
+		copy = xstrdup(p);
+		bad += check_fixture(rs, copy) ? 1 : 0;
+		free(copy);
+		buf_printf(&listed, "\n%.*s\n", (int)strcspn(p, " |"), p);
+		n++;
+	}
+	/* Every fixture is listed: none can be left out silently. */
+	assert_non_null(d = opendir(FIXDIR));
+	while ((de = readdir(d)) != NULL) {
+		char key[300];
+
+		name = de->d_name;
+		len = strlen(name);
+		if (len <= 4 || strcmp(name + len - 4, ".eml") != 0)
+			continue;
+		snprintf(key, sizeof(key), "\n%s\n", name);
+		if (strstr(buf_str(&listed), key) == NULL) {
+			print_error("%s is not in expected.txt\n", name);
+			bad++;
+		}
+	}
+	closedir(d);
+	buf_free(&listed);
+	free(list);
+	rules_free(&rs);
+	print_message("%d fixtures checked\n", n);
+	assert_true(n >= 20);
+	assert_int_equal(bad, 0);
+}
+
+/* Not an assertion: prints how many messages per second the whole shipped
+ * rule set evaluates, over a 10 KB message that reaches every rule. */
+static void
+test_benchmark(void **state)
+{
+	struct rule_set *rs = NULL;
+	struct buf b = BUF_INIT;
+	struct mime_msg *m;
+	struct rule_result res;
+	struct timespec t0, t1;
+	char err[512];
+	double secs;
+	int i, n = 3000;
+
+	if (rules_load("rules", &rs, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	buf_puts(&b, "Sayın Ayşe Yılmaz,\n\n");
+	while (b.len < 10 * 1024)
+		buf_puts(&b, "Birimimiz personelinin nitelikli elektronik "
+		    "sertifika işlemleri hakkında bilgilerinize sunarız; "
+		    "gereğini rica ederim. Çağrı Öztürk 100******46\n");
+	m = mkmsg("ayse.yilmaz@example.edu.tr",
+	    "YNT: NES Yenileme Talep Formu hakkında", buf_str(&b));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < n; i++) {
+		rules_eval(rs, m, ROLE_INTERNAL, 0, &res);
+		rules_result_free(&res);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (double)(t1.tv_sec - t0.tv_sec) +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	print_message("benchmark: %zu rules, %zu-byte message: %.0f "
+	    "messages/s\n", rules_count(rs), b.len, n / secs);
+	freemsg(m);
+	buf_free(&b);
+	rules_free(&rs);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_turkish_folding),
+		cmocka_unit_test(test_space_spans_line_breaks),
+		cmocka_unit_test(test_captures),
+		cmocka_unit_test(test_pattern_case),
+		cmocka_unit_test(test_negation_and_and),
+		cmocka_unit_test(test_first_rule_wins_and_roles),
+		cmocka_unit_test(test_fields_and_global_extract),
+		cmocka_unit_test(test_match_limit),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_approval_key),
+		cmocka_unit_test(test_fresh_text),
+		cmocka_unit_test(test_shipped_rules_fixtures),
+		cmocka_unit_test(test_benchmark),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
