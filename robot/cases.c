@@ -152,28 +152,52 @@ cases_add_thread(sqlite3 *db, const char *message_id, int64_t request,
 	return rc;
 }
 
-/* The folded form names are compared in: ASCII fold, single spaces. */
+/* Academic and courtesy titles that mail puts before a name ("Doç. Dr.
+ * Işıl Doğan", "Sayın Ayşe Yılmaz"), folded; they are not the name. */
+static int
+is_title(const char *w, size_t n)
+{
+	static const char *const titles[] = {
+		"prof", "doc", "dr", "ogr", "uyesi", "gor", "ars", "uzm",
+		"okt", "yrd", "sayin", "bay", "bayan", "hanim", "bey", NULL
+	};
+
+	while (n && w[n - 1] == '.')
+		n--;
+	for (int i = 0; titles[i]; i++)
+		if (strlen(titles[i]) == n && memcmp(titles[i], w, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* The form names are compared in: ASCII fold, titles dropped, single
+ * spaces. */
 static char *
 name_key(const char *name)
 {
-	char *f, *o, *p;
-	int space = 0;
+	struct buf b = BUF_INIT;
+	char *f, *p;
 
 	if (name == NULL)
 		return NULL;
 	f = fold_str(name, FOLD_ASCII);
-	for (o = p = f; *p; p++) {
-		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
-			space = o != f;
-			continue;
+	for (p = f; *p;) {
+		size_t n;
+
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+			p++;
+		for (n = 0; p[n] && p[n] != ' ' && p[n] != '\t' &&
+		    p[n] != '\n' && p[n] != '\r'; n++)
+			;
+		if (n && !is_title(p, n)) {
+			if (b.len)
+				buf_putc(&b, ' ');
+			buf_add(&b, p, n);
 		}
-		if (space)
-			*o++ = ' ';
-		space = 0;
-		*o++ = *p;
+		p += n;
 	}
-	*o = '\0';
-	return f;
+	free(f);
+	return buf_steal(&b);
 }
 
 static char *
