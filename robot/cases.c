@@ -13,6 +13,7 @@
 #include "log.h"
 #include "mem.h"
 #include "notify.h"
+#include "outbox.h"
 #include "tckn.h"
 #include "trust.h"
 
@@ -828,8 +829,7 @@ cases_apply(sqlite3 *db, const struct config *cfg,
 	out->outcome = "unplaced";
 	out->new_cases = 0;
 	buf_reset(&out->reason);
-	if (msg->from_addr && cfg->institution.robot &&
-	    strcmp(msg->from_addr, cfg->institution.robot) == 0) {
+	if (msg->from_addr && outbox_is_self(cfg, msg->from_addr)) {
 		out->outcome = "ignored";
 		buf_puts(&out->reason, "the robot's own mail");
 		goto record;
