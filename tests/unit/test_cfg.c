@@ -286,8 +286,7 @@ test_example_parses(void **state)
 	assert_string_equal(cfg->imap.password, "from-env");
 	assert_int_equal(cfg->imap.port, 993);
 	assert_int_equal(cfg->smtp.tls, CFG_TLS_STARTTLS);
-	assert_string_equal(cfg->institution.robot,
-	    "NES Robot <robot@example.edu.tr>");
+	assert_string_equal(cfg->institution.robot, "robot@example.edu.tr");
 	assert_string_equal(cfg->robot.rules_dir, "rules");
 	cfg_free(&cfg);
 }
