@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# test_commands.sh: the command line as an administrator uses it.
+#
+# Mail that comes before its form is placed once the form arrives; `case`
+# shows a case's history by tag, T.C. Kimlik No or address; `rules check`
+# and a poll refuse a broken rule file with FILE:LINE; `reprocess` applies
+# unplaced mail after a rule change; usage errors exit 2, failures 1.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+BUILD=${BUILD:-build}
+ROBOT=$BUILD/robot
+STORY=tests/fixtures/story
+
+. tests/lib/check.sh
+. tests/lib/servers.sh
+
+if [ ! -x "$ROBOT" ]; then
+	echo "not ok - $ROBOT is built (run make first)"
+	exit 1
+fi
+
+mapfile -t users <"$STORY/users.txt"
+servers_start "$(mktemp -d "${TMPDIR:-/tmp}/nr-cmd.XXXXXX")" "${users[@]}" ||
+    { echo "not ok - servers start"; exit 1; }
+CONF=$SRV_DIR/robot.ini
+servers_write_config "$CONF" robot@example.edu.tr
+grep -q '^tls *=' <(sed -n '/^\[smtp\]/,/^\[/p' "$CONF") ||
+    sed -i -e '/^\[smtp\]/a tls = none' "$CONF"
+DB=$SRV_DIR/robot.db
+export ROBOT_NOW=2026-12-04T10:00:00+03:00
+
+ledger() {
+	sqlite3 -batch -noheader "$DB" "$1"
+}
+robot() {
+	"$ROBOT" -c "$CONF" "$@"
+}
+
+# --- usage
+"$ROBOT" --help >"$SRV_DIR/help" 2>&1
+check_eq "--help exits 0" 0 $?
+check "--help lists the commands" grep -q "rules test" "$SRV_DIR/help"
+"$ROBOT" --version >/dev/null 2>&1
+check_eq "--version exits 0" 0 $?
+"$ROBOT" -c "$CONF" frobnicate >/dev/null 2>&1
+check_eq "an unknown command exits 2" 2 $?
+"$ROBOT" poll >/dev/null 2>"$SRV_DIR/noconf"
+check_eq "no -c exits 2" 2 $?
+check "... saying so" grep -q "no configuration given" "$SRV_DIR/noconf"
+ROBOT_NOW=yesterday "$ROBOT" -c "$CONF" status >/dev/null 2>"$SRV_DIR/badnow"
+check_eq "a malformed ROBOT_NOW exits 1" 1 $?
+check "... naming ROBOT_NOW" grep -q "ROBOT_NOW" "$SRV_DIR/badnow"
+
+# --- mail before its form: Kamu SM writes to Ayşe before the form is seen
+servers_append robot@example.edu.tr INBOX \
+    "$STORY/stage2/03-kamusm-notified-ayse.eml"
+check "poll before the form exits 0" robot poll
+check_eq "the early notification waits, unplaced, for its case" \
+    "unplaced" "$(ledger "SELECT outcome FROM message")"
+check "... with the reason" grep -q "no case found" \
+    <(ledger "SELECT reason FROM message")
+
+servers_append robot@example.edu.tr INBOX \
+    "$STORY/stage1/01-bys-ticket-48213.eml" \
+    "$STORY/stage1/02-form-48213-xlsx.eml"
+check "poll with the form exits 0" robot poll
+check_eq "the form makes three cases" 3 \
+    "$(ledger "SELECT count(*) FROM cases")"
+check_eq "the early notification now moves Ayşe's case" \
+    "kamusm_notified" \
+    "$(ledger "SELECT step FROM cases WHERE email = 'ayse.yilmaz@example.edu.tr'")"
+check_eq "... and is applied" 0 \
+    "$(ledger "SELECT count(*) FROM message WHERE outcome <> 'applied'")"
+
+# --- case ID | TCKN | EMAIL
+tag=$(ledger "SELECT tag FROM cases WHERE email = 'ayse.yilmaz@example.edu.tr'")
+tckn=$(ledger "SELECT tckn FROM cases WHERE tag = '$tag'")
+robot case "$tag" >"$SRV_DIR/case1"
+check_eq "case TAG exits 0" 0 $?
+check "... shows the form and the notification" \
+    bash -c 'grep -q form_received "$1" && grep -q kamusm_notified "$1"' _ \
+    "$SRV_DIR/case1"
+check "... never the full T.C. Kimlik No" bash -c '! grep -q "$1" "$2"' _ \
+    "$tckn" "$SRV_DIR/case1"
+robot case "$tckn" >"$SRV_DIR/case2"
+check "case TCKN finds the same case" grep -q "$tag" "$SRV_DIR/case2"
+robot case AYSE.YILMAZ@example.edu.tr >"$SRV_DIR/case3"
+check "case EMAIL finds the same case" grep -q "$tag" "$SRV_DIR/case3"
+robot case NES-1999-0001 >/dev/null 2>"$SRV_DIR/case4"
+check_eq "case with no match exits 1" 1 $?
+check "... saying so" grep -q "no case matches" "$SRV_DIR/case4"
+robot status >"$SRV_DIR/table"
+check "status masks T.C. Kimlik Nos" bash -c '! grep -q "$1" "$2"' _ \
+    "$tckn" "$SRV_DIR/table"
+
+# --- rules check, and a poll with a broken rule file
+check "rules check passes on the shipped rules" robot rules check
+mkdir -p "$SRV_DIR/rules"
+cp rules/nes.rules rules/holidays.txt "$SRV_DIR/rules/"
+printf '\n[rule broken]\nstep = note\nfrom = anyone\nsubject = (unclosed\n' \
+    >>"$SRV_DIR/rules/nes.rules"
+line=$(grep -n '^subject = (unclosed' "$SRV_DIR/rules/nes.rules" | cut -d: -f1)
+cp "$CONF" "$SRV_DIR/broken.ini"
+printf '[robot]\nrules_dir = %s\n' "$SRV_DIR/rules" >>"$SRV_DIR/broken.ini"
+"$ROBOT" -c "$SRV_DIR/broken.ini" rules check >/dev/null 2>"$SRV_DIR/rc.err"
+check_eq "rules check on a broken rule exits 1" 1 $?
+check "... naming the file and line" grep -q "nes.rules:$line:" "$SRV_DIR/rc.err"
+servers_append robot@example.edu.tr INBOX tests/fixtures/rules/*unrelated*.eml
+before=$(ledger "SELECT count(*) FROM message")
+"$ROBOT" -c "$SRV_DIR/broken.ini" poll >/dev/null 2>"$SRV_DIR/poll.err"
+check_eq "poll with a broken rule file exits 1" 1 $?
+check "... with the same line" grep -q "nes.rules:$line:" "$SRV_DIR/poll.err"
+check_eq "... and records nothing" "$before" \
+    "$(ledger "SELECT count(*) FROM message")"
+
+# --- reprocess after a rule change
+check "poll records the unrelated mail" robot poll
+mid=$(ledger "SELECT id FROM message ORDER BY id DESC LIMIT 1")
+check_eq "no rule matches it" "unplaced:no rule matched" \
+    "$(ledger "SELECT outcome || ':' || reason FROM message WHERE id = $mid")"
+subj=$(ledger "SELECT subject FROM message WHERE id = $mid" | cut -c1-12)
+cp rules/nes.rules "$SRV_DIR/rules/nes.rules"
+printf '\n[rule local_note]\nstep = note\nfrom = anyone\nsubject = %s\n' \
+    "$(printf '%s' "$subj" | sed 's/[][\.*^$()+?{}|]/\\&/g')" \
+    >>"$SRV_DIR/rules/nes.rules"
+check "rules check accepts the new rule" \
+    "$ROBOT" -c "$SRV_DIR/broken.ini" rules check
+"$ROBOT" -c "$SRV_DIR/broken.ini" reprocess >"$SRV_DIR/rep.out" 2>&1
+check_eq "reprocess exits 0" 0 $?
+check_eq "the message now has the new rule's outcome" "ignored:rule local_note: note" \
+    "$(ledger "SELECT outcome || ':' || reason FROM message WHERE id = $mid")"
+check_eq "reprocess fetched nothing again" 0 \
+    "$(ledger "SELECT count(*) FROM message WHERE id > $mid")"
+
+servers_stop
+check_done
