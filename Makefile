@@ -27,9 +27,9 @@ DEBS := build-essential pkg-config libetpan-dev libcurl4-gnutls-dev \
 	libpcre2-dev libsqlite3-dev libgnutls28-dev libxml2-dev libzip-dev \
 	libinih-dev libunistring-dev libcmocka-dev sqlite3 zip \
 	dovecot-imapd dovecot-lmtpd dovecot-submissiond msmtp-mta openssl \
-	python3 ca-certificates tzdata
+	python3 ca-certificates tzdata clang libclang-rt-14-dev valgrind
 
-.PHONY: all test unit e2e demo deps clean check-src
+.PHONY: all test unit e2e demo deps clean check-src bench fuzz fuzz-build valgrind
 
 all: $(BUILD)/robot
 
@@ -67,6 +67,16 @@ demo: deps
 	$(MAKE) all
 	BUILD=$(BUILD) tests/demo/run
 
+# Figures against mbsync and imapfilter on one generated mailbox (not part
+# of `make test`; BENCH_BIG=1 adds the 100,000-message mailbox).  Built
+# with the default CFLAGS (-O2).
+bench: deps
+	$(MAKE) all $(BUILD)/tests/rulebench
+	BUILD=$(BUILD) tests/bench/run
+
+$(BUILD)/tests/rulebench: tests/bench/rulebench.c $(LIBOBJS) | $(BUILD)/tests
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIBOBJS) $(LDFLAGS) $(LDLIBS)
+
 # Unbounded string functions are not used in this tree (style.md).
 check-src:
 	@! grep -nE '\b(strcpy|strcat|sprintf|vsprintf|strtok|atoi|gets)\s*\(' \
@@ -86,3 +96,44 @@ SMTPPROBEOBJS := $(patsubst %,$(BUILD)/obj/%.o,smtp compose tmpl mem buf log)
 
 $(BUILD)/tests/smtp_probe: tests/tools/smtp_probe.c $(SMTPPROBEOBJS) | $(BUILD)/tests
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(SMTPPROBEOBJS) $(LDFLAGS) $(LDLIBS)
+
+# Fuzzing (tests/fuzz/): libFuzzer targets built with clang and ASan+UBSan
+# into $(FUZZ_BUILD), apart from the gcc build.  `make fuzz` runs each for
+# FUZZ_SECONDS; tests/e2e/test_fuzz.sh runs them briefly in `make test`.
+# UBSan does not recover, so undefined behaviour is a crash libFuzzer saves.
+FUZZ_BUILD   ?= $(BUILD)-fuzz
+FUZZ_SECONDS ?= 60
+FUZZCC       ?= clang
+# (clang's -Wformat=2 also flags buf_vprintf passing its va_list on.)
+FUZZCFLAGS   := -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow \
+	-Wformat=2 -Wno-format-nonliteral -Wstrict-prototypes \
+	-Wno-unused-parameter \
+	-fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=undefined
+FUZZOBJS     := $(patsubst robot/%.c,$(FUZZ_BUILD)/obj/%.o, \
+	$(filter-out robot/main.c,$(SRCS)))
+FUZZBINS     := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%, \
+	$(wildcard tests/fuzz/fuzz_*.c))
+# clang does not take gcc's -specs= that libetpan's pkg-config adds.
+FUZZLIBS     := $(filter-out -specs=%,$(LDLIBS))
+
+fuzz-build: $(FUZZBINS)
+
+fuzz: fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run $(FUZZ_BUILD)
+
+$(FUZZ_BUILD)/obj/%.o: robot/%.c $(wildcard robot/*.h) | $(FUZZ_BUILD)/obj
+	$(FUZZCC) $(CPPFLAGS) $(FUZZCFLAGS) -fsanitize=fuzzer-no-link \
+		-c -o $@ $<
+
+$(FUZZBINS): $(FUZZ_BUILD)/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(FUZZOBJS)
+	$(FUZZCC) $(CPPFLAGS) $(FUZZCFLAGS) -fsanitize=fuzzer -o $@ $< \
+		$(FUZZOBJS) $(FUZZLIBS)
+
+$(FUZZ_BUILD)/obj:
+	mkdir -p $@
+
+# The end-to-end story with the robot under valgrind (tests/valgrind.sh).
+valgrind: deps
+	$(MAKE) all
+	BUILD=$(BUILD) tests/valgrind.sh

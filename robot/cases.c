@@ -883,16 +883,14 @@ cases_outcome_free(struct case_outcome *out)
 
 int
 cases_reprocess(sqlite3 *db, const struct config *cfg,
-    const struct rule_set *rules, time_t now, int in_tx)
+    const struct rule_set *rules, time_t now, int waiting)
 {
-	/* Inside a message's transaction only what waited for a case is
-	 * worth another look; the command looks at everything unplaced. */
 	static const char all[] =
 	    "SELECT id FROM message WHERE outcome = 'unplaced' ORDER BY id";
 	static const char nocase[] =
 	    "SELECT id FROM message WHERE outcome = 'unplaced' AND "
 	    "reason LIKE '%no case found%' ORDER BY id";
-	sqlite3_stmt *st = db_stmt(db, in_tx ? nocase : all);
+	sqlite3_stmt *st = db_stmt(db, waiting ? nocase : all);
 	struct idset ids = { 0 };
 	struct case_outcome out = { 0 };
 	int applied = 0;
@@ -908,16 +906,17 @@ cases_reprocess(sqlite3 *db, const struct config *cfg,
 
 		if (ledger_load(db, ids.v[i], &m) == -1)
 			continue;
-		if (!in_tx && db_begin(db) == -1)
+		if (db_begin(db) == -1) {
+			mime_free(&m);
 			goto fail;
+		}
 		r = cases_apply(db, cfg, rules, ids.v[i], m, now, &out);
 		mime_free(&m);
 		if (r == -1) {
-			if (!in_tx)
-				db_rollback(db);
+			db_rollback(db);
 			goto fail;
 		}
-		if (!in_tx && db_commit(db) == -1)
+		if (db_commit(db) == -1)
 			goto fail;
 		if (strcmp(out.outcome, "applied") == 0)
 			applied++;

@@ -67,11 +67,12 @@ void cases_outcome_free(struct case_outcome *out);
  * the future of now), else now. */
 time_t cases_event_time(const struct mime_msg *msg, time_t now);
 
-/* Re-examines every unplaced message (after a rule change or new cases).
- * Runs its own transactions unless in_tx.  Returns the number applied
- * now, or -1. */
+/* Re-examines unplaced messages, without fetching them again: every one
+ * (after a rule change), or with waiting set only those a rule recognised
+ * but no case was found for (after new cases).  One transaction per
+ * message.  Returns the number applied now, or -1. */
 int cases_reprocess(sqlite3 *db, const struct config *cfg,
-    const struct rule_set *rules, time_t now, int in_tx);
+    const struct rule_set *rules, time_t now, int waiting);
 
 /* Records an event on a case or request (kind "reminder", "bounce", ...);
  * case_id/request 0 for none; message_id may be NULL. */

@@ -1,4 +1,5 @@
 /* db: SQLite open, migrations, transactions, statement cache; see db.h. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,9 +178,20 @@ db_schema_version(void)
 	return (int)NMIGRATIONS;
 }
 
+/* A full disk often reaches SQLite as a bare "disk I/O error" (the
+ * shared-memory file of WAL mode cannot grow): name the cause. */
 const char *
 db_errmsg(sqlite3 *db)
 {
+	static char buf[256];
+	int code = sqlite3_errcode(db) & 0xff;	/* extended codes are on */
+
+	if (sqlite3_system_errno(db) == ENOSPC && (code == SQLITE_FULL ||
+	    code == SQLITE_IOERR)) {
+		snprintf(buf, sizeof buf, "%s (no space left on the disk "
+		    "of the database)", sqlite3_errmsg(db));
+		return buf;
+	}
 	return sqlite3_errmsg(db);
 }
 
@@ -189,7 +201,7 @@ db_exec(sqlite3 *db, const char *sql)
 	char *msg = NULL;
 
 	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		log_err("database: %s", msg ? msg : sqlite3_errmsg(db));
+		log_err("database: %s", db_errmsg(db));
 		sqlite3_free(msg);
 		return -1;
 	}
@@ -276,7 +288,7 @@ db_open(const char *path, sqlite3 **db_r, char *err, size_t errlen)
 	    db_exec(db, "PRAGMA synchronous=NORMAL") == -1 ||
 	    db_exec(db, "PRAGMA foreign_keys=ON") == -1) {
 		snprintf(err, errlen, "cannot use database %s: %s", path,
-		    sqlite3_errmsg(db));
+		    db_errmsg(db));
 		goto fail;
 	}
 	if (migrate(db, err, errlen) == -1)

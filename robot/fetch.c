@@ -1,7 +1,9 @@
-/* fetch: folders -> ledger, one transaction per message; see fetch.h. */
+/* fetch: folders -> ledger, one savepoint per message inside a batch
+ * transaction; see fetch.h. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
 #include "clock.h"
@@ -10,6 +12,7 @@
 #include "log.h"
 #include "mem.h"
 #include "fetch.h"
+#include "robot.h"
 
 struct fetch_ctx {
 	const struct config	*cfg;
@@ -21,7 +24,49 @@ struct fetch_ctx {
 	void			*apply_ctx;
 	struct fetch_stats	*stats;
 	int			 failed;
+	int			 in_tx;		/* a batch transaction is open */
+	unsigned		 tx_msgs;	/* messages in it */
+	double			 tx_start;	/* when it began (monotonic s) */
 };
+
+/*
+ * A commit costs a WAL write of every page the message touched, and most of
+ * those pages (indexes, the folder row) are the same from one message to
+ * the next: committing once per batch writes each of them once.  Each
+ * message still gets its own SAVEPOINT, so its effects stay atomic: one that
+ * fails is rolled back alone and the messages before it are committed.  A
+ * crash loses at most the open batch, every message of it whole, and its
+ * folder mark with it, so those messages are fetched again: nothing is lost
+ * or recorded twice.  The batch is closed after FETCH_TX_MSGS messages or
+ * FETCH_TX_SECONDS, whichever comes first, so another process waiting for
+ * the database (status, a second robot) never waits long.
+ */
+#define FETCH_TX_MSGS		256
+#define FETCH_TX_SECONDS	0.2
+
+static double
+mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Commits the open batch, if any.  0 or -1 (then it is rolled back). */
+static int
+batch_commit(struct fetch_ctx *fc)
+{
+	if (!fc->in_tx)
+		return 0;
+	fc->in_tx = 0;
+	fc->tx_msgs = 0;
+	if (db_commit(fc->db) == -1) {
+		db_rollback(fc->db);
+		return -1;
+	}
+	return 0;
+}
 
 struct mime_msg *
 fetch_decode(const char *raw, size_t len, size_t limit)
@@ -96,27 +141,56 @@ take_message(void *arg, uint32_t uid, const char *data, size_t len,
 	e.len = len;
 	e.msg = m;
 	e.now = now;
-	if (db_begin(fc->db) == -1)
+	if (!fc->in_tx) {
+		if (db_begin(fc->db) == -1)
+			goto fail;
+		fc->in_tx = 1;
+		fc->tx_msgs = 0;
+		fc->tx_start = mono_now();
+	}
+	if (db_exec(fc->db, "SAVEPOINT msg") == -1)
 		goto fail;
 	if (ledger_record(fc->db, &e, &id, &dup) == -1)
-		goto fail;
+		goto undo;
 	if (fc->apply && fc->apply(fc->apply_ctx, fc->db, id, m, dup, now) ==
 	    -1)
-		goto fail;
+		goto undo;
 	if (ledger_folder_set(fc->db, fc->folder, fc->uidvalidity, uid) == -1)
-		goto fail;
-	if (db_commit(fc->db) == -1)
-		goto fail;
+		goto undo;
+	if (db_exec(fc->db, "RELEASE msg") == -1)
+		goto undo;
+	mime_free(&m);
+	fc->tx_msgs++;
+	if ((fc->tx_msgs >= FETCH_TX_MSGS || robot_stop_requested() ||
+	    mono_now() - fc->tx_start >= FETCH_TX_SECONDS) &&
+	    batch_commit(fc) == -1) {
+		log_err("%s: the batch of messages up to UID %u was not "
+		    "recorded; it will be taken again next time", fc->folder,
+		    uid);
+		fc->failed = 1;
+		return -1;
+	}
 	fc->stats->recorded++;
 	if (dup)
 		fc->stats->duplicates++;
-	mime_free(&m);
-	return 0;
+	/* SIGTERM in `run`: stop after this message, which is committed. */
+	return robot_stop_requested() ? -1 : 0;
+undo:
+	/* This message only: what came before it in the batch stays. */
+	if (db_exec(fc->db, "ROLLBACK TO msg") == 0)
+		db_exec(fc->db, "RELEASE msg");
+	else {
+		db_rollback(fc->db);
+		fc->in_tx = 0;
+	}
 fail:
-	db_rollback(fc->db);
 	mime_free(&m);
 	log_err("%s UID %u: not recorded; it will be taken again next time",
 	    fc->folder, uid);
+	if (batch_commit(fc) == -1)
+		log_err("%s: the messages before UID %u were not recorded "
+		    "either; they will be taken again next time", fc->folder,
+		    uid);
 	fc->failed = 1;
 	return -1;
 }
@@ -148,6 +222,14 @@ fetch_folder(const struct config *cfg, sqlite3 *db, struct imap *imap,
 	fc->first = last + 1;
 	r = imap_fetch(imap, last + 1, cfg->imap.batch, take_message, fc,
 	    err, errlen);
+	/* Whatever stopped the fetch, the whole messages taken so far are
+	 * kept. */
+	if (batch_commit(fc) == -1)
+		fc->failed = 1;
+	if (r == IMAP_ABORTED && !fc->failed) {
+		snprintf(err, errlen, "%s: stopped on request", folder);
+		return IMAP_ABORTED;
+	}
 	if (r == IMAP_ABORTED || fc->failed) {
 		snprintf(err, errlen, "%s: stopped: the database refused a "
 		    "message (see above)", folder);

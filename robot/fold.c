@@ -134,8 +134,10 @@ fold_run(const char *in, size_t inlen, enum fold_form form, size_t **map_r,
 	uint32_t c, m, comp;
 
 	/* One code point in gives at most one out; only a 2-byte one can grow
-	 * (to 3 bytes under uc_tolower), so twice the input always fits. */
-	out = xmalloc(2 * inlen + 1);
+	 * (to 3 bytes under uc_tolower), so twice the input always fits.
+	 * Zeroed: PCRE2's JIT reads a little past the end of the subject,
+	 * and memcheck would call the unused tail uninitialised. */
+	out = xcalloc(2 * inlen + 1, 1);
 	if (map_r != NULL)
 		map = xmalloc((2 * inlen + 1) * sizeof(*map));
 

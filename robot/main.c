@@ -1,6 +1,8 @@
-/* main: the command line.  `poll` and `run` share one code path: `run` is
- * `poll` in a loop.  Exit 0 success, 1 failure, 2 usage error; errors are
- * one line on stderr, results go to stdout. */
+/* main: the command line.  `poll` and `run` share one code path: `run`
+ * (daemon.c) polls with the same fetch_folders and robot_after_poll, waiting
+ * in IDLE in between.  `poll` and `run` hold the database's lock, so a
+ * `poll` while `run` is up refuses.  Exit 0 success, 1 failure, 2 usage
+ * error; errors are one line on stderr, results go to stdout. */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -12,15 +14,19 @@
 
 #include "cfg.h"
 #include "clock.h"
+#include "daemon.h"
 #include "db.h"
 #include "imap.h"
 #include "log.h"
 #include "fetch.h"
 #include "robot.h"
+#include "rules.h"
 
 #define ROBOT_VERSION "0.1.0"
 
-static volatile sig_atomic_t stop_requested;
+/* For `run`, which reads the config again on SIGHUP. */
+static const char *main_cfgpath;
+static int main_verbose;
 
 static void
 usage(FILE *f)
@@ -32,8 +38,9 @@ usage(FILE *f)
 	    "commands:\n"
 	    "  poll                 one pass over the folders: fetch, record, "
 	    "act, exit\n"
-	    "  run                  poll in a loop (IDLE where offered) until "
-	    "SIGTERM\n"
+	    "  run                  poll in a loop (IDLE where offered); "
+	    "SIGHUP reloads,\n"
+	    "                       SIGTERM stops\n"
 	    "  status [--json]      requests and cases, and what is unplaced\n"
 	    "  case ID|TCKN|EMAIL   one case's history\n"
 	    "  rules check          compile every rule and template\n"
@@ -45,19 +52,6 @@ usage(FILE *f)
 	    "  digest [--send]      print the weekly digest, or send it now\n"
 	    "\n"
 	    "ROBOT_NOW=2026-12-07T09:00:00+03:00 replaces the clock.\n");
-}
-
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-}
-
-int
-robot_stop_requested(void)
-{
-	return stop_requested != 0;
 }
 
 /* Opens what every command needs: config, clock check, database. */
@@ -72,6 +66,8 @@ robot_open(const char *cfgpath, struct robot *r)
 		fprintf(stderr, "robot: %s\n", err);
 		return -1;
 	}
+	mime_set_limits(r->cfg->limits.max_depth, r->cfg->limits.max_parts,
+	    r->cfg->limits.max_attachment);
 	if (clock_now(&now, err, sizeof err) == -1) {
 		fprintf(stderr, "robot: %s\n", err);
 		goto fail;
@@ -94,6 +90,7 @@ fail:
 void
 robot_close(struct robot *r)
 {
+	rules_free(&r->rules);
 	db_close(&r->db);
 	cfg_free(&r->cfg);
 }
@@ -129,39 +126,48 @@ poll_once(struct robot *r)
 static int
 cmd_poll(struct robot *r, int argc, char **argv)
 {
+	char err[1024];
+	int lock, rc;
+
 	(void)argv;
 	if (argc != 1)
 		return 2;
-	if (robot_load_rules(r) == -1)
+	if ((lock = daemon_lock(r->cfg->database.path, err, sizeof err)) ==
+	    -1) {
+		fprintf(stderr, "robot: %s\n", err);
 		return 1;
-	return poll_once(r) == 0 ? 0 : 1;
+	}
+	if (robot_load_rules(r) == -1) {
+		close(lock);
+		return 1;
+	}
+	rc = poll_once(r) == 0 ? 0 : 1;
+	close(lock);
+	return rc;
 }
 
 static int
 cmd_run(struct robot *r, int argc, char **argv)
 {
-	struct sigaction sa;
+	char err[1024];
+	int lock, rc;
 
 	(void)argv;
 	if (argc != 1)
 		return 2;
-	if (robot_load_rules(r) == -1)
+	if ((lock = daemon_lock(r->cfg->database.path, err, sizeof err)) ==
+	    -1) {
+		fprintf(stderr, "robot: %s\n", err);
 		return 1;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	log_info("running: polling every %d s", r->cfg->robot.poll_interval);
-	while (!stop_requested) {
-		if (poll_once(r) == -1)
-			log_warn("poll failed; trying again in %d s",
-			    r->cfg->robot.poll_interval);
-		for (int i = 0; i < r->cfg->robot.poll_interval &&
-		    !stop_requested; i++)
-			sleep(1);
 	}
-	log_info("stopped");
-	return 0;
+	if (robot_load_rules(r) == -1) {
+		close(lock);
+		return 1;
+	}
+	daemon_signals();
+	rc = daemon_run(r, main_cfgpath, main_verbose) == 0 ? 0 : 1;
+	close(lock);
+	return rc;
 }
 
 struct command {
@@ -216,6 +222,8 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	main_cfgpath = cfgpath;
+	main_verbose = verbose;
 	if (argc < 1 || cfgpath == NULL) {
 		fprintf(stderr, "robot: %s\n", cfgpath ? "no command given" :
 		    "no configuration given (-c CONFIG)");

@@ -24,8 +24,10 @@
 #include "mem.h"
 #include "mime.h"
 
-static const int mime_max_depth = 20;	/* nested multiparts/messages */
-static const int mime_max_parts = 200;	/* leaf parts read per message */
+/* The [limits] of cfg.h, set once at start-up (mime_set_limits). */
+static int mime_max_depth = 20;		/* nested multiparts/messages */
+static int mime_max_parts = 200;	/* leaf parts read per message */
+static size_t mime_max_attachment = 10 * 1024 * 1024;	/* decoded bytes */
 #define MAX_SEGMENTS	64		/* RFC 2231 continuations kept */
 
 struct hdr {
@@ -115,20 +117,22 @@ scrub_controls(struct buf *b, size_t from)
 
 /* ---- RFC 2047 ---------------------------------------------------------- */
 
+/* The base64 alphabet as a table: bodies of attachments run through this
+ * for every byte, so it must not branch. */
+static signed char b64tab[256];
+
 static int
 b64val(int c)
 {
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
+	if (b64tab['A'] == 0) {
+		static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "abcdefghijklmnopqrstuvwxyz0123456789+/";
+
+		memset(b64tab, -1, sizeof b64tab);
+		for (int i = 0; i < 64; i++)
+			b64tab[(unsigned char)a[i]] = (signed char)i;
+	}
+	return b64tab[c & 0xff];
 }
 
 static int
@@ -962,23 +966,118 @@ ct_param(const struct mailmime *m, const char *name)
 	return NULL;
 }
 
-/* libetpan decodes junk without complaint: flag characters outside the
- * base64 alphabet and impossible lengths. */
-static int
-b64_damaged(const char *p, size_t n)
+/* A base64 body decoded in one pass, as libetpan decodes it (characters
+ * outside the alphabet skipped, '=' too; a last group of one to three
+ * characters gives one or two bytes), and flagged when damaged: libetpan
+ * decodes junk without complaint, so characters outside the alphabet and
+ * impossible lengths are noted.  Caller frees. */
+static unsigned char *
+b64_body(const char *p, size_t n, size_t *len_r, int *damaged_r)
 {
+	unsigned char *out = xmalloc(n / 4 * 3 + 4), *o = out;
+	unsigned int acc = 0;
 	size_t sig = 0;
+	int k = 0, v;
 
+	*damaged_r = 0;
+	b64val(0);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)p[i];
 
-		if (b64val(ch) >= 0)
-			sig++;
-		else if (ch != '=' && ch != '\r' && ch != '\n' && ch != ' ' &&
-		    ch != '\t')
-			return 1;
+		if ((v = b64tab[ch]) < 0) {
+			if (ch != '=' && ch != '\r' && ch != '\n' &&
+			    ch != ' ' && ch != '\t')
+				*damaged_r = 1;
+			continue;
+		}
+		sig++;
+		acc = (acc << 6) | (unsigned int)v;
+		if (++k == 4) {
+			*o++ = (unsigned char)(acc >> 16);
+			*o++ = (unsigned char)(acc >> 8);
+			*o++ = (unsigned char)acc;
+			acc = 0;
+			k = 0;
+		}
 	}
-	return sig % 4 == 1;
+	if (k > 0) {
+		acc <<= 6 * (4 - k);
+		*o++ = (unsigned char)(acc >> 16);
+		if (k == 3)
+			*o++ = (unsigned char)(acc >> 8);
+	}
+	if (sig % 4 == 1)
+		*damaged_r = 1;
+	*o = '\0';
+	*len_r = (size_t)(o - out);
+	return out;
+}
+
+/* libetpan's hex digit: anything else counts as 0. */
+static int
+qp_nib(int c)
+{
+	int v = hexval(c);
+
+	return v < 0 ? 0 : v;
+}
+
+/* A quoted-printable body decoded in one pass, as libetpan decodes it
+ * (every line break becomes CRLF, soft breaks vanish, a lone CR at the end
+ * is dropped), but without copying byte by byte through its growing
+ * string, and without its read past the end of a part ending in "=X".
+ * Caller frees. */
+static unsigned char *
+qp_body(const char *p, size_t n, size_t *len_r)
+{
+	unsigned char *out = xmalloc(2 * n + 1), *o = out;
+	size_t i = 0;
+
+	while (i < n) {
+		const char *q;
+		size_t run;
+
+		/* Copy the plain stretch up to the next special byte. */
+		for (q = p + i; q < p + n && *q != '=' && *q != '\n' &&
+		    *q != '\r'; q++)
+			;
+		run = (size_t)(q - (p + i));
+		memcpy(o, p + i, run);
+		o += run;
+		i += run;
+		if (i >= n)
+			break;
+		if (p[i] == '\n') {
+			*o++ = '\r';
+			*o++ = '\n';
+			i++;
+		} else if (p[i] == '\r') {
+			if (i + 1 >= n)
+				break;
+			*o++ = '\r';
+			*o++ = '\n';
+			i += p[i + 1] == '\n' ? 2 : 1;
+		} else if (i + 1 >= n) {
+			*o++ = '=';
+			i++;
+		} else if (p[i + 1] == '\n')
+			i += 2;
+		else if (p[i + 1] == '\r') {
+			if (i + 2 >= n)
+				break;
+			i += p[i + 2] == '\n' ? 3 : 2;
+		} else if (i + 2 >= n) {
+			*o++ = (unsigned char)p[i + 1];
+			i += 2;
+		} else {
+			*o++ = (unsigned char)(qp_nib((unsigned char)p[i + 1])
+			    << 4 | qp_nib((unsigned char)p[i + 2]));
+			i += 3;
+		}
+	}
+	*o = '\0';
+	*len_r = (size_t)(o - out);
+	return out;
 }
 
 /* The part's bytes with the transfer encoding undone; caller frees. */
@@ -988,10 +1087,9 @@ part_bytes(struct ctx *c, const struct mailmime *m, int partno,
 {
 	const struct mailmime_data *d = m->mm_data.mm_single;
 	const char *p;
-	size_t n, idx = 0, rlen = 0;
-	char *res = NULL;
 	unsigned char *out;
-	int enc;
+	size_t n;
+	int enc, damaged;
 
 	*len_r = 0;
 	if (d == NULL || d->dt_type != MAILMIME_DATA_TEXT)
@@ -999,22 +1097,17 @@ part_bytes(struct ctx *c, const struct mailmime *m, int partno,
 	p = d->dt_data.dt_text.dt_data;
 	n = d->dt_data.dt_text.dt_length;
 	enc = d->dt_encoded ? d->dt_encoding : MAILMIME_MECHANISM_8BIT;
-	if (enc == MAILMIME_MECHANISM_BASE64 && b64_damaged(p, n))
-		note(c, "part %d: base64 damaged", partno);
+	if (enc == MAILMIME_MECHANISM_BASE64) {
+		out = b64_body(p, n, len_r, &damaged);
+		if (damaged)
+			note(c, "part %d: base64 damaged", partno);
+		return out;
+	}
+	if (enc == MAILMIME_MECHANISM_QUOTED_PRINTABLE)
+		return qp_body(p, n, len_r);
 	if (enc == MAILMIME_MECHANISM_TOKEN)
 		note(c, "part %d: unknown transfer encoding, read as 8bit",
 		    partno);
-	if ((enc == MAILMIME_MECHANISM_BASE64 ||
-	    enc == MAILMIME_MECHANISM_QUOTED_PRINTABLE) &&
-	    mailmime_part_parse(p, n, &idx, enc, &res, &rlen) ==
-	    MAILIMF_NO_ERROR && res != NULL) {
-		out = xmalloc(rlen + 1);
-		memcpy(out, res, rlen);
-		out[rlen] = '\0';
-		mmap_string_unref(res);
-		*len_r = rlen;
-		return out;
-	}
 	out = xmalloc(n + 1);
 	memcpy(out, p, n);
 	out[n] = '\0';
@@ -1161,6 +1254,14 @@ single(struct ctx *c, const struct mailmime *m, int notext)
 		text_part(c, m, partno, is_html, notext, data, len);
 		free(type);
 		return;
+	}
+	if (len > mime_max_attachment) {
+		note(c, "part %d: %s of %zu bytes cut to the %zu-byte limit",
+		    partno, name != NULL ? name : type, len,
+		    mime_max_attachment);
+		len = mime_max_attachment;
+		data = xrealloc(data, len + 1);
+		data[len] = '\0';
 	}
 	add_attachment(c, name, type, data, len);
 }
@@ -1352,6 +1453,17 @@ plain_body(struct ctx *c, const char *p, size_t n)
 	add_text(c, buf_str(&u), u.len);
 	buf_free(&u);
 	buf_free(&why);
+}
+
+void
+mime_set_limits(int max_depth, int max_parts, size_t max_attachment)
+{
+	if (max_depth > 0)
+		mime_max_depth = max_depth;
+	if (max_parts > 0)
+		mime_max_parts = max_parts;
+	if (max_attachment > 0)
+		mime_max_attachment = max_attachment;
 }
 
 int

@@ -61,6 +61,12 @@ struct mime_msg {
 	char	*notes;		/* what could not be decoded, or NULL */
 };
 
+/* Bounds every later mime_parse keeps to ([limits] of cfg.h; the robot
+ * sets them once at start-up): MIME nesting depth (default 20), leaf parts
+ * read (200), and decoded bytes kept of one attachment (10 MiB; the rest
+ * is dropped and noted).  A value of 0 leaves that bound as it was. */
+void mime_set_limits(int max_depth, int max_parts, size_t max_attachment);
+
 /* Parses raw (len bytes, need not be NUL-terminated).  Returns 0 and a
  * message owned by the caller (mime_free), or -1 only when nothing at all
  * could be read (empty input); then *errstr says why. */

@@ -23,7 +23,9 @@
  * The duplicate window: a crash after the server accepted the message
  * (250) and before the 'sent' commit means that message is sent a second
  * time.  The robot prefers a rare duplicate to a lost reminder; the window
- * is the few milliseconds between the 250 and one SQLite commit.  No other
+ * runs from the end of DATA (the server's own time to accept the message)
+ * to the 250 and one SQLite commit, and SMTP offers nothing to close it.
+ * No other
  * path sends a row twice: a row is only sent after its claim committed,
  * and a claim only succeeds on a row that is still 'queued'.
  *

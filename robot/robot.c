@@ -75,9 +75,11 @@ robot_apply(void *ctx, sqlite3 *db, int64_t id, const struct mime_msg *msg,
 	if (rc == 0)
 		log_debug("message #%lld: %s: %s", (long long)id, out.outcome,
 		    buf_str(&out.reason));
-	/* New cases may place mail that came before its form. */
-	if (rc == 0 && out.new_cases > 0 &&
-	    cases_reprocess(db, r->cfg, r->rules, now, 1) == -1)
+	/* New cases may place mail that came before its form: noted here, in
+	 * the message's transaction, and done once after the poll. */
+	if (rc == 0 && out.new_cases > 0 && db_exec(db, "INSERT INTO "
+	    "counter(name, value) VALUES ('reprocess', 1) ON CONFLICT(name) "
+	    "DO UPDATE SET value = 1") == -1)
 		rc = -1;
 	cases_outcome_free(&out);
 	return rc;
@@ -295,6 +297,16 @@ robot_after_poll(struct robot *r)
 
 	if (now_or_fail(&now) == -1)
 		return -1;
+	if (db_int(r->db, "SELECT value FROM counter WHERE name = "
+	    "'reprocess'", NULL, 0) == 1) {
+		if (robot_load_rules(r) == -1 ||
+		    cases_reprocess(r->db, r->cfg, r->rules, now, 1) == -1)
+			return -1;
+		/* A crash before this only means looking again next time. */
+		if (db_exec(r->db, "UPDATE counter SET value = 0 WHERE name = "
+		    "'reprocess'") == -1)
+			return -1;
+	}
 	return act_after_poll(r->db, r->cfg, now);
 }
 

@@ -32,7 +32,8 @@ enum log_level robot_log_level(const struct config *cfg);
 /* The stage after the ledger (a fetch_apply_fn; ctx is the struct robot). */
 int robot_apply(void *ctx, sqlite3 *db, int64_t id,
     const struct mime_msg *msg, int dup, time_t now);
-/* What follows a successful poll (reminders, digest, outbox).  0 or -1. */
+/* What follows a successful poll: mail that waited for new cases is
+ * examined again, then reminders, digest, outbox.  0 or -1. */
 int robot_after_poll(struct robot *r);
 
 /* Commands: argv[0] is the command word; return an exit code. */

@@ -999,6 +999,7 @@ tmpl_render_mem(const char *name, const char *src, size_t len,
 	struct scope top = { v, NULL };
 	struct buf subj = BUF_INIT, text = BUF_INIT, html = BUF_INIT;
 	const char *s;
+	char c;
 	size_t i, j;
 
 	*subject_r = *text_r = *html_r = NULL;
@@ -1016,13 +1017,15 @@ tmpl_render_mem(const char *name, const char *src, size_t len,
 		goto fail;
 	tmpl_free(&t);
 
-	/* subject: one line, runs of blanks squeezed, trimmed */
+	/* subject: one line, runs of blanks squeezed, trimmed; controls
+	 * written in the template itself (a stray CR) are blanks too */
 	s = buf_str(&subj);
 	*subject_r = xmalloc(subj.len + 1);
 	for (i = j = 0; s[i]; i++) {
-		if (s[i] == ' ' && (j == 0 || (*subject_r)[j - 1] == ' '))
+		c = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? ' ' : s[i];
+		if (c == ' ' && (j == 0 || (*subject_r)[j - 1] == ' '))
 			continue;
-		(*subject_r)[j++] = s[i];
+		(*subject_r)[j++] = c;
 	}
 	while (j > 0 && (*subject_r)[j - 1] == ' ')
 		j--;

@@ -9,11 +9,14 @@
 # a second poll must record nothing, and every ledger row must have been
 # examined.  Finally `rules test` runs on every fixture.
 #
-# Run from anywhere; BUILD names the build directory (default build).
+# Run from anywhere; BUILD names the build directory (default build);
+# ROBOT_WRAPPER, when set, is a command the robot is run under.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
 ROBOT=$BUILD/robot
+# A command put before the robot, e.g. valgrind (tests/valgrind.sh).
+WRAP=${ROBOT_WRAPPER:-}
 STORY=tests/fixtures/story
 JCHECK="python3 tests/lib/json_check.py"
 
@@ -73,7 +76,7 @@ for stage in 1 2 3 4; do
 	servers_append robot@example.edu.tr INBOX "${paths[@]}" ||
 	    { echo "not ok - stage $stage: mail appended"; continue; }
 
-	out=$(ROBOT_NOW=$now "$ROBOT" -c "$CONF" poll 2>"$SRV_DIR/poll$stage.err")
+	out=$(ROBOT_NOW=$now $WRAP "$ROBOT" -c "$CONF" poll 2>"$SRV_DIR/poll$stage.err")
 	rc=$?
 	echo "# stage $stage ($now): $out"
 	check_eq "stage $stage: poll exits 0" 0 "$rc" ||
@@ -83,7 +86,7 @@ for stage in 1 2 3 4; do
 	    "$(sed -n 's/.* \([0-9]*\) message(s) fetched.*/\1/p' <<<"$out")"
 
 	status=$SRV_DIR/status$stage.json
-	ROBOT_NOW=$now "$ROBOT" -c "$CONF" status --json >"$status" \
+	ROBOT_NOW=$now $WRAP "$ROBOT" -c "$CONF" status --json >"$status" \
 	    2>"$SRV_DIR/status$stage.err"
 	check "stage $stage: status --json exits 0 with a JSON object" \
 	    python3 -c 'import json, sys; assert isinstance(json.load(
@@ -121,7 +124,7 @@ for u in json.load(open(sys.argv[1]))["unplaced"]:
 	    "$(ledger "SELECT count(*) FROM message WHERE outcome='recorded'
 	    OR reason IS NULL OR reason=''")"
 
-	out=$(ROBOT_NOW=$now "$ROBOT" -c "$CONF" poll 2>&1)
+	out=$(ROBOT_NOW=$now $WRAP "$ROBOT" -c "$CONF" poll 2>&1)
 	check_eq "stage $stage: a second poll records nothing" 0 \
 	    "$(sed -n 's/.* \([0-9]*\) recorded.*/\1/p' <<<"$out")"
 	check_eq "stage $stage: the second poll adds no ledger row" \
@@ -161,7 +164,7 @@ for exp in "$STORY"/stage?.expected.json; do
 	stage=${exp##*/stage}
 	stage=${stage%%.*}
 	while IFS=$'\t' read -r f want; do
-		out=$("$ROBOT" -c "$CONF" rules test "$STORY/stage$stage/$f" 2>&1)
+		out=$($WRAP "$ROBOT" -c "$CONF" rules test "$STORY/stage$stage/$f" 2>&1)
 		rc=$?
 		check_eq "rules test stage$stage/$f exits 0" 0 "$rc" ||
 		    printf '%s\n' "$out" | head -n 5 | sed 's/^/    /'
