@@ -1,0 +1,318 @@
+/* test_cases: the step state machine and how a message finds its cases,
+ * on an in-memory database with the shipped rules: out-of-order mail,
+ * the same message twice, several people in one message, a form seen
+ * twice, trust refusals. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "cases.h"
+#include "cfg.h"
+#include "clock.h"
+#include "db.h"
+#include "mem.h"
+#include "mime.h"
+#include "rules.h"
+
+#define T_AYSE	"10000000146"
+#define T_OMER	"12345678950"
+
+static struct config cfg;
+static struct rule_set *rules;
+static const char *kamusm_domains[] = { "kamusm.gov.tr", NULL };
+
+struct world {
+	sqlite3	*db;
+	time_t	 now;
+	int	 n;		/* messages applied, for unique ids */
+};
+
+static int
+setup(void **state)
+{
+	struct world *w = xcalloc(1, sizeof *w);
+	char err[512];
+
+	if (rules == NULL) {
+		memset(&cfg, 0, sizeof cfg);
+		cfg.institution.domain = "example.edu.tr";
+		cfg.institution.bidb = "bidb@example.edu.tr";
+		cfg.institution.yazi_isleri = "yaziisleri@example.edu.tr";
+		cfg.institution.bys = "bys-destek@example.edu.tr";
+		cfg.institution.robot = "robot@example.edu.tr";
+		cfg.smtp.from = "robot@example.edu.tr";
+		cfg.kamusm.domains = (char **)kamusm_domains;
+		cfg.kamusm.ndomains = 1;
+		cfg.limits.max_form_rows = 100;
+		cfg.reminders.acknowledge = 0;	/* no mail in this test */
+		if (rules_load("rules", &rules, err, sizeof err) == -1)
+			fail_msg("%s", err);
+	}
+	if (db_open(":memory:", &w->db, err, sizeof err) == -1)
+		fail_msg("%s", err);
+	clock_parse_iso("2026-12-01T10:00:00+03:00", &w->now);
+	*state = w;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct world *w = *state;
+
+	db_close(&w->db);
+	free(w);
+	return 0;
+}
+
+/* Applies one message made of headers and body; returns its outcome. */
+static const char *
+apply(struct world *w, const char *from, const char *to, const char *subject,
+    const char *body, const char *mid)
+{
+	static char outcome[32];
+	struct case_outcome out = { 0 };
+	struct mime_msg *m = NULL;
+	char *raw, idbuf[64];
+	const char *err = NULL;
+	int64_t id;
+
+	if (mid == NULL) {
+		snprintf(idbuf, sizeof idbuf, "t%d@example.edu.tr", ++w->n);
+		mid = idbuf;
+	}
+	raw = xmalloc(8192);
+	snprintf(raw, 8192, "From: %s\r\nTo: %s\r\nSubject: %s\r\n"
+	    "Message-ID: <%s>\r\nDate: Tue, 01 Dec 2026 09:00:00 +0300\r\n"
+	    "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
+	    "Content-Transfer-Encoding: 8bit\r\n\r\n%s\r\n", from, to, subject,
+	    mid, body);
+	assert_int_equal(mime_parse(raw, strlen(raw), &m, &err), 0);
+	assert_int_equal(db_exec(w->db, "INSERT INTO message(folder, "
+	    "uidvalidity, uid, size, hash, seen_at) VALUES ('t', 1, "
+	    "(SELECT count(*) + 1 FROM message), 1, 'h', 'now')"), 0);
+	id = sqlite3_last_insert_rowid(w->db);
+	assert_int_equal(db_begin(w->db), 0);
+	assert_int_equal(cases_apply(w->db, &cfg, rules, id, m, w->now, &out),
+	    0);
+	assert_int_equal(db_commit(w->db), 0);
+	snprintf(outcome, sizeof outcome, "%s", out.outcome);
+	cases_outcome_free(&out);
+	mime_free(&m);
+	free(raw);
+	return outcome;
+}
+
+static char *
+q(struct world *w, const char *sql)
+{
+	sqlite3_stmt *st;
+	char *v = NULL;
+
+	assert_int_equal(sqlite3_prepare_v2(w->db, sql, -1, &st, NULL),
+	    SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = db_col_strdup(st, 0);
+	sqlite3_finalize(st);
+	return v ? v : xstrdup("(null)");
+}
+
+static void
+assert_q(struct world *w, const char *sql, const char *want)
+{
+	char *v = q(w, sql);
+
+	assert_string_equal(v, want);
+	free(v);
+}
+
+static void
+form(struct world *w)
+{
+	assert_string_equal(apply(w, "Mehmet Karaca <mehmet.karaca@example"
+	    ".edu.tr>", "bidb@example.edu.tr", "NES Yenileme Talep Formu - "
+	    "Talep No 48213",
+	    "Ad Soyad | T.C. Kimlik No | E-posta\r\n"
+	    "Ayşe Yılmaz | " T_AYSE " | ayse.yilmaz@example.edu.tr\r\n"
+	    "Ömer Şahin | " T_OMER " | omer.sahin@example.edu.tr\r\n",
+	    "form-48213@example.edu.tr"), "applied");
+}
+
+static void
+kamusm(struct world *w, const char *body, const char *mid)
+{
+	assert_string_equal(apply(w, "Kamu SM <bilgi@kamusm.gov.tr>",
+	    "ayse.yilmaz@example.edu.tr", "Nitelikli Elektronik Sertifika "
+	    "Başvurunuz", body, mid), "applied");
+}
+
+static void
+test_steps(void **state)
+{
+	(void)state;
+	for (int s = STEP_TICKET_OPENED; s <= STEP_LAST; s++)
+		assert_int_equal(case_step_parse(case_step_key(s)), s);
+	assert_int_equal(case_step_parse("approve"), STEP_NONE);
+	assert_string_equal(case_step_key(STEP_SENT_TO_KAMUSM),
+	    "sent_to_kamusm");
+}
+
+static void
+test_form_makes_cases_once(void **state)
+{
+	struct world *w = *state;
+
+	form(w);
+	assert_q(w, "SELECT group_concat(tag || '=' || step, ' ') FROM cases",
+	    "NES-2026-0001=form_received NES-2026-0002=form_received");
+	assert_q(w, "SELECT name FROM cases WHERE tckn = '" T_OMER "'",
+	    "Ömer Şahin");
+	/* The same form forwarded again: no new cases. */
+	assert_string_equal(apply(w, "mehmet.karaca@example.edu.tr",
+	    "bidb@example.edu.tr", "FW: NES Yenileme Talep Formu - Talep No "
+	    "48213", "Ad Soyad | T.C. Kimlik No\r\nAyşe Yılmaz | " T_AYSE
+	    "\r\n", NULL), "applied");
+	assert_q(w, "SELECT count(*) FROM cases", "2");
+}
+
+static void
+test_out_of_order(void **state)
+{
+	struct world *w = *state;
+
+	form(w);
+	kamusm(w, "Sayın AYŞE YILMAZ,\r\nBaşvurunuz e-Onay ile "
+	    "onaylanmıştır.", NULL);
+	assert_q(w, "SELECT step || ' ' || approval FROM cases WHERE tckn = '"
+	    T_AYSE "'", "approved e-onay");
+	/* The earlier step, late: history only. */
+	kamusm(w, "Sayın AYŞE YILMAZ,\r\nBaşvurunuz alınmıştır. Başvuru No: "
+	    "556677", NULL);
+	assert_q(w, "SELECT step FROM cases WHERE tckn = '" T_AYSE "'",
+	    "approved");
+	assert_q(w, "SELECT group_concat(step, ',') FROM (SELECT step FROM "
+	    "event WHERE case_id = (SELECT id FROM cases WHERE tckn = '"
+	    T_AYSE "') ORDER BY id)",
+	    "form_received,approved,application_filled");
+	/* Ömer was not named: untouched. */
+	assert_q(w, "SELECT step FROM cases WHERE tckn = '" T_OMER "'",
+	    "form_received");
+}
+
+static void
+test_same_message_twice(void **state)
+{
+	struct world *w = *state;
+
+	form(w);
+	kamusm(w, "Sayın Ayşe Yılmaz,\r\nBaşvurunuz alınmıştır.",
+	    "same@kamusm.gov.tr");
+	kamusm(w, "Sayın Ayşe Yılmaz,\r\nBaşvurunuz alınmıştır.",
+	    "same@kamusm.gov.tr");
+	assert_q(w, "SELECT count(*) FROM event WHERE step = "
+	    "'application_filled'", "1");
+	assert_q(w, "SELECT reason FROM message ORDER BY id DESC LIMIT 1",
+	    "rule kamusm_application_filled: application_filled for "
+	    "NES-2026-0001 (no step changed)");
+}
+
+static void
+test_several_people(void **state)
+{
+	struct world *w = *state;
+
+	form(w);
+	assert_string_equal(apply(w, "yaziisleri@example.edu.tr",
+	    "bidb@example.edu.tr", "Islak imzalı formlar kargoda",
+	    "Islak imzalı başvuru formları Kamu SM'ye kargo ile "
+	    "gönderilmiştir.\r\nKargo Takip No: 1234567890\r\n"
+	    "1. Ayşe Yılmaz - " T_AYSE "\r\n2. Ömer Şahin - " T_OMER "\r\n",
+	    NULL), "applied");
+	assert_q(w, "SELECT group_concat(step || ' ' || approval, ',') FROM "
+	    "cases", "cargo_shipped islak-imza,cargo_shipped islak-imza");
+}
+
+static void
+test_masked_and_folded_names(void **state)
+{
+	struct world *w = *state;
+
+	form(w);
+	/* Upper case, letters stripped, title before the name. */
+	kamusm(w, "Sayin Doç. Dr. OMER SAHIN,\r\nkurumunuz tarafindan "
+	    "adiniza nitelikli elektronik sertifika basvurusu yapilmistir.",
+	    NULL);
+	assert_q(w, "SELECT step FROM cases WHERE tckn = '" T_OMER "'",
+	    "kamusm_notified");
+	/* A masked number names the one open case that fits. */
+	kamusm(w, "T.C. Kimlik No: 100******46\r\nBaşvurunuz alınmıştır.",
+	    NULL);
+	assert_q(w, "SELECT step FROM cases WHERE tckn = '" T_AYSE "'",
+	    "application_filled");
+}
+
+static void
+test_trust(void **state)
+{
+	struct world *w = *state;
+
+	form(w);
+	assert_string_equal(apply(w, "Kamu SM <bilgi@kamusm.gov.tr.example."
+	    "net>", "ayse.yilmaz@example.edu.tr", "Başvurunuz",
+	    "Sayın AYŞE YILMAZ,\r\nBaşvurunuz e-Onay ile onaylanmıştır.",
+	    NULL), "quarantined");
+	assert_string_equal(apply(w, "someone@elsewhere.example",
+	    "bidb@example.edu.tr", "NES Yenileme Talep Formu - Talep No 4",
+	    "Ad Soyad | T.C. Kimlik No\r\nX Y | " T_OMER "\r\n", NULL),
+	    "quarantined");
+	assert_q(w, "SELECT count(*) FROM event WHERE step = 'approved'",
+	    "0");
+	assert_q(w, "SELECT count(*) FROM cases", "2");
+}
+
+static void
+test_unplaced_and_tag(void **state)
+{
+	struct world *w = *state;
+
+	assert_string_equal(apply(w, "hasan@example.edu.tr",
+	    "bidb@example.edu.tr", "Yazıcı çalışmıyor", "3. kat", NULL),
+	    "unplaced");
+	form(w);
+	/* BİDB closes a case by replying to the robot's mail about it. */
+	assert_string_equal(apply(w, "bidb@example.edu.tr",
+	    "omer.sahin@example.edu.tr", "YNT: [NES-2026-0002] Sertifika",
+	    "Talep kapatıldı.\r\n\r\n> eski metin", NULL), "applied");
+	assert_q(w, "SELECT step FROM cases WHERE tag = 'NES-2026-0002'",
+	    "closed");
+	assert_q(w, "SELECT step FROM cases WHERE tag = 'NES-2026-0001'",
+	    "form_received");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_steps),
+		cmocka_unit_test_setup_teardown(test_form_makes_cases_once,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_out_of_order, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_same_message_twice, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_several_people, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_masked_and_folded_names,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_trust, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unplaced_and_tag, setup,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
