@@ -16,13 +16,13 @@ make -s BUILD="$BUILD" "$PROBE" >/dev/null || {
 
 USER1=robot@example.edu.tr
 USER2=batch@example.edu.tr
-servers_start "$(mktemp -d /tmp/nr.XXXXXX)" "$USER1" "$USER2" || {
+servers_start "$(mktemp -d "${TMPDIR:-/tmp}/nr.XXXXXX")" "$USER1" "$USER2" || {
 	echo "not ok - start mail servers"
 	exit 1
 }
 T=$SRV_DIR/t
 mkdir -p "$T"
-export PROBE_PASSWORD=secret
+export PROBE_PASSWORD=$SRV_PASSWORD
 
 servers_append "$USER1" INBOX tests/fixtures/imap/1.eml \
     tests/fixtures/imap/2.eml tests/fixtures/imap/3.eml
@@ -146,8 +146,14 @@ done
 /usr/bin/time -f %M -o "$T/big.rss" "$PROBE" -c "$SRV_CA" 127.0.0.1 \
     "$SRV_IMAPS_PORT" "$USER3" >"$T/big.out" 2>"$T/big.err"
 check_eq "a 30 MB folder is fetched whole" 10 "$(grep -c ' big$' "$T/big.out")"
-check "... in less than 20 MB of memory (one message at a time)" \
-    test "$(tail -n 1 "$T/big.rss")" -lt 20000
+# ASan's shadow memory and quarantine (make SANITIZE=1) swamp the figure;
+# the plain build checks it.
+if grep -q __asan_init "$PROBE"; then
+	echo "ok - ... memory not measured: sanitizer build # SKIP"
+else
+	check "... in less than 20 MB of memory (one message at a time)" \
+	    test "$(tail -n 1 "$T/big.rss")" -lt 20000
+fi
 
 # --- the password never reaches the log
 servers_add_user private@example.edu.tr 'S3cr3t-Pa55'

@@ -142,7 +142,7 @@ EOF
 servers_stop_dovecot
 if servers_start_dovecot && _srv_wait_port "$SUB_PORT"; then
 	SUB=smtp://localhost:$SUB_PORT
-	export PROBE_PASSWORD=secret
+	export PROBE_PASSWORD=$SRV_PASSWORD
 	probe sub -t starttls -c "$SRV_CA" -u "$ROBOT" \
 	    -m nes.e2e.3@example.edu.tr -f "$ROBOT" "$SUB" "$AYSE"
 	check_eq "STARTTLS + AUTH with the right CA is accepted" OK \

@@ -14,10 +14,12 @@
 # SRV_KEEP=1 keeps DIR after the stop.
 #
 # Exports: SRV_DIR SRV_IMAPS_PORT SRV_IMAP_PORT SRV_LMTP_PORT SRV_SMTP_PORT
-# SRV_CA SRV_WRONG_CA SRV_DOVECOT_CONF.  Every user's password is "secret"
-# unless given otherwise to servers_add_user.
+# SRV_CA SRV_WRONG_CA SRV_DOVECOT_CONF SRV_PASSWORD.  Every user's password
+# is $SRV_PASSWORD unless given otherwise to servers_add_user: a word found
+# nowhere else, so tests/run can look for it in everything the tests wrote.
 
-SRV_PASSWORD=secret
+SRV_PASSWORD=${SRV_PASSWORD:-Nes-Pw4f9K2x}
+export SRV_PASSWORD
 
 # Prints N distinct free TCP ports on 127.0.0.1, one a line.
 _srv_free_ports() {
@@ -262,7 +264,7 @@ servers_trap() {
 }
 
 # servers_start DIR [USER...]: creates DIR, the TLS files, the users (with
-# password "secret"), starts Dovecot and msmtpd, and stops them on exit.
+# password $SRV_PASSWORD), starts Dovecot and msmtpd, and stops them on exit.
 servers_start() {
 	local u ports
 	SRV_DIR=$1
