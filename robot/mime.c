@@ -664,7 +664,9 @@ parse_date(const char *v)
 	if (year < 1970 || year > 9999 || dt->dt_month < 1 ||
 	    dt->dt_month > 12 || dt->dt_day < 1 || dt->dt_day > 31 ||
 	    dt->dt_hour < 0 || dt->dt_hour > 23 || dt->dt_min < 0 ||
-	    dt->dt_min > 59 || dt->dt_sec < 0 || dt->dt_sec > 60) {
+	    dt->dt_min > 59 || dt->dt_sec < 0 || dt->dt_sec > 60 ||
+	    dt->dt_zone < -9959 || dt->dt_zone > 9959) {
+		/* (a zone is four digits; libetpan takes any number) */
 		mailimf_date_time_free(dt);
 		return 0;
 	}
