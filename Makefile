@@ -7,10 +7,10 @@ BUILD    ?= build
 PKGS     := libetpan libcurl libpcre2-8 sqlite3 gnutls libxml-2.0 libzip inih
 CC       ?= cc
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wformat=2 \
+CFLAGS   += -pthread -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wformat=2 \
 	    -Wstrict-prototypes -Wno-unused-parameter
 CPPFLAGS += $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -Irobot
-LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lunistring -lm
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lunistring -lm -pthread
 ifeq ($(SANITIZE),1)
 CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer
 LDFLAGS  += -fsanitize=address,undefined

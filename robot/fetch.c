@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <libxml/parser.h>
+
 #include "buf.h"
 #include "clock.h"
 #include "db.h"
@@ -109,31 +111,67 @@ empty_message(void)
 	return m;
 }
 
+/* A message decoded and hashed in the IMAP reader thread, while the main
+ * thread records the one before it.  Only the decoder and the hash run
+ * there: nothing in them touches the database or the fetch state. */
+struct prepared {
+	struct mime_msg	*m;
+	char		 hash[65];
+};
+
+static void *
+prep_message(void *arg, const char *data, size_t len)
+{
+	const struct fetch_ctx *fc = arg;
+	struct prepared *p = xmalloc(sizeof *p);
+
+	if ((p->m = fetch_decode(data, len, fc->cfg->limits.max_message)) ==
+	    NULL)
+		p->m = empty_message();
+	ledger_hash(data, len, p->hash);
+	return p;
+}
+
+static void
+unprep_message(void *arg, void *prepared)
+{
+	struct prepared *p = prepared;
+
+	mime_free(&p->m);
+	free(p);
+}
+
 static int
 take_message(void *arg, uint32_t uid, const char *data, size_t len,
-    time_t internaldate)
+    time_t internaldate, void *prepared)
 {
 	struct fetch_ctx *fc = arg;
+	struct prepared *p = prepared;
 	struct ledger_entry e;
-	struct mime_msg *m;
+	struct mime_msg *m = p->m;
 	char err[256];
 	int64_t id;
 	int dup;
 	time_t now;
 
 	(void)internaldate;
-	if (uid < fc->first)
-		return 0;	/* "UID FETCH n:*" also answers the last UID */
+	p->m = NULL;
+	if (uid < fc->first) {
+		/* "UID FETCH n:*" also answers the last UID */
+		mime_free(&m);
+		free(p);
+		return 0;
+	}
 	fc->stats->fetched++;
 	if (clock_now(&now, err, sizeof err) == -1) {
 		log_err("%s", err);
+		mime_free(&m);
+		free(p);
 		fc->failed = 1;
 		return -1;
 	}
-	m = fetch_decode(data, len, fc->cfg->limits.max_message);
-	if (m == NULL)
-		m = empty_message();
 	memset(&e, 0, sizeof e);
+	e.hash = p->hash;
 	e.folder = fc->folder;
 	e.uidvalidity = fc->uidvalidity;
 	e.uid = uid;
@@ -160,6 +198,7 @@ take_message(void *arg, uint32_t uid, const char *data, size_t len,
 	if (db_exec(fc->db, "RELEASE msg") == -1)
 		goto undo;
 	mime_free(&m);
+	free(p);
 	fc->tx_msgs++;
 	if ((fc->tx_msgs >= FETCH_TX_MSGS || robot_stop_requested() ||
 	    mono_now() - fc->tx_start >= FETCH_TX_SECONDS) &&
@@ -185,6 +224,7 @@ undo:
 	}
 fail:
 	mime_free(&m);
+	free(p);
 	log_err("%s UID %u: not recorded; it will be taken again next time",
 	    fc->folder, uid);
 	if (batch_commit(fc) == -1)
@@ -199,6 +239,8 @@ static int
 fetch_folder(const struct config *cfg, sqlite3 *db, struct imap *imap,
     const char *folder, struct fetch_ctx *fc, char *err, size_t errlen)
 {
+	struct imap_fetch_fns fns = { prep_message, unprep_message,
+	    take_message, fc };
 	uint32_t uv, uidnext, old_uv, last;
 	int r;
 
@@ -220,8 +262,12 @@ fetch_folder(const struct config *cfg, sqlite3 *db, struct imap *imap,
 	fc->folder = folder;
 	fc->uidvalidity = uv;
 	fc->first = last + 1;
-	r = imap_fetch(imap, last + 1, cfg->imap.batch, take_message, fc,
-	    err, errlen);
+	/* libxml2 (the HTML of a message, decoded in the reader thread) and
+	 * the form readers (in this one) may then run at once: its globals
+	 * must be set up before the second thread starts. */
+	xmlInitParser();
+	r = imap_fetch_prep(imap, last + 1, cfg->imap.batch, &fns, err,
+	    errlen);
 	/* Whatever stopped the fetch, the whole messages taken so far are
 	 * kept. */
 	if (batch_commit(fc) == -1)

@@ -4,6 +4,7 @@
  * (STARTTLS), RFC 6125 (host name check, done by GnuTLS). */
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <sys/poll.h>	/* robot/poll.h shadows <poll.h> under -Irobot */
 #include <signal.h>
 #include <stdio.h>
@@ -32,12 +33,52 @@ struct imap {
 	int		 port;
 	int		 has_idle;
 
-	/* State of the fetch in progress, read by the libetpan callbacks. */
-	imap_msg_fn	 fn;
-	void		*fn_ctx;
+	/* State of the fetch in progress, read by the libetpan callbacks
+	 * in the reader thread. */
+	struct imap_queue *q;
 	uint32_t	 lo, hi;	/* the UID range asked for */
-	uint32_t	 last_uid;	/* highest UID handed to fn */
-	int		 aborted;
+	uint32_t	 last_uid;	/* highest UID queued */
+};
+
+/*
+ * The fetch overlaps the network with the work on each message: a reader
+ * thread runs the UID FETCH loop and queues each message as it arrives,
+ * while the calling thread takes them one by one, in UID order, and hands
+ * them to fn.  Only the reader touches the connection while the fetch runs
+ * (libetpan is not thread-safe across one connection); only the caller
+ * runs fn, so the database sees one thread as before.  The queue is
+ * bounded so memory does not grow with the mailbox: the reader waits when
+ * IMAP_QUEUE_BYTES of raw messages (each with what prep made of it) are
+ * waiting, but always queues at least one message however large.  A
+ * megabyte is enough to keep both threads busy.
+ */
+#define IMAP_QUEUE_BYTES	(1u << 20)
+#define IMAP_QUEUE_MSGS		64
+
+struct imap_item {
+	struct imap_item	*next;
+	uint32_t		 uid;
+	time_t			 date;
+	size_t			 len;
+	void			*prepared;	/* what fns->prep gave */
+	char			 data[];	/* len bytes and a NUL */
+};
+
+struct imap_queue {
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 cv;	/* an item, room, done or stop */
+	struct imap_item	*head, *tail;
+	size_t			 bytes, count;
+	int			 done;	/* the reader has finished */
+	int			 stop;	/* fn asked to stop: queue no more */
+
+	/* The reader's arguments and outcome (read after the join). */
+	const struct imap_fetch_fns *fns;
+	struct imap		*imap;
+	uint32_t		 first_uid;
+	int			 batch;
+	int			 ret;
+	char			 err[512];
 };
 
 static void
@@ -464,8 +505,56 @@ imap_date(const struct mailimap_date_time *dt)
 	return dt->dt_zone < 0 ? t + off : t - off;
 }
 
+/* Queues a copy of one message, waiting for room; dropped once fn has
+ * asked to stop. */
+static void
+imap_queue_put(struct imap_queue *q, uint32_t uid, const char *data,
+    size_t len, time_t date)
+{
+	struct imap_item *it;
+
+	it = xmalloc(sizeof *it + len + 1);
+	it->next = NULL;
+	it->uid = uid;
+	it->date = date;
+	it->len = len;
+	memcpy(it->data, data, len);
+	it->data[len] = '\0';
+	it->prepared = NULL;
+	pthread_mutex_lock(&q->mu);
+	if (q->stop) {
+		pthread_mutex_unlock(&q->mu);
+		free(it);
+		return;
+	}
+	pthread_mutex_unlock(&q->mu);
+	/* Outside the lock: this is the work that overlaps the network. */
+	if (q->fns->prep != NULL)
+		it->prepared = q->fns->prep(q->fns->ctx, it->data, len);
+	pthread_mutex_lock(&q->mu);
+	while (!q->stop && q->count > 0 && (q->bytes + len >
+	    IMAP_QUEUE_BYTES || q->count >= IMAP_QUEUE_MSGS))
+		pthread_cond_wait(&q->cv, &q->mu);
+	if (q->stop) {
+		pthread_mutex_unlock(&q->mu);
+		if (it->prepared != NULL && q->fns->unprep != NULL)
+			q->fns->unprep(q->fns->ctx, it->prepared);
+		free(it);
+		return;
+	}
+	if (q->tail != NULL)
+		q->tail->next = it;
+	else
+		q->head = it;
+	q->tail = it;
+	q->bytes += len;
+	q->count++;
+	pthread_cond_broadcast(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+}
+
 /* libetpan hands over each FETCH response as soon as it is parsed and
- * frees it afterwards, so only one message is in memory at a time. */
+ * frees it afterwards, so only the queue's few messages are in memory. */
 static void
 imap_on_msg(struct mailimap_msg_att *att, void *ctx)
 {
@@ -477,7 +566,7 @@ imap_on_msg(struct mailimap_msg_att *att, void *ctx)
 	time_t date = (time_t)-1;
 	int have_body = 0;
 
-	if (imap->aborted || att == NULL)
+	if (att == NULL)
 		return;
 	for (it = clist_begin(att->att_list); it != NULL; it = clist_next(it)) {
 		struct mailimap_msg_att_item *item = clist_content(it);
@@ -512,8 +601,7 @@ imap_on_msg(struct mailimap_msg_att *att, void *ctx)
 		len = 0;
 	}
 	imap->last_uid = uid;
-	if (imap->fn(imap->fn_ctx, uid, data, len, date) != 0)
-		imap->aborted = 1;
+	imap_queue_put(imap->q, uid, data, len, date);
 }
 
 /* Only there because libetpan 1.9.4 ignores the message handler unless a
@@ -541,15 +629,80 @@ imap_fetch_type(void)
 	return ft;
 }
 
-int
-imap_fetch(struct imap *imap, uint32_t first_uid, int batch, imap_msg_fn fn,
-    void *ctx, char *err, size_t errlen)
+/* The reader thread: the UID FETCH loop, batch after batch. */
+static void *
+imap_reader(void *arg)
 {
-	struct mailimap_fetch_type *ft = NULL;
-	struct mailimap_set *set = NULL;
+	struct imap_queue *q = arg;
+	struct imap *imap = q->imap;
+	struct mailimap_fetch_type *ft;
+	struct mailimap_set *set;
 	clist *result = NULL;
 	uint32_t uidnext, lo, hi;
-	int r, ret = IMAP_CONN_BAD;
+	int r, stop;
+
+	q->ret = IMAP_CONN_BAD;
+	uidnext = imap->m->imap_selection_info->sel_uidnext;
+	ft = imap_fetch_type();
+	for (lo = q->first_uid; ; lo = hi + 1) {
+		/* Without UIDNEXT (allowed by RFC 3501) ask for everything
+		 * from lo on in one go. */
+		if (uidnext == 0)
+			hi = UINT32_MAX;
+		else if (lo >= uidnext)
+			break;
+		else if (uidnext - lo > (uint32_t)q->batch)
+			hi = lo + (uint32_t)q->batch - 1;
+		else
+			hi = uidnext - 1;
+		imap->lo = lo;
+		imap->hi = hi;
+		set = hi == UINT32_MAX ? mailimap_set_new_interval(lo, 0) :
+		    mailimap_set_new_interval(lo, hi);
+		r = mailimap_uid_fetch(imap->m, set, ft, &result);
+		mailimap_set_free(set);
+		if (result != NULL) {
+			mailimap_fetch_list_free(result);
+			result = NULL;
+		}
+		if (r != MAILIMAP_NO_ERROR) {
+			snprintf(q->err, sizeof q->err, "imap %s: UID FETCH "
+			    "%u:%u: %s", imap->host, lo, hi, imap_bad_conn(r) ?
+			    imap_errname(r) : "refused");
+			q->ret = imap_bad_conn(r) ? IMAP_CONN_BAD :
+			    IMAP_FOLDER_BAD;
+			goto out;
+		}
+		pthread_mutex_lock(&q->mu);
+		stop = q->stop;
+		pthread_mutex_unlock(&q->mu);
+		if (stop) {
+			q->ret = IMAP_ABORTED;
+			goto out;
+		}
+		if (hi == UINT32_MAX)
+			break;
+	}
+	q->ret = IMAP_OK;
+out:
+	mailimap_fetch_type_free(ft);
+	pthread_mutex_lock(&q->mu);
+	q->done = 1;
+	pthread_cond_broadcast(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+	return NULL;
+}
+
+int
+imap_fetch_prep(struct imap *imap, uint32_t first_uid, int batch,
+    const struct imap_fetch_fns *fns, char *err, size_t errlen)
+{
+	struct imap_queue q;
+	struct imap_item *it;
+	pthread_t reader;
+	sigset_t all, old;
+	uint32_t taken = 0;
+	int aborted = 0, r;
 
 	if (imap->m->imap_selection_info == NULL) {
 		snprintf(err, errlen, "imap %s: no folder examined",
@@ -560,62 +713,99 @@ imap_fetch(struct imap *imap, uint32_t first_uid, int batch, imap_msg_fn fn,
 		first_uid = 1;
 	if (batch <= 0)
 		batch = 500;
-	uidnext = imap->m->imap_selection_info->sel_uidnext;
 
-	imap->fn = fn;
-	imap->fn_ctx = ctx;
+	memset(&q, 0, sizeof q);
+	pthread_mutex_init(&q.mu, NULL);
+	pthread_cond_init(&q.cv, NULL);
+	q.fns = fns;
+	q.imap = imap;
+	q.first_uid = first_uid;
+	q.batch = batch;
+	imap->q = &q;
 	imap->last_uid = 0;
-	imap->aborted = 0;
 	mailimap_set_msg_att_handler(imap->m, imap_on_msg, imap);
 	mailimap_set_progress_callback(imap->m, imap_progress, imap_progress,
 	    imap);
-	ft = imap_fetch_type();
 
-	for (lo = first_uid; ; lo = hi + 1) {
-		/* Without UIDNEXT (allowed by RFC 3501) ask for everything
-		 * from lo on in one go. */
-		if (uidnext == 0)
-			hi = UINT32_MAX;
-		else if (lo >= uidnext)
-			break;
-		else if (uidnext - lo > (uint32_t)batch)
-			hi = lo + (uint32_t)batch - 1;
-		else
-			hi = uidnext - 1;
-		imap->lo = lo;
-		imap->hi = hi;
-		set = hi == UINT32_MAX ? mailimap_set_new_interval(lo, 0) :
-		    mailimap_set_new_interval(lo, hi);
-		r = mailimap_uid_fetch(imap->m, set, ft, &result);
-		mailimap_set_free(set);
-		set = NULL;
-		if (result != NULL) {
-			mailimap_fetch_list_free(result);
-			result = NULL;
-		}
-		if (r != MAILIMAP_NO_ERROR) {
-			snprintf(err, errlen, "imap %s: UID FETCH %u:%u: %s",
-			    imap->host, lo, hi, imap_bad_conn(r) ?
-			    imap_errname(r) : "refused");
-			ret = imap_bad_conn(r) ? IMAP_CONN_BAD :
-			    IMAP_FOLDER_BAD;
-			goto fail;
-		}
-		if (imap->aborted) {
-			snprintf(err, errlen, "imap %s: fetch stopped "
-			    "after UID %u", imap->host, imap->last_uid);
-			ret = IMAP_ABORTED;
-			goto fail;
-		}
-		if (hi == UINT32_MAX)
-			break;
+	/* Signals stay with this thread, as before the reader existed. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	r = pthread_create(&reader, NULL, imap_reader, &q);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (r != 0) {
+		snprintf(err, errlen, "imap %s: cannot start the reader: %s",
+		    imap->host, strerror(r));
+		q.ret = IMAP_CONN_BAD;
+		goto out;
 	}
-	ret = IMAP_OK;
-fail:
+	for (;;) {
+		pthread_mutex_lock(&q.mu);
+		while (q.head == NULL && !q.done)
+			pthread_cond_wait(&q.cv, &q.mu);
+		if ((it = q.head) == NULL) {
+			pthread_mutex_unlock(&q.mu);
+			break;		/* done and drained */
+		}
+		if ((q.head = it->next) == NULL)
+			q.tail = NULL;
+		q.bytes -= it->len;
+		q.count--;
+		pthread_cond_broadcast(&q.cv);
+		pthread_mutex_unlock(&q.mu);
+		if (!aborted) {
+			taken = it->uid;
+			if (fns->take(fns->ctx, it->uid, it->data, it->len,
+			    it->date, it->prepared) != 0) {
+				aborted = 1;
+				pthread_mutex_lock(&q.mu);
+				q.stop = 1;
+				pthread_cond_broadcast(&q.cv);
+				pthread_mutex_unlock(&q.mu);
+			}
+		} else if (it->prepared != NULL && fns->unprep != NULL)
+			fns->unprep(fns->ctx, it->prepared);
+		free(it);
+	}
+	pthread_join(reader, NULL);
+	if (q.ret != IMAP_OK && q.ret != IMAP_ABORTED)
+		snprintf(err, errlen, "%s", q.err);
+	else if (aborted) {
+		snprintf(err, errlen, "imap %s: fetch stopped after UID %u",
+		    imap->host, taken);
+		q.ret = IMAP_ABORTED;
+	}
+out:
 	mailimap_set_msg_att_handler(imap->m, NULL, NULL);
 	mailimap_set_progress_callback(imap->m, NULL, NULL, NULL);
-	mailimap_fetch_type_free(ft);
-	return ret;
+	imap->q = NULL;
+	pthread_cond_destroy(&q.cv);
+	pthread_mutex_destroy(&q.mu);
+	return q.ret;
+}
+
+/* imap_fetch() on imap_fetch_prep(): no stage in the reader. */
+struct imap_plain {
+	imap_msg_fn	 fn;
+	void		*ctx;
+};
+
+static int
+imap_plain_take(void *arg, uint32_t uid, const char *data, size_t len,
+    time_t date, void *prepared)
+{
+	struct imap_plain *p = arg;
+
+	return p->fn(p->ctx, uid, data, len, date);
+}
+
+int
+imap_fetch(struct imap *imap, uint32_t first_uid, int batch, imap_msg_fn fn,
+    void *ctx, char *err, size_t errlen)
+{
+	struct imap_plain p = { fn, ctx };
+	struct imap_fetch_fns fns = { NULL, NULL, imap_plain_take, &p };
+
+	return imap_fetch_prep(imap, first_uid, batch, &fns, err, errlen);
 }
 
 int

@@ -52,6 +52,22 @@ typedef int (*imap_msg_fn)(void *ctx, uint32_t uid, const char *data,
 int imap_fetch(struct imap *imap, uint32_t first_uid, int batch,
     imap_msg_fn fn, void *ctx, char *err, size_t errlen);
 
+/* The same with a stage that runs as each message arrives, in the thread
+ * that reads the connection, so that work on one message (decoding) goes
+ * on while the next is read: prep(ctx, data, len) returns what take gets
+ * as its last argument; unprep frees it for a message take never sees
+ * (after take asked to stop); take owns it.  prep must not touch what take
+ * uses. */
+struct imap_fetch_fns {
+	void	*(*prep)(void *ctx, const char *data, size_t len);
+	void	 (*unprep)(void *ctx, void *prepared);
+	int	 (*take)(void *ctx, uint32_t uid, const char *data, size_t len,
+		    time_t internaldate, void *prepared);
+	void	*ctx;
+};
+int imap_fetch_prep(struct imap *imap, uint32_t first_uid, int batch,
+    const struct imap_fetch_fns *fns, char *err, size_t errlen);
+
 /* 1 when the server announced IDLE. */
 int imap_has_idle(const struct imap *imap);
 /* Waits in IDLE on the examined folder up to timeout seconds.  Returns 1

@@ -129,7 +129,10 @@ ledger_record(sqlite3 *db, const struct ledger_entry *e, int64_t *id_r,
 	int rc = -1;
 
 	*dup_r = 0;
-	ledger_hash(e->raw, e->len, hash);
+	if (e->hash != NULL)
+		snprintf(hash, sizeof hash, "%s", e->hash);
+	else
+		ledger_hash(e->raw, e->len, hash);
 	if ((dup = find_duplicate(db, m, hash)) < 0)
 		return -1;
 	if ((st = db_stmt(db, sql)) == NULL)

@@ -24,6 +24,7 @@ struct ledger_entry {
 	size_t		 len;
 	const struct mime_msg *msg;	/* decoded */
 	time_t		 now;
+	const char	*hash;		/* ledger_hash() of raw, or NULL */
 };
 
 /* SHA-256 of the raw bytes, as 64 hex digits plus NUL. */

@@ -118,20 +118,30 @@ scrub_controls(struct buf *b, size_t from)
 /* ---- RFC 2047 ---------------------------------------------------------- */
 
 /* The base64 alphabet as a table: bodies of attachments run through this
- * for every byte, so it must not branch. */
-static signed char b64tab[256];
+ * for every byte, so it must not branch.  Constant, so that messages may be
+ * decoded in two threads at once. */
+static const signed char b64tab[256] = {
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 62, -1, -1, -1, 63,
+	52, 53, 54, 55, 56, 57, 58, 59, 60, 61, -1, -1, -1, -1, -1, -1,
+	-1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+	15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, -1, -1, -1, -1, -1,
+	-1, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
+	41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+};
 
 static int
 b64val(int c)
 {
-	if (b64tab['A'] == 0) {
-		static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		    "abcdefghijklmnopqrstuvwxyz0123456789+/";
-
-		memset(b64tab, -1, sizeof b64tab);
-		for (int i = 0; i < 64; i++)
-			b64tab[(unsigned char)a[i]] = (signed char)i;
-	}
 	return b64tab[c & 0xff];
 }
 
@@ -982,10 +992,30 @@ b64_body(const char *p, size_t n, size_t *len_r, int *damaged_r)
 	int k = 0, v;
 
 	*damaged_r = 0;
-	b64val(0);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)p[i];
 
+		/* Whole groups of four inside a line: the bulk of it. */
+		while (k == 0 && i + 4 <= n) {
+			int a = b64tab[(unsigned char)p[i]];
+			int b = b64tab[(unsigned char)p[i + 1]];
+			int c = b64tab[(unsigned char)p[i + 2]];
+			int d = b64tab[(unsigned char)p[i + 3]];
+
+			if ((a | b | c | d) < 0)
+				break;
+			acc = (unsigned int)a << 18 | (unsigned int)b << 12 |
+			    (unsigned int)c << 6 | (unsigned int)d;
+			*o++ = (unsigned char)(acc >> 16);
+			*o++ = (unsigned char)(acc >> 8);
+			*o++ = (unsigned char)acc;
+			acc = 0;
+			sig += 4;
+			i += 4;
+		}
+		if (i >= n)
+			break;
+		ch = (unsigned char)p[i];
 		if ((v = b64tab[ch]) < 0) {
 			if (ch != '=' && ch != '\r' && ch != '\n' &&
 			    ch != ' ' && ch != '\t')

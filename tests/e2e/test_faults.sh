@@ -81,11 +81,11 @@ ledger_whole() {	# ledger_whole DB
 	return 1
 }
 
-# The mailbox: genmail's 300 messages, then 40 of about 1 MB so a fetch
+# The mailbox: genmail's 300 messages, then 120 of about 1 MB so a fetch
 # lasts long enough to be cut in the middle.
 n=$(python3 tests/tools/genmail.py "$T/mail" 300 1) ||
     { echo "not ok - genmail.py"; exit 1; }
-python3 - "$T/big" 40 <<'EOF'
+python3 - "$T/big" 120 <<'EOF'
 import base64, os, sys
 os.makedirs(sys.argv[1], exist_ok=True)
 for i in range(int(sys.argv[2])):
@@ -110,7 +110,7 @@ for i in range(int(sys.argv[2])):
 EOF
 servers_append robot@example.edu.tr INBOX "$T"/mail/*.eml "$T"/big/*.eml ||
     { echo "not ok - mail appended"; exit 1; }
-n=$((n + 40))
+n=$((n + 120))
 
 # 1. Dovecot stops in the middle of a fetch.
 conf dove.ini "$SRV_DIR/dove.db"
