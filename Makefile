@@ -92,7 +92,7 @@ PROBEOBJS := $(patsubst %,$(BUILD)/obj/%.o,imap mem buf log \
 $(BUILD)/tests/imap_probe: tests/tools/imap_probe.c $(PROBEOBJS) | $(BUILD)/tests
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(PROBEOBJS) $(LDFLAGS) $(LDLIBS)
 
-SMTPPROBEOBJS := $(patsubst %,$(BUILD)/obj/%.o,smtp compose tmpl mem buf log)
+SMTPPROBEOBJS := $(patsubst %,$(BUILD)/obj/%.o,smtp compose charset tmpl mem buf log)
 
 $(BUILD)/tests/smtp_probe: tests/tools/smtp_probe.c $(SMTPPROBEOBJS) | $(BUILD)/tests
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(SMTPPROBEOBJS) $(LDFLAGS) $(LDLIBS)

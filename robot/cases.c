@@ -105,7 +105,6 @@ cases_add_event(sqlite3 *db, int64_t case_id, int64_t request,
 	    "message_id, at_t, kind, step, rule, detail) VALUES (?1, ?2, ?3, "
 	    "?4, ?5, ?6, ?7, ?8, ?9)";
 	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
 
 	if (st == NULL)
 		return -1;
@@ -121,11 +120,7 @@ cases_add_event(sqlite3 *db, int64_t case_id, int64_t request,
 	db_bind_text(st, 7, step);
 	db_bind_text(st, 8, rule);
 	db_bind_text(st, 9, detail);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-	if (rc == -1)
-		log_err("database: event: %s", sqlite3_errmsg(db));
-	sqlite3_reset(st);
-	return rc;
+	return db_done(db, st, "event");
 }
 
 int
@@ -565,12 +560,8 @@ apply_ticket(sqlite3 *db, int64_t msg_row, const struct mime_msg *msg,
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)at);
 	db_bind_text(st, 5, msg->message_id);
 	sqlite3_bind_int64(st, 6, (sqlite3_int64)now);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		log_err("database: request: %s", sqlite3_errmsg(db));
-		sqlite3_reset(st);
+	if (db_done(db, st, "request") == -1)
 		return -1;
-	}
-	sqlite3_reset(st);
 	rq = request_by_ticket(db, ticket);
 	detail = describe_caps(res);
 	if (cases_add_event(db, 0, rq, msg_row, msg->message_id, at, "step",
@@ -675,12 +666,8 @@ form_request(sqlite3 *db, const struct mime_msg *msg,
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)at);
 	db_bind_text(st, 5, msg->message_id);
 	sqlite3_bind_int64(st, 6, (sqlite3_int64)now);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		log_err("database: request: %s", sqlite3_errmsg(db));
-		sqlite3_reset(st);
+	if (db_done(db, st, "request") == -1)
 		return -1;
-	}
-	sqlite3_reset(st);
 	return rq ? rq : sqlite3_last_insert_rowid(db);
 }
 

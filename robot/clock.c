@@ -371,3 +371,13 @@ clock_business_days_between(time_t from, time_t to)
 		n += is_business_daynum(day);
 	return n;
 }
+
+void
+clock_format_date(time_t t, char out[40])
+{
+	struct tm tm;
+
+	clock_local(t, &tm);
+	snprintf(out, 40, "%02d.%02d.%04d", tm.tm_mday, tm.tm_mon + 1,
+	    tm.tm_year + 1900);
+}

@@ -37,6 +37,9 @@ int clock_is_business_day(time_t t);
  * entered a step on Friday is 1 business day old on Monday.  0 when
  * to <= from. */
 int clock_business_days_between(time_t from, time_t to);
+/* The local date of t as Turkish mail writes it, "07.12.2026", into out
+ * (at least 11 bytes). */
+void clock_format_date(time_t t, char out[40]);
 /* Local (Europe/Istanbul) broken-down time of t. */
 void clock_local(time_t t, struct tm *tm_r);
 /* t of the local date y-m-d at hh:00 in Europe/Istanbul. */

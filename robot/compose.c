@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "charset.h"
 #include "compose.h"
 #include "mem.h"
 
@@ -66,42 +67,6 @@ static void
 hl_end(struct hline *h)
 {
 	buf_puts(h->out, "\r\n");
-}
-
-static int
-utf8_valid(const unsigned char *s, size_t len)
-{
-	size_t i = 0, n, k;
-	unsigned c;
-
-	while (i < len) {
-		c = s[i];
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			n = 1;
-		else if (c >= 0xe0 && c <= 0xef)
-			n = 2;
-		else if (c >= 0xf0 && c <= 0xf4)
-			n = 3;
-		else
-			return 0;
-		if (i + n >= len)
-			return 0;
-		for (k = 1; k <= n; k++)
-			if ((s[i + k] & 0xc0) != 0x80)
-				return 0;
-		/* overlong 3- and 4-byte forms, surrogates, > U+10FFFF */
-		if ((c == 0xe0 && s[i + 1] < 0xa0) ||
-		    (c == 0xed && s[i + 1] >= 0xa0) ||
-		    (c == 0xf0 && s[i + 1] < 0x90) ||
-		    (c == 0xf4 && s[i + 1] >= 0x90))
-			return 0;
-		i += n + 1;
-	}
-	return 1;
 }
 
 static int
@@ -195,7 +160,7 @@ compose_header_text(struct buf *out, const char *name, const char *value)
 {
 	struct hline h;
 
-	if (has_crlfnul(value) || !utf8_valid((const unsigned char *)value,
+	if (has_crlfnul(value) || !charset_utf8_valid((const unsigned char *)value,
 	    strlen(value)))
 		return -1;
 	hl_start(&h, out, name);
@@ -246,7 +211,7 @@ check_addr(const struct compose_addr *a, const char *field, char *err,
 		return -1;
 	}
 	if (a->name != NULL && (has_crlfnul(a->name) ||
-	    !utf8_valid((const unsigned char *)a->name, strlen(a->name)))) {
+	    !charset_utf8_valid((const unsigned char *)a->name, strlen(a->name)))) {
 		snprintf(err, errlen, "bad display name in %s", field);
 		return -1;
 	}
@@ -510,13 +475,13 @@ compose_build(const struct compose_msg *m, char **msg_r, size_t *len_r,
 		snprintf(err, errlen, "subject missing or contains CR/LF");
 		return -1;
 	}
-	if (!utf8_valid((const unsigned char *)m->subject,
+	if (!charset_utf8_valid((const unsigned char *)m->subject,
 	    strlen(m->subject))) {
 		snprintf(err, errlen, "subject is not valid UTF-8");
 		return -1;
 	}
-	if (m->text == NULL || !utf8_valid((const unsigned char *)m->text,
-	    strlen(m->text)) || (m->html != NULL && !utf8_valid(
+	if (m->text == NULL || !charset_utf8_valid((const unsigned char *)m->text,
+	    strlen(m->text)) || (m->html != NULL && !charset_utf8_valid(
 	    (const unsigned char *)m->html, strlen(m->html)))) {
 		snprintf(err, errlen, "body missing or not valid UTF-8");
 		return -1;

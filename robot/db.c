@@ -349,6 +349,17 @@ db_stmt(sqlite3 *db, const char *sql)
 }
 
 int
+db_done(sqlite3 *db, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+
+	if (rc == -1)
+		log_err("database: %s: %s", what, db_errmsg(db));
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
 db_bind_text(sqlite3_stmt *st, int i, const char *s)
 {
 	if (s == NULL)

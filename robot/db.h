@@ -35,6 +35,10 @@ int db_exec(sqlite3 *db, const char *sql);
  * do not finalize.  NULL (logged) when SQLite refuses the SQL. */
 sqlite3_stmt *db_stmt(sqlite3 *db, const char *sql);
 
+/* Steps a statement that returns no row, then resets it.  0, or -1 with
+ * "database: WHAT: message" logged. */
+int db_done(sqlite3 *db, sqlite3_stmt *st, const char *what);
+
 /* Binds a text or NULL (for s == NULL). */
 int db_bind_text(sqlite3_stmt *st, int i, const char *s);
 

@@ -60,16 +60,6 @@ static const char SQL_WEEK_ADD[] =
     "INSERT OR IGNORE INTO digest(week, outbox, created_t)"
     " VALUES (?1, ?2, ?3)";
 
-static void
-date_tr(time_t t, char out[40])
-{
-	struct tm tm;
-
-	clock_local(t, &tm);
-	snprintf(out, 40, "%02d.%02d.%04d", tm.tm_mday, tm.tm_mon + 1,
-	    tm.tm_year + 1900);
-}
-
 static const char *
 text(sqlite3_stmt *st, int i)
 {
@@ -159,7 +149,7 @@ add_overdue(sqlite3 *db, const struct config *cfg, struct tmpl_vars *v,
 		    STEP_TICKET_OPENED));
 		tmpl_set(row, "holder", remind_holder(STEP_TICKET_OPENED,
 		    NULL));
-		date_tr(since, d);
+		clock_format_date(since, d);
 		tmpl_set(row, "since", d);
 		tmpl_set_int(row, "days", clock_business_days_between(since,
 		    now));
@@ -208,7 +198,7 @@ add_overdue(sqlite3 *db, const struct config *cfg, struct tmpl_vars *v,
 		tmpl_set(row, "unit", text(st, 2));
 		tmpl_set(row, "step_label", case_step_label(s));
 		tmpl_set(row, "holder", h ? h : "");
-		date_tr(since, d);
+		clock_format_date(since, d);
 		tmpl_set(row, "since", d);
 		tmpl_set_int(row, "days", clock_business_days_between(since,
 		    now));
@@ -239,7 +229,7 @@ add_week(sqlite3 *db, struct tmpl_vars *v, time_t start, long *finished_r)
 		tmpl_set(row, "case_tag", text(st, 0));
 		tmpl_set(row, "name", text(st, 1));
 		tmpl_set(row, "unit", text(st, 2));
-		date_tr((time_t)sqlite3_column_int64(st, 3), d);
+		clock_format_date((time_t)sqlite3_column_int64(st, 3), d);
 		tmpl_set(row, "closed_on", d);
 		(*finished_r)++;
 	}
@@ -261,7 +251,7 @@ add_week(sqlite3 *db, struct tmpl_vars *v, time_t start, long *finished_r)
 		tmpl_set(row, "ticket", text(st, 1));
 		tmpl_set(row, "unit", text(st, 2));
 		tmpl_set_int(row, "people", sqlite3_column_int(st, 3));
-		date_tr((time_t)sqlite3_column_int64(st, 4), d);
+		clock_format_date((time_t)sqlite3_column_int64(st, 4), d);
 		tmpl_set(row, "received", d);
 	}
 	if (done(db, st, rc) == -1)
@@ -276,7 +266,7 @@ add_week(sqlite3 *db, struct tmpl_vars *v, time_t start, long *finished_r)
 		time_t t = (time_t)sqlite3_column_int64(st, 0);
 
 		if (t != 0)
-			date_tr(t, d);
+			clock_format_date(t, d);
 		else
 			snprintf(d, sizeof d, "%.10s", text(st, 1));
 		tmpl_set(row, "date", d);
@@ -295,7 +285,7 @@ add_week(sqlite3 *db, struct tmpl_vars *v, time_t start, long *finished_r)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct tmpl_vars *row = tmpl_list_add(v, "undelivered");
 
-		date_tr((time_t)sqlite3_column_int64(st, 0), d);
+		clock_format_date((time_t)sqlite3_column_int64(st, 0), d);
 		tmpl_set(row, "date", d);
 		tmpl_set(row, "to", text(st, 1));
 		tmpl_set(row, "subject", text(st, 2));
@@ -315,10 +305,10 @@ digest_render(sqlite3 *db, const struct config *cfg, time_t now,
 	int ret = -1;
 
 	*subject_r = *text_r = *html_r = NULL;
-	date_tr(now, d);
+	clock_format_date(now, d);
 	tmpl_set(v, "today", d);
 	tmpl_set(v, "period_end", d);
-	date_tr(start, d);
+	clock_format_date(start, d);
 	tmpl_set(v, "period_start", d);
 	tmpl_set(v, "bidb_address", cfg->institution.bidb ?
 	    cfg->institution.bidb : "");

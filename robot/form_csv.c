@@ -12,43 +12,10 @@
 #include <string.h>
 
 #include "buf.h"
+#include "charset.h"
 #include "form.h"
 #include "form_int.h"
 #include "mem.h"
-
-static int
-utf8_valid(const unsigned char *s, size_t n)
-{
-	size_t i = 0, k, j;
-	unsigned c;
-
-	while (i < n) {
-		c = s[i];
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			k = 1;
-		else if (c >= 0xe0 && c <= 0xef)
-			k = 2;
-		else if (c >= 0xf0 && c <= 0xf4)
-			k = 3;
-		else
-			return 0;
-		for (j = 1; j <= k; j++)
-			if (i + j >= n || (s[i + j] & 0xc0) != 0x80)
-				return 0;
-		/* Overlong 3/4-byte forms and surrogates. */
-		if ((c == 0xe0 && s[i + 1] < 0xa0) ||
-		    (c == 0xed && s[i + 1] >= 0xa0) ||
-		    (c == 0xf0 && s[i + 1] < 0x90) ||
-		    (c == 0xf4 && s[i + 1] >= 0x90))
-			return 0;
-		i += k + 1;
-	}
-	return 1;
-}
 
 /* windows-1254 -> UTF-8; bytes the code page leaves undefined become
  * '?'.  Caller frees. */
@@ -156,7 +123,7 @@ form_read_csv(const unsigned char *data, size_t len, int max_rows)
 		s += 3;
 		n -= 3;
 	}
-	if (!utf8_valid((const unsigned char *)s, n))
+	if (!charset_utf8_valid((const unsigned char *)s, n))
 		s = conv = cp1254_to_utf8(s, n, &n);
 
 	for (i = 0; i < n; i++) {

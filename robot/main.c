@@ -123,24 +123,37 @@ poll_once(struct robot *r)
 	return robot_after_poll(r);
 }
 
+/* What `poll` and `run` both need first: the database lock (one robot per
+ * database) and the rules.  Returns the lock's descriptor, or -1 (said on
+ * stderr). */
+static int
+lock_and_load(struct robot *r)
+{
+	char err[1024];
+	int lock;
+
+	if ((lock = daemon_lock(r->cfg->database.path, err, sizeof err)) ==
+	    -1) {
+		fprintf(stderr, "robot: %s\n", err);
+		return -1;
+	}
+	if (robot_load_rules(r) == -1) {
+		close(lock);
+		return -1;
+	}
+	return lock;
+}
+
 static int
 cmd_poll(struct robot *r, int argc, char **argv)
 {
-	char err[1024];
 	int lock, rc;
 
 	(void)argv;
 	if (argc != 1)
 		return 2;
-	if ((lock = daemon_lock(r->cfg->database.path, err, sizeof err)) ==
-	    -1) {
-		fprintf(stderr, "robot: %s\n", err);
+	if ((lock = lock_and_load(r)) == -1)
 		return 1;
-	}
-	if (robot_load_rules(r) == -1) {
-		close(lock);
-		return 1;
-	}
 	rc = poll_once(r) == 0 ? 0 : 1;
 	close(lock);
 	return rc;
@@ -149,21 +162,13 @@ cmd_poll(struct robot *r, int argc, char **argv)
 static int
 cmd_run(struct robot *r, int argc, char **argv)
 {
-	char err[1024];
 	int lock, rc;
 
 	(void)argv;
 	if (argc != 1)
 		return 2;
-	if ((lock = daemon_lock(r->cfg->database.path, err, sizeof err)) ==
-	    -1) {
-		fprintf(stderr, "robot: %s\n", err);
+	if ((lock = lock_and_load(r)) == -1)
 		return 1;
-	}
-	if (robot_load_rules(r) == -1) {
-		close(lock);
-		return 1;
-	}
 	daemon_signals();
 	rc = daemon_run(r, main_cfgpath, main_verbose) == 0 ? 0 : 1;
 	close(lock);

@@ -53,16 +53,6 @@ find_ci(const char *hay, const char *needle)
 }
 
 static void
-date_tr(time_t t, char out[40])
-{
-	struct tm tm;
-
-	clock_local(t, &tm);
-	snprintf(out, 40, "%02d.%02d.%04d", tm.tm_mday, tm.tm_mon + 1,
-	    tm.tm_year + 1900);
-}
-
-static void
 set_col(struct tmpl_vars *v, const char *name, sqlite3_stmt *st, int i)
 {
 	const char *s = (const char *)sqlite3_column_text(st, i);
@@ -97,7 +87,7 @@ notify_form_ack(sqlite3 *db, const struct config *cfg, int64_t request_id,
 	}
 
 	v = tmpl_vars_new();
-	date_tr(now, d);
+	clock_format_date(now, d);
 	tmpl_set(v, "today", d);
 	tmpl_set(v, "bidb_address", cfg->institution.bidb ?
 	    cfg->institution.bidb : "");

@@ -135,20 +135,6 @@ remind_holder(enum case_step step, const char *approval)
 	return "Yazı İşleri";
 }
 
-static void
-date_tr(time_t t, char out[40])
-{
-	struct tm tm;
-
-	if (t == 0) {
-		snprintf(out, 40, "-");
-		return;
-	}
-	clock_local(t, &tm);
-	snprintf(out, 40, "%02d.%02d.%04d", tm.tm_mday, tm.tm_mon + 1,
-	    tm.tm_year + 1900);
-}
-
 static int
 same_day(time_t a, time_t b)
 {
@@ -227,7 +213,7 @@ set_common(struct tmpl_vars *v, const struct config *cfg,
 {
 	char d[40], m[12];
 
-	date_tr(now, d);
+	clock_format_date(now, d);
 	tmpl_set(v, "today", d);
 	tmpl_set(v, "bidb_address", cfg->institution.bidb ?
 	    cfg->institution.bidb : "");
@@ -242,7 +228,7 @@ set_common(struct tmpl_vars *v, const struct config *cfg,
 	tmpl_set(v, "name", w->case_id ? (w->name ? w->name : "") : "");
 	tmpl_set(v, "unit", w->unit ? w->unit : "");
 	tmpl_set(v, "step_label", case_step_label(w->step));
-	date_tr(w->since, d);
+	clock_format_date(w->since, d);
 	tmpl_set(v, "since", d);
 	tmpl_set(v, "sent_on", d);
 	tmpl_set_int(v, "days", clock_business_days_between(w->since, now));
@@ -298,7 +284,7 @@ set_cases(sqlite3 *db, struct tmpl_vars *v, const struct waiting *w,
 		tmpl_set(row, "email", COL(4) ? COL(4) : "");
 		tmpl_set(row, "step_label", case_step_label(
 		    case_step_parse(COL(5))));
-		date_tr((time_t)sqlite3_column_int64(st, 6), d);
+		clock_format_date((time_t)sqlite3_column_int64(st, 6), d);
 		tmpl_set(row, "since", d);
 		tmpl_set_int(row, "days", clock_business_days_between(
 		    (time_t)sqlite3_column_int64(st, 6), now));
@@ -333,7 +319,7 @@ send_one(sqlite3 *db, const struct config *cfg, const struct waiting *w,
 		tmpl_set(v, "holder_address", holder_addr ? holder_addr :
 		    "bilinmiyor");
 		tmpl_set_int(v, "reminders_sent", n);
-		date_tr(last, d);
+		clock_format_date(last, d);
 		tmpl_set(v, "last_reminder", d);
 	} else {
 		tmpl_set(v, "holder", "");
