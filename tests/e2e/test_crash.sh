@@ -315,11 +315,4 @@ check_eq "crash 2: the outage changed nothing in what was delivered" \
     "$(sql crash1.db "SELECT state, count(*) FROM outbox GROUP BY state")" \
     "$(sql crash2.db "SELECT state, count(*) FROM outbox GROUP BY state")"
 
-# Keep the servers' directory only when something failed.
-if [ "$CHECK_FAILED" -eq 0 ]; then
-	servers_stop
-	rm -rf "$SRV_DIR"
-else
-	echo "# kept for a look: $SRV_DIR"
-fi
-check_done
+servers_done

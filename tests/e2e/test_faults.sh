@@ -324,11 +324,4 @@ badconf "no configuration given" 2 \
 badconf "unknown command" 2 "robot: unknown command: frobnicate" \
     -c "$CONF" frobnicate
 
-# Keep the servers' directory only when something failed.
-if [ "$CHECK_FAILED" -eq 0 ]; then
-	servers_stop
-	rm -rf "$SRV_DIR"
-else
-	echo "# kept for a look: $SRV_DIR"
-fi
-check_done
+servers_done

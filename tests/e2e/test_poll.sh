@@ -237,11 +237,4 @@ check_eq "the folder's mark follows the new UIDVALIDITY" $((v + 1000)) \
 check_eq "still every message unread on the server" 0 \
     "$(servers_flags "$USER_" INBOX | grep -c 'Seen')"
 
-# Keep the servers' directory only when something failed.
-if [ "$CHECK_FAILED" -eq 0 ]; then
-	servers_stop
-	rm -rf "$SRV_DIR"
-else
-	echo "# kept for a look: $SRV_DIR"
-fi
-check_done
+servers_done

@@ -172,7 +172,4 @@ else
 	CHECK_FAILED=$((CHECK_FAILED + 1))
 fi
 
-# Keep the servers' directory only when something failed.
-servers_stop
-[ "$CHECK_FAILED" -eq 0 ] && rm -rf "$SRV_DIR"
-check_done
+servers_done

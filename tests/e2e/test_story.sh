@@ -187,11 +187,4 @@ for f, r in json.load(open(sys.argv[1]))["rules"].items():
     print("%s\t%s" % (f, r))' "$exp")
 done
 
-# Keep the servers' directory only when something failed.
-if [ "$CHECK_FAILED" -eq 0 ]; then
-	servers_stop
-	rm -rf "$SRV_DIR"
-else
-	echo "# kept for a look: $SRV_DIR"
-fi
-check_done
+servers_done

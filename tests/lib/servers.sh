@@ -247,6 +247,20 @@ servers_stop() {
 	fi
 }
 
+# Ends a test script: stops the servers, removes their directory unless a
+# check failed (then it is kept and named for a look), and prints the
+# script's summary (check_done, tests/lib/check.sh).
+servers_done() {
+	if [ "$CHECK_FAILED" -eq 0 ]; then
+		servers_stop
+		rm -rf "$SRV_DIR"
+	else
+		SRV_KEEP=1 servers_stop
+		echo "# kept for a look: $SRV_DIR"
+	fi
+	check_done
+}
+
 # Runs servers_stop on exit, before whatever EXIT trap was there.
 # shellcheck disable=SC2120
 servers_trap() {
