@@ -1,0 +1,126 @@
+/* mime_int: what the two halves of the MIME reader share (private to
+ * mime.c and mime_header.c).
+ *
+ * mime_header.c decodes header fields: RFC 2047 encoded words, the header
+ * block scan, and the structured fields of struct mime_msg.  mime.c walks
+ * the body parts and owns the public entry points of mime.h.  Nothing
+ * here is mutable global state: mime_parse runs in a reader thread. */
+#ifndef ROBOT_MIME_INT_H
+#define ROBOT_MIME_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "mime.h"
+
+struct hdr {
+	const char	*name;
+	size_t		 nlen;
+	const char	*val;		/* raw, may hold folding CRLFs */
+	size_t		 vlen;
+};
+
+struct ctx {
+	struct buf		 text;
+	struct buf		 html;
+	struct buf		 notes;
+	struct mime_attachment	*att;
+	size_t			 natt;
+	size_t			 attsz;
+	int			 nparts;
+	int			 depth_noted;
+	int			 parts_noted;
+};
+
+static inline int
+lc(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 'a' - 'A' : c;
+}
+
+/* ASCII-only case folding: tolower() would turn "I" into "ı" under a
+ * Turkish locale. */
+static inline int
+ascii_casecmp_n(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int ca = lc((unsigned char)a[i]), cb = lc((unsigned char)b[i]);
+
+		if (ca != cb)
+			return ca - cb;
+		if (ca == 0)
+			return 0;
+	}
+	return 0;
+}
+
+static inline int
+ascii_casecmp(const char *a, const char *b)
+{
+	return ascii_casecmp_n(a, b, SIZE_MAX);
+}
+
+static inline void
+ascii_lower(char *s)
+{
+	for (; s != NULL && *s; s++)
+		*s = (char)lc((unsigned char)*s);
+}
+
+/* Replaces control characters (CR, LF, tab, ...) by spaces from offset
+ * from on, so no header value or name can carry a line break. */
+static inline void
+scrub_controls(struct buf *b, size_t from)
+{
+	for (size_t i = from; i < b->len; i++)
+		if ((unsigned char)b->s[i] < 0x20 || b->s[i] == 0x7f)
+			b->s[i] = ' ';
+}
+
+/* The base64 alphabet as a table (mime_header.c). */
+extern const signed char mimeh_b64tab[256];
+
+static inline int
+b64val(int c)
+{
+	return mimeh_b64tab[c & 0xff];
+}
+
+static inline int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = lc(c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* Appends a note on what was guessed or cut to c->notes (mime.c). */
+void mime_note(struct ctx *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Header fields (mime_header.c). */
+
+/* Decodes a raw header value (len bytes) into out: unfolded, encoded words
+ * decoded, 8-bit bytes sniffed, controls replaced by spaces, trimmed.
+ * What had to be guessed is described in why (may be NULL). */
+void mimeh_decode_value(const char *v, size_t len, struct buf *out,
+    struct buf *why);
+/* Splits the header block at p into *h_r (caller frees), *n_r fields.
+ * Returns the offset where the body starts. */
+size_t mimeh_scan_headers(const char *p, size_t len, struct hdr **h_r,
+    size_t *n_r);
+/* The first field called name (ASCII case-insensitive), or NULL. */
+const struct hdr *mimeh_find_hdr(const struct hdr *h, size_t n,
+    const char *name);
+/* A field's value decoded (caller frees); what was guessed is noted in c
+ * (may be NULL). */
+char *mimeh_decode_hdr(const struct hdr *h, struct ctx *c);
+/* Fills msg's headers and structured fields from the nh fields h. */
+void mimeh_top_fields(struct mime_msg *msg, const struct hdr *h, size_t nh,
+    struct ctx *c);
+
+#endif
