@@ -94,22 +94,6 @@ content_type(const struct mailmime_content *ct)
 	return buf_steal(&b);
 }
 
-static void
-pct_decode(struct buf *out, const char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		int hi, lo;
-
-		if (p[i] == '%' && i + 2 < n &&
-		    (hi = hexval((unsigned char)p[i + 1])) >= 0 &&
-		    (lo = hexval((unsigned char)p[i + 2])) >= 0) {
-			buf_putc(out, (char)(hi * 16 + lo));
-			i += 2;
-		} else
-			buf_putc(out, p[i]);
-	}
-}
-
 /* The value of parameter base among ps, decoded to UTF-8: RFC 2231
  * (base*, base*0*, base*1 ...) before the plain one, which may hold
  * RFC 2047 words or raw 8-bit bytes.  NULL when absent. */
@@ -170,7 +154,7 @@ param_value(const struct param *ps, size_t n, const char *base)
 				}
 			}
 			if (enc)
-				pct_decode(&raw, v, strlen(v));
+				hex_unescape(&raw, v, strlen(v), '%', 0);
 			else
 				buf_puts(&raw, v);
 			if (ext != NULL || ++i >= MAX_SEGMENTS)

@@ -63,24 +63,6 @@ b64_decode(struct buf *out, const char *p, size_t n)
 	}
 }
 
-static void
-q_decode(struct buf *out, const char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		int hi, lo;
-
-		if (p[i] == '_')
-			buf_putc(out, ' ');
-		else if (p[i] == '=' && i + 2 < n &&
-		    (hi = hexval((unsigned char)p[i + 1])) >= 0 &&
-		    (lo = hexval((unsigned char)p[i + 2])) >= 0) {
-			buf_putc(out, (char)(hi * 16 + lo));
-			i += 2;
-		} else
-			buf_putc(out, p[i]);
-	}
-}
-
 /* Recognises "=?charset?X?text?=" at p.  Returns its length, 0 if p does
  * not start an encoded word. */
 static size_t
@@ -187,7 +169,7 @@ mimeh_decode_value(const char *v, size_t len, struct buf *out, struct buf *why)
 		if (e == 'b')
 			b64_decode(&enc, txt, tl);
 		else
-			q_decode(&enc, txt, tl);
+			hex_unescape(&enc, txt, tl, '=', 1);
 		have = 1;
 		i += wl;
 		lit = i;

@@ -98,6 +98,28 @@ hexval(int c)
 	return -1;
 }
 
+/* Appends p (n bytes) to out with every ESC followed by two hex digits
+ * made the byte they name: '=' for RFC 2047's Q encoding (where '_' is
+ * also a space, with underscore set), '%' for RFC 2231 values. */
+static inline void
+hex_unescape(struct buf *out, const char *p, size_t n, char esc,
+    int underscore)
+{
+	for (size_t i = 0; i < n; i++) {
+		int hi, lo;
+
+		if (underscore && p[i] == '_')
+			buf_putc(out, ' ');
+		else if (p[i] == esc && i + 2 < n &&
+		    (hi = hexval((unsigned char)p[i + 1])) >= 0 &&
+		    (lo = hexval((unsigned char)p[i + 2])) >= 0) {
+			buf_putc(out, (char)(hi * 16 + lo));
+			i += 2;
+		} else
+			buf_putc(out, p[i]);
+	}
+}
+
 /* Appends a note on what was guessed or cut to c->notes (mime.c). */
 void mime_note(struct ctx *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
