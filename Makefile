@@ -4,7 +4,8 @@
 # (e.g. BUILD=build-asan SANITIZE=1).
 
 BUILD    ?= build
-PKGS     := libetpan libcurl libpcre2-8 sqlite3 gnutls libxml-2.0 libzip inih
+PKGS     := libetpan libcurl libpcre2-8 sqlite3 gnutls libxml-2.0 libzip inih \
+	    libxxhash
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 CFLAGS   += -pthread -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wformat=2 \
@@ -25,7 +26,7 @@ UNITBIN  := $(UNITSRC:tests/unit/%.c=$(BUILD)/tests/%)
 # Debian 12 packages the robot, its tests and its demo need.
 DEBS := build-essential pkg-config libetpan-dev libcurl4-gnutls-dev \
 	libpcre2-dev libsqlite3-dev libgnutls28-dev libxml2-dev libzip-dev \
-	libinih-dev libunistring-dev libcmocka-dev sqlite3 zip \
+	libinih-dev libunistring-dev libxxhash-dev libcmocka-dev sqlite3 zip \
 	dovecot-imapd dovecot-lmtpd dovecot-submissiond msmtp-mta openssl \
 	python3 ca-certificates tzdata clang libclang-rt-14-dev valgrind
 

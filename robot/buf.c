@@ -48,6 +48,14 @@ buf_puts(struct buf *b, const char *s)
 int
 buf_putc(struct buf *b, char c)
 {
+	size_t cap = b->cap ? b->cap : BUF_DEFAULT_CAP;
+
+	/* Room for c and the NUL, within the cap: grow() has nothing to do. */
+	if (!b->truncated && b->len + 2 <= b->size && b->len < cap) {
+		b->s[b->len++] = c;
+		b->s[b->len] = '\0';
+		return 0;
+	}
 	return buf_add(b, &c, 1);
 }
 

@@ -159,6 +159,22 @@ static const char *const migrations[] = {
 	"  week TEXT PRIMARY KEY,"	/* ISO date of the Monday */
 	"  outbox INTEGER REFERENCES outbox(id),"
 	"  created_t INTEGER NOT NULL);",
+
+	/* 4: a message's text in a table of its own.  SQLite keeps a row's
+	 * columns in order and a long one on overflow pages: with the text
+	 * in the message row, reading its outcome (status, digest) walked
+	 * through the whole text, and setting it rewrote the whole row. */
+	"CREATE TABLE message_text("
+	"  message INTEGER PRIMARY KEY REFERENCES message(id),"
+	"  headers TEXT,"		/* decoded, "Name: value\n" each */
+	"  body TEXT,"			/* the extracted UTF-8 text */
+	"  html TEXT);"
+	"INSERT INTO message_text(message, headers, body, html)"
+	"  SELECT id, headers, body, html FROM message"
+	"  WHERE duplicate_of IS NULL;"
+	"ALTER TABLE message DROP COLUMN headers;"
+	"ALTER TABLE message DROP COLUMN body;"
+	"ALTER TABLE message DROP COLUMN html;",
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])

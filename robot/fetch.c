@@ -111,12 +111,12 @@ empty_message(void)
 	return m;
 }
 
-/* A message decoded and hashed in the IMAP reader thread, while the main
+/* A message decoded and hashed in the IMAP prep thread, while the main
  * thread records the one before it.  Only the decoder and the hash run
  * there: nothing in them touches the database or the fetch state. */
 struct prepared {
 	struct mime_msg	*m;
-	char		 hash[65];
+	char		 hash[LEDGER_HASH_SIZE];
 };
 
 static void *
@@ -262,7 +262,7 @@ fetch_folder(const struct config *cfg, sqlite3 *db, struct imap *imap,
 	fc->folder = folder;
 	fc->uidvalidity = uv;
 	fc->first = last + 1;
-	/* libxml2 (the HTML of a message, decoded in the reader thread) and
+	/* libxml2 (the HTML of a message, decoded in the prep thread) and
 	 * the form readers (in this one) may then run at once: its globals
 	 * must be set up before the second thread starts. */
 	xmlInitParser();

@@ -131,6 +131,8 @@ fold_cp(uint32_t c, enum fold_form form)
  * for both forms.
  */
 #define FOLD_TABLE_MAX	0x250
+/* Zero bytes after the folded text (see fold_run). */
+#define FOLD_TAIL	64
 
 static uint16_t fold_table[2][FOLD_TABLE_MAX];
 static pthread_once_t fold_table_once = PTHREAD_ONCE_INIT;
@@ -170,46 +172,59 @@ static const unsigned char ascii_lower[128] = {
 
 /* The worker of fold_text() and fold_str(); map may be NULL. */
 static char *
-fold_run(const char *in, size_t inlen, enum fold_form form, size_t **map_r,
+fold_run(const char *in, size_t inlen, enum fold_form form, uint32_t **map_r,
     size_t *len_r)
 {
 	const unsigned char *p = (const unsigned char *)in;
 	char *out;
-	size_t *map = NULL;
+	uint32_t *map = NULL;
 	size_t i = 0, o = 0, n, k, start;
 	uint32_t c, m, comp;
 
 	/* One code point in gives at most one out; only a 2-byte one can grow
-	 * (to 3 bytes under uc_tolower), so twice the input always fits.
-	 * Zeroed: PCRE2's JIT reads a little past the end of the subject,
-	 * and memcheck would call the unused tail uninitialised. */
-	out = xcalloc(2 * inlen + 1, 1);
+	 * (to 3 bytes under uc_tolower), so twice the input always fits. */
+	out = xmalloc(2 * inlen + FOLD_TAIL);
 	if (map_r != NULL)
 		map = xmalloc((2 * inlen + 1) * sizeof(*map));
 
 	pthread_once(&fold_table_once, fold_table_init);
 	while (i < inlen) {
-		/* Eight ASCII bytes at a time, lower-cased in one word, when
-		 * the byte after them is no combining mark either. */
+		/* Eight bytes at a time, lower-cased in one word.  When the
+		 * word holds a non-ASCII byte, the ASCII bytes before it are
+		 * kept (the word is stored whole; the bytes past them are
+		 * written over next), and the loop below takes the rest.  A
+		 * byte followed by a combining mark (lead byte 0xcc or 0xcd)
+		 * is left to it too, to be composed. */
 		while (i + 9 <= inlen) {
-			uint64_t w, up;
+			uint64_t w, up, hi;
 
 			memcpy(&w, p + i, 8);
-			if ((w & 0x8080808080808080ULL) != 0 ||
-			    p[i + 8] == 0xcc || p[i + 8] == 0xcd)
+			hi = w & 0x8080808080808080ULL;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			/* The sums below carry only toward the bytes after
+			 * a non-ASCII one, which are not kept. */
+			k = hi ? (size_t)__builtin_ctzll(hi) / 8 : 8;
+#else
+			k = hi ? 0 : 8;
+#endif
+			if (p[i + k] == 0xcc || p[i + k] == 0xcd)
+				k = k > 0 ? k - 1 : 0;
+			if (k == 0)
 				break;
 			/* Bit 7 of a byte set by the first sum when it is
 			 * >= 'A', by the second when it is > 'Z'. */
 			up = (w + 0x3f3f3f3f3f3f3f3fULL) &
 			    ~(w + 0x2525252525252525ULL) &
-			    0x8080808080808080ULL;
+			    0x8080808080808080ULL & ~hi;
 			w |= up >> 2;
 			memcpy(out + o, &w, 8);
 			if (map != NULL)
-				for (k = 0; k < 8; k++)
-					map[o + k] = i + k;
-			o += 8;
-			i += 8;
+				for (n = 0; n < k; n++)
+					map[o + n] = (uint32_t)(i + n);
+			o += k;
+			i += k;
+			if (k < 8)
+				break;
 		}
 		if (i >= inlen)
 			break;
@@ -220,7 +235,7 @@ fold_run(const char *in, size_t inlen, enum fold_form form, size_t **map_r,
 		if (p[i] < 0x80 && (i + 1 >= inlen ||
 		    (p[i + 1] != 0xcc && p[i + 1] != 0xcd))) {
 			if (map != NULL)
-				map[o] = i;
+				map[o] = (uint32_t)i;
 			out[o++] = (char)ascii_lower[p[i++]];
 			continue;
 		}
@@ -235,7 +250,7 @@ fold_run(const char *in, size_t inlen, enum fold_form form, size_t **map_r,
 			k = utf8_enc(c, out + o);
 			if (map != NULL)
 				while (k-- > 0)
-					map[o++] = start;
+					map[o++] = (uint32_t)start;
 			else
 				o += k;
 			continue;
@@ -244,7 +259,7 @@ fold_run(const char *in, size_t inlen, enum fold_form form, size_t **map_r,
 		if (n == 0) {
 			/* Invalid byte: passed through alone. */
 			if (map != NULL)
-				map[o] = i;
+				map[o] = (uint32_t)i;
 			out[o++] = (char)p[i];
 			i++;
 			continue;
@@ -271,13 +286,15 @@ fold_run(const char *in, size_t inlen, enum fold_form form, size_t **map_r,
 		k = utf8_enc(c, out + o);
 		if (map != NULL)
 			while (k-- > 0)
-				map[o++] = start;
+				map[o++] = (uint32_t)start;
 		else
 			o += k;
 	}
-	out[o] = '\0';
+	/* Zeroed past the end: PCRE2's JIT reads a little past the end of
+	 * the subject, and memcheck would call that tail uninitialised. */
+	memset(out + o, 0, FOLD_TAIL);
 	if (map != NULL) {
-		map[o] = inlen;
+		map[o] = (uint32_t)inlen;
 		*map_r = map;
 	}
 	*len_r = o;
@@ -291,9 +308,22 @@ fold_text(const char *in, size_t inlen, enum fold_form form,
 	out->s = NULL;
 	out->len = 0;
 	out->map = NULL;
-	if (in == NULL)
+	if (in == NULL || inlen >= (size_t)INT32_MAX)
 		return -1;
 	out->s = fold_run(in, inlen, form, &out->map, &out->len);
+	return 0;
+}
+
+int
+fold_text_nomap(const char *in, size_t inlen, enum fold_form form,
+    struct fold *out)
+{
+	out->s = NULL;
+	out->len = 0;
+	out->map = NULL;
+	if (in == NULL || inlen >= (size_t)INT32_MAX)
+		return -1;
+	out->s = fold_run(in, inlen, form, NULL, &out->len);
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 #define ROBOT_FOLD_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 enum fold_form {
 	FOLD_LOWER,	/* Turkish lower case, letters kept */
@@ -23,13 +24,21 @@ enum fold_form {
 struct fold {
 	char	*s;	/* folded text, NUL-terminated */
 	size_t	 len;
-	size_t	*map;	/* map[i] = offset in the original of folded byte i;
-			 * map[len] = length of the original */
+	uint32_t *map;	/* map[i] = offset in the original of folded byte i;
+			 * map[len] = length of the original (4 bytes a
+			 * byte, not 8: it is written for every byte of
+			 * every message) */
 };
 
 /* Folds the UTF-8 string in (inlen bytes).  Invalid UTF-8 bytes are passed
- * through one by one.  Returns 0, or -1 for nothing to fold (NULL in). */
+ * through one by one.  Returns 0, or -1 for nothing to fold (NULL in, or
+ * 2 GiB and more, beyond what the map can hold). */
 int fold_text(const char *in, size_t inlen, enum fold_form form,
+    struct fold *out);
+/* fold_text() without the map (out->map is NULL): the same folded bytes
+ * for a third of the work, for text that may never need a capture cut
+ * from it (fold_text() on the same input makes the map later). */
+int fold_text_nomap(const char *in, size_t inlen, enum fold_form form,
     struct fold *out);
 void fold_free(struct fold *f);
 

@@ -41,16 +41,19 @@ struct imap {
 };
 
 /*
- * The fetch overlaps the network with the work on each message: a reader
- * thread runs the UID FETCH loop and queues each message as it arrives,
- * while the calling thread takes them one by one, in UID order, and hands
- * them to fn.  Only the reader touches the connection while the fetch runs
- * (libetpan is not thread-safe across one connection); only the caller
- * runs fn, so the database sees one thread as before.  The queue is
- * bounded so memory does not grow with the mailbox: the reader waits when
- * IMAP_QUEUE_BYTES of raw messages (each with what prep made of it) are
- * waiting, but always queues at least one message however large.  A
- * megabyte is enough to keep both threads busy.
+ * The fetch overlaps the network with the work on each message, in three
+ * threads: a reader runs the UID FETCH loop and queues each message as it
+ * arrives; a prep thread runs fns->prep (decoding) on each queued message
+ * in turn; the calling thread takes the prepared messages one by one, in
+ * UID order, and hands them to fn.  Only the reader touches the connection
+ * while the fetch runs (libetpan is not thread-safe across one
+ * connection); only the caller runs fn, so the database sees one thread as
+ * before.  Reading, decoding and recording each take a good share of the
+ * work, so with all three apart none waits for another while there is a
+ * core free.  The queue is bounded so memory does not grow with the
+ * mailbox: the reader waits when IMAP_QUEUE_BYTES of raw messages (each
+ * with what prep made of it) are waiting, but always queues at least one
+ * message however large.  A megabyte is enough to keep the threads busy.
  */
 #define IMAP_QUEUE_BYTES	(1u << 20)
 #define IMAP_QUEUE_MSGS		64
@@ -60,14 +63,16 @@ struct imap_item {
 	uint32_t		 uid;
 	time_t			 date;
 	size_t			 len;
+	int			 ready;		/* prep has run (or was skipped) */
 	void			*prepared;	/* what fns->prep gave */
 	char			 data[];	/* len bytes and a NUL */
 };
 
 struct imap_queue {
 	pthread_mutex_t		 mu;
-	pthread_cond_t		 cv;	/* an item, room, done or stop */
+	pthread_cond_t		 cv;	/* an item, ready, room, done or stop */
 	struct imap_item	*head, *tail;
+	struct imap_item	*unprepped;	/* first item prep has not taken */
 	size_t			 bytes, count;
 	int			 done;	/* the reader has finished */
 	int			 stop;	/* fn asked to stop: queue no more */
@@ -518,27 +523,16 @@ imap_queue_put(struct imap_queue *q, uint32_t uid, const char *data,
 	it->uid = uid;
 	it->date = date;
 	it->len = len;
+	it->ready = q->fns->prep == NULL;
+	it->prepared = NULL;
 	memcpy(it->data, data, len);
 	it->data[len] = '\0';
-	it->prepared = NULL;
-	pthread_mutex_lock(&q->mu);
-	if (q->stop) {
-		pthread_mutex_unlock(&q->mu);
-		free(it);
-		return;
-	}
-	pthread_mutex_unlock(&q->mu);
-	/* Outside the lock: this is the work that overlaps the network. */
-	if (q->fns->prep != NULL)
-		it->prepared = q->fns->prep(q->fns->ctx, it->data, len);
 	pthread_mutex_lock(&q->mu);
 	while (!q->stop && q->count > 0 && (q->bytes + len >
 	    IMAP_QUEUE_BYTES || q->count >= IMAP_QUEUE_MSGS))
 		pthread_cond_wait(&q->cv, &q->mu);
 	if (q->stop) {
 		pthread_mutex_unlock(&q->mu);
-		if (it->prepared != NULL && q->fns->unprep != NULL)
-			q->fns->unprep(q->fns->ctx, it->prepared);
 		free(it);
 		return;
 	}
@@ -547,10 +541,42 @@ imap_queue_put(struct imap_queue *q, uint32_t uid, const char *data,
 	else
 		q->head = it;
 	q->tail = it;
+	if (q->unprepped == NULL && !it->ready)
+		q->unprepped = it;
 	q->bytes += len;
 	q->count++;
 	pthread_cond_broadcast(&q->cv);
 	pthread_mutex_unlock(&q->mu);
+}
+
+/* The prep thread: fns->prep on each queued message, in order.  Once fn
+ * has asked to stop, the rest are only marked ready, to be dropped. */
+static void *
+imap_prepper(void *arg)
+{
+	struct imap_queue *q = arg;
+	struct imap_item *it;
+	int stop;
+
+	pthread_mutex_lock(&q->mu);
+	for (;;) {
+		while (q->unprepped == NULL && !q->done)
+			pthread_cond_wait(&q->cv, &q->mu);
+		if ((it = q->unprepped) == NULL)
+			break;		/* the reader is done, all prepared */
+		q->unprepped = it->next;
+		stop = q->stop;
+		pthread_mutex_unlock(&q->mu);
+		/* Outside the lock: the work that overlaps the others. */
+		if (!stop)
+			it->prepared = q->fns->prep(q->fns->ctx, it->data,
+			    it->len);
+		pthread_mutex_lock(&q->mu);
+		it->ready = 1;
+		pthread_cond_broadcast(&q->cv);
+	}
+	pthread_mutex_unlock(&q->mu);
+	return NULL;
 }
 
 /* libetpan hands over each FETCH response as soon as it is parsed and
@@ -699,7 +725,7 @@ imap_fetch_prep(struct imap *imap, uint32_t first_uid, int batch,
 {
 	struct imap_queue q;
 	struct imap_item *it;
-	pthread_t reader;
+	pthread_t reader, prepper;
 	sigset_t all, old;
 	uint32_t taken = 0;
 	int aborted = 0, r;
@@ -730,7 +756,14 @@ imap_fetch_prep(struct imap *imap, uint32_t first_uid, int batch,
 	/* Signals stay with this thread, as before the reader existed. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	r = pthread_create(&reader, NULL, imap_reader, &q);
+	if ((r = pthread_create(&prepper, NULL, imap_prepper, &q)) == 0 &&
+	    (r = pthread_create(&reader, NULL, imap_reader, &q)) != 0) {
+		pthread_mutex_lock(&q.mu);
+		q.done = 1;
+		pthread_cond_broadcast(&q.cv);
+		pthread_mutex_unlock(&q.mu);
+		pthread_join(prepper, NULL);
+	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (r != 0) {
 		snprintf(err, errlen, "imap %s: cannot start the reader: %s",
@@ -740,7 +773,8 @@ imap_fetch_prep(struct imap *imap, uint32_t first_uid, int batch,
 	}
 	for (;;) {
 		pthread_mutex_lock(&q.mu);
-		while (q.head == NULL && !q.done)
+		while ((q.head == NULL && !q.done) ||
+		    (q.head != NULL && !q.head->ready))
 			pthread_cond_wait(&q.cv, &q.mu);
 		if ((it = q.head) == NULL) {
 			pthread_mutex_unlock(&q.mu);
@@ -767,6 +801,7 @@ imap_fetch_prep(struct imap *imap, uint32_t first_uid, int batch,
 		free(it);
 	}
 	pthread_join(reader, NULL);
+	pthread_join(prepper, NULL);
 	if (q.ret != IMAP_OK && q.ret != IMAP_ABORTED)
 		snprintf(err, errlen, "%s", q.err);
 	else if (aborted) {

@@ -1,10 +1,10 @@
 /* ledger: the message table; see ledger.h. */
-#include <gnutls/crypto.h>
-#include <gnutls/gnutls.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include <xxhash.h>
 
 #include "buf.h"
 #include "clock.h"
@@ -14,17 +14,17 @@
 #include "mem.h"
 
 void
-ledger_hash(const char *raw, size_t len, char out[65])
+ledger_hash(const char *raw, size_t len, char out[LEDGER_HASH_SIZE])
 {
 	static const char hex[] = "0123456789abcdef";
-	unsigned char d[32];
+	XXH128_canonical_t d;
 
-	gnutls_hash_fast(GNUTLS_DIG_SHA256, raw, len, d);
-	for (int i = 0; i < 32; i++) {
-		out[2 * i] = hex[d[i] >> 4];
-		out[2 * i + 1] = hex[d[i] & 15];
+	XXH128_canonicalFromHash(&d, XXH3_128bits(raw, len));
+	for (int i = 0; i < 16; i++) {
+		out[2 * i] = hex[d.digest[i] >> 4];
+		out[2 * i + 1] = hex[d.digest[i] & 15];
 	}
-	out[64] = '\0';
+	out[32] = '\0';
 }
 
 static int
@@ -81,6 +81,32 @@ find_duplicate(sqlite3 *db, const struct mime_msg *m, const char *hash)
 }
 
 static int
+insert_text(sqlite3 *db, int64_t id, const struct mime_msg *m)
+{
+	static const char sql[] =
+	    "INSERT INTO message_text(message, headers, body, html) "
+	    "VALUES (?1, ?2, ?3, ?4)";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	char *hdrs;
+	int rc = 0;
+
+	if (st == NULL)
+		return -1;
+	hdrs = header_block(m);
+	sqlite3_bind_int64(st, 1, id);
+	db_bind_text(st, 2, hdrs);
+	db_bind_text(st, 3, m->text);
+	db_bind_text(st, 4, m->html);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		log_err("database: message text: %s", sqlite3_errmsg(db));
+		rc = -1;
+	}
+	sqlite3_reset(st);
+	free(hdrs);
+	return rc;
+}
+
+static int
 insert_attachments(sqlite3 *db, int64_t id, const struct mime_msg *m)
 {
 	static const char sql[] =
@@ -96,7 +122,7 @@ insert_attachments(sqlite3 *db, int64_t id, const struct mime_msg *m)
 		sqlite3_bind_int64(st, 1, id);
 		db_bind_text(st, 2, a->name);
 		db_bind_text(st, 3, a->type);
-		sqlite3_bind_int64(st, 4, (sqlite3_int64)a->len);
+		sqlite3_bind_int64(st, 4, (sqlite3_int64)a->size);
 		if (ledger_is_form_attachment(a))
 			sqlite3_bind_blob64(st, 5, a->data, a->len,
 			    SQLITE_STATIC);
@@ -118,15 +144,13 @@ ledger_record(sqlite3 *db, const struct ledger_entry *e, int64_t *id_r,
 	static const char sql[] =
 	    "INSERT INTO message(folder, uidvalidity, uid, message_id, "
 	    "in_reply_to, refs, date, date_t, from_hdr, from_addr, to_hdr, "
-	    "cc_hdr, to_addrs, subject, size, hash, headers, body, html, "
-	    "notes, outcome, reason, duplicate_of, seen_at) VALUES (?1, ?2, "
-	    "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
-	    "?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)";
+	    "cc_hdr, to_addrs, subject, size, hash, notes, outcome, reason, "
+	    "duplicate_of, seen_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+	    "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)";
 	const struct mime_msg *m = e->msg;
 	sqlite3_stmt *st;
-	char hash[65], seen[32], *hdrs = NULL;
+	char hash[LEDGER_HASH_SIZE], seen[32];
 	int64_t dup;
-	int rc = -1;
 
 	*dup_r = 0;
 	if (e->hash != NULL)
@@ -137,7 +161,6 @@ ledger_record(sqlite3 *db, const struct ledger_entry *e, int64_t *id_r,
 		return -1;
 	if ((st = db_stmt(db, sql)) == NULL)
 		return -1;
-	hdrs = dup ? NULL : header_block(m);
 	clock_format_iso(e->now, seen);
 	db_bind_text(st, 1, e->folder);
 	sqlite3_bind_int64(st, 2, e->uidvalidity);
@@ -156,36 +179,31 @@ ledger_record(sqlite3 *db, const struct ledger_entry *e, int64_t *id_r,
 	db_bind_text(st, 14, m->subject);
 	sqlite3_bind_int64(st, 15, (sqlite3_int64)e->len);
 	db_bind_text(st, 16, hash);
-	/* A duplicate keeps only its identity: its text is the original's. */
-	db_bind_text(st, 17, hdrs);
-	db_bind_text(st, 18, dup ? NULL : m->text);
-	db_bind_text(st, 19, dup ? NULL : m->html);
-	db_bind_text(st, 20, m->notes);
-	db_bind_text(st, 21, dup ? "duplicate" : "recorded");
+	db_bind_text(st, 17, m->notes);
+	db_bind_text(st, 18, dup ? "duplicate" : "recorded");
 	if (dup) {
 		char why[64];
 
 		snprintf(why, sizeof why, "same message as #%lld",
 		    (long long)dup);
-		db_bind_text(st, 22, why);
-		sqlite3_bind_int64(st, 23, dup);
+		db_bind_text(st, 19, why);
+		sqlite3_bind_int64(st, 20, dup);
 	}
-	db_bind_text(st, 24, seen);
+	db_bind_text(st, 21, seen);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		log_err("database: recording %s UID %u: %s", e->folder,
 		    e->uid, sqlite3_errmsg(db));
 		sqlite3_reset(st);
-		goto out;
+		return -1;
 	}
 	sqlite3_reset(st);
 	*id_r = sqlite3_last_insert_rowid(db);
-	if (!dup && insert_attachments(db, *id_r, m) == -1)
-		goto out;
+	/* A duplicate keeps only its identity: its text is the original's. */
+	if (!dup && (insert_text(db, *id_r, m) == -1 ||
+	    insert_attachments(db, *id_r, m) == -1))
+		return -1;
 	*dup_r = dup != 0;
-	rc = 0;
-out:
-	free(hdrs);
-	return rc;
+	return 0;
 }
 
 int
@@ -329,6 +347,7 @@ load_attachments(sqlite3 *db, int64_t id, struct mime_msg *m)
 		if (len)
 			memcpy(a->data, data, len);
 		a->len = len;
+		a->size = (size_t)sqlite3_column_int64(st, 2);
 	}
 	sqlite3_reset(st);
 }
@@ -340,8 +359,9 @@ ledger_load(sqlite3 *db, int64_t id, struct mime_msg **msg_r)
 	    "SELECT coalesce(duplicate_of, id) FROM message WHERE id = ?1";
 	static const char sql2[] =
 	    "SELECT message_id, in_reply_to, refs, date, date_t, from_hdr, "
-	    "from_addr, to_hdr, cc_hdr, to_addrs, subject, headers, body, "
-	    "html, notes FROM message WHERE id = ?1";
+	    "from_addr, to_hdr, cc_hdr, to_addrs, subject, t.headers, t.body, "
+	    "t.html, notes FROM message LEFT JOIN message_text t ON "
+	    "t.message = message.id WHERE id = ?1";
 	sqlite3_stmt *st;
 	struct mime_msg *m;
 	int64_t src = 0;

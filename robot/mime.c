@@ -7,6 +7,7 @@
  *
  * This file walks the body parts; mime_header.c decodes the header
  * fields, RFC 2047 encoded words included. */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -318,66 +319,66 @@ b64_body(const char *p, size_t n, size_t *len_r, int *damaged_r)
 	return out;
 }
 
-/* libetpan's hex digit: anything else counts as 0. */
-static int
-qp_nib(int c)
-{
-	int v = hexval(c);
+/* libetpan's hex digit value, anything else counting as 0, and the bytes
+ * a quoted-printable scan stops at ('=', CR, LF), as tables: the decoder
+ * below looks at every byte of every text part. */
+static unsigned char qp_nib[256];
+static unsigned char qp_stop[256];
 
-	return v < 0 ? 0 : v;
+static void
+qp_tables(void)
+{
+	for (int c = 0; c < 256; c++)
+		qp_nib[c] = (unsigned char)(hexval(c) < 0 ? 0 : hexval(c));
+	qp_stop['='] = qp_stop['\r'] = qp_stop['\n'] = 1;
 }
 
 /* A quoted-printable body decoded in one pass, as libetpan decodes it
  * (every line break becomes CRLF, soft breaks vanish, a lone CR at the end
  * is dropped), but without copying byte by byte through its growing
  * string, and without its read past the end of a part ending in "=X".
- * Caller frees. */
+ * The common cases come first: a plain byte, then "=XY".  Caller frees. */
 static unsigned char *
 qp_body(const char *p, size_t n, size_t *len_r)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	const unsigned char *s = (const unsigned char *)p;
 	unsigned char *out = xmalloc(2 * n + 1), *o = out;
 	size_t i = 0;
 
+	pthread_once(&once, qp_tables);
 	while (i < n) {
-		const char *q;
-		size_t run;
+		unsigned char c = s[i];
 
-		/* Copy the plain stretch up to the next special byte. */
-		for (q = p + i; q < p + n && *q != '=' && *q != '\n' &&
-		    *q != '\r'; q++)
-			;
-		run = (size_t)(q - (p + i));
-		memcpy(o, p + i, run);
-		o += run;
-		i += run;
-		if (i >= n)
-			break;
-		if (p[i] == '\n') {
+		if (!qp_stop[c]) {
+			*o++ = c;
+			i++;
+		} else if (c == '\n') {
 			*o++ = '\r';
 			*o++ = '\n';
 			i++;
-		} else if (p[i] == '\r') {
+		} else if (c == '\r') {
 			if (i + 1 >= n)
 				break;
 			*o++ = '\r';
 			*o++ = '\n';
-			i += p[i + 1] == '\n' ? 2 : 1;
+			i += s[i + 1] == '\n' ? 2 : 1;
+		} else if (i + 2 < n && s[i + 1] != '\n' && s[i + 1] != '\r') {
+			*o++ = (unsigned char)(qp_nib[s[i + 1]] << 4 |
+			    qp_nib[s[i + 2]]);
+			i += 3;
 		} else if (i + 1 >= n) {
 			*o++ = '=';
 			i++;
-		} else if (p[i + 1] == '\n')
-			i += 2;
-		else if (p[i + 1] == '\r') {
+		} else if (s[i + 1] == '\n')
+			i += 2;		/* soft line break */
+		else if (s[i + 1] == '\r') {
 			if (i + 2 >= n)
 				break;
-			i += p[i + 2] == '\n' ? 3 : 2;
-		} else if (i + 2 >= n) {
-			*o++ = (unsigned char)p[i + 1];
-			i += 2;
+			i += s[i + 2] == '\n' ? 3 : 2;
 		} else {
-			*o++ = (unsigned char)(qp_nib((unsigned char)p[i + 1])
-			    << 4 | qp_nib((unsigned char)p[i + 2]));
-			i += 3;
+			*o++ = s[i + 1];	/* "=X" at the very end */
+			i += 2;
 		}
 	}
 	*o = '\0';
@@ -420,15 +421,18 @@ part_bytes(struct ctx *c, const struct mailmime *m, int partno,
 	return out;
 }
 
-/* Appends s to b with CRLF and lone CR made LF and NUL made U+FFFD. */
+/* Appends s to b with CRLF and lone CR made LF and NUL made U+FFFD.  A NUL
+ * ends every caller's buffer, at s[n] or a little after it (trimmed white
+ * space), so strcspn() can find the next CR or NUL a word at a time. */
 static void
 add_lines(struct buf *b, const char *s, size_t n)
 {
 	size_t i, start = 0;
 
 	for (i = 0; i < n; i++) {
-		if (s[i] != '\r' && s[i] != '\0')
-			continue;
+		i += strcspn(s + i, "\r");
+		if (i >= n)
+			break;
 		buf_add(b, s + start, i - start);
 		if (s[i] == '\0')
 			buf_puts(b, "\xef\xbf\xbd");
@@ -459,7 +463,7 @@ add_text(struct ctx *c, const char *s, size_t n)
 
 static void
 add_attachment(struct ctx *c, char *name, char *type, unsigned char *data,
-    size_t len)
+    size_t len, size_t size)
 {
 	struct mime_attachment *a;
 
@@ -472,6 +476,7 @@ add_attachment(struct ctx *c, char *name, char *type, unsigned char *data,
 	a->type = type;
 	a->data = data;
 	a->len = len;
+	a->size = size;
 }
 
 /* The charset an HTML part declares in a <meta> near its top. */
@@ -534,12 +539,72 @@ text_part(struct ctx *c, const struct mailmime *m, int partno, int is_html,
 	free(data);
 }
 
+static int
+has_suffix_ci(const char *s, const char *suffix)
+{
+	size_t n, k = strlen(suffix);
+
+	if (s == NULL || (n = strlen(s)) < k)
+		return 0;
+	return ascii_casecmp_n(s + n - k, suffix, k) == 0;
+}
+
+/* Media no part of the robot reads: a form is a spreadsheet, a document,
+ * CSV or text, never a picture, a PDF or a signature. */
+static int
+opaque(const char *type, const char *name)
+{
+	static const char *prefixes[] = { "image/", "audio/", "video/",
+	    "application/pdf", "application/pkcs7-signature",
+	    "application/x-pkcs7-signature" };
+	static const char *suffixes[] = { ".pdf", ".jpg", ".jpeg", ".png",
+	    ".gif", ".p7s" };
+
+	for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+		if (strncmp(type, prefixes[i], strlen(prefixes[i])) == 0)
+			return 1;
+	for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++)
+		if (has_suffix_ci(name, suffixes[i]))
+			return 1;
+	return 0;
+}
+
+/* The decoded size of a base64 part, counted without decoding it: three
+ * bytes per four letters, line breaks and padding left out.  Returns 0
+ * when the part is not base64. */
+static int
+b64_size(const struct mailmime *m, size_t *size_r)
+{
+	const struct mailmime_data *d = m->mm_data.mm_single;
+	const char *p, *end, *nl;
+	size_t letters = 0;
+
+	if (d == NULL || d->dt_type != MAILMIME_DATA_TEXT || !d->dt_encoded ||
+	    d->dt_encoding != MAILMIME_MECHANISM_BASE64)
+		return 0;
+	p = d->dt_data.dt_text.dt_data;
+	end = p + d->dt_data.dt_text.dt_length;
+	while (p < end) {
+		const char *e;
+
+		nl = memchr(p, '\n', (size_t)(end - p));
+		e = nl != NULL ? nl : end;
+		while (e > p && (e[-1] == '\r' || e[-1] == '=' ||
+		    e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		letters += (size_t)(e - p);
+		p = nl != NULL ? nl + 1 : end;
+	}
+	*size_r = letters / 4 * 3 + (letters % 4 > 1 ? letters % 4 - 1 : 0);
+	return 1;
+}
+
 static void
 single(struct ctx *c, const struct mailmime *m, int notext)
 {
 	char *type, *name;
 	unsigned char *data;
-	size_t len;
+	size_t len, size;
 	int partno, attach, is_html;
 
 	if (c->nparts >= mime_max_parts) {
@@ -552,7 +617,12 @@ single(struct ctx *c, const struct mailmime *m, int notext)
 	partno = ++c->nparts;
 	type = content_type(m->mm_content_type);
 	name = part_name(m, &attach);
+	if (opaque(type, name) && b64_size(m, &size)) {
+		add_attachment(c, name, type, xcalloc(1, 1), 0, size);
+		return;
+	}
 	data = part_bytes(c, m, partno, &len);
+	size = len;
 	is_html = strcmp(type, "text/html") == 0;
 	if (!attach && name == NULL && (is_html ||
 	    strcmp(type, "text/plain") == 0)) {
@@ -569,7 +639,7 @@ single(struct ctx *c, const struct mailmime *m, int notext)
 		data = xrealloc(data, len + 1);
 		data[len] = '\0';
 	}
-	add_attachment(c, name, type, data, len);
+	add_attachment(c, name, type, data, len, size);
 }
 
 static void walk(struct ctx *, const struct mailmime *, int, int);
@@ -625,6 +695,16 @@ blank_part(const struct mailmime *m)
 	p = d->dt_data.dt_text.dt_data;
 	n = d->dt_data.dt_text.dt_length;
 	enc = d->dt_encoded ? d->dt_encoding : MAILMIME_MECHANISM_8BIT;
+	/* Most text starts with a letter: a quoted-printable byte that is
+	 * neither white space nor an escape stands for itself, so the part
+	 * is not blank and need not be decoded twice. */
+	if (enc == MAILMIME_MECHANISM_QUOTED_PRINTABLE) {
+		for (i = 0; i < n && (p[i] == ' ' || p[i] == '\t' ||
+		    p[i] == '\r' || p[i] == '\n'); i++)
+			;
+		if (i < n && p[i] != '=')
+			return 0;
+	}
 	/* Our own decoders, as in part_bytes(): libetpan's reads past a
 	 * part that ends in "=X". */
 	if (enc == MAILMIME_MECHANISM_BASE64)

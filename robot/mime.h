@@ -24,7 +24,9 @@ struct mime_attachment {
 	char	*name;		/* UTF-8 file name (RFC 2231/2047 decoded), or NULL */
 	char	*type;		/* lower case "type/subtype" */
 	unsigned char *data;	/* decoded bytes (transfer encoding undone) */
-	size_t	 len;
+	size_t	 len;		/* bytes in data */
+	size_t	 size;		/* the part's decoded size: len, or more when
+				 * the bytes were not kept (see below) */
 };
 
 struct mime_msg {
@@ -55,7 +57,11 @@ struct mime_msg {
 	 * read from it); NULL when the message has no HTML. */
 	char	*html;
 
-	struct mime_attachment *att;	/* non-text parts and named parts */
+	/* Non-text parts and named parts.  Media the robot never reads
+	 * (images, audio, video, PDF, signatures) keep no bytes when they
+	 * are base64: data is "" and only size is known, since decoding
+	 * them would be most of the work of reading a mailbox. */
+	struct mime_attachment *att;
 	size_t	 natt;
 
 	char	*notes;		/* what could not be decoded, or NULL */

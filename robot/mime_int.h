@@ -4,7 +4,7 @@
  * mime_header.c decodes header fields: RFC 2047 encoded words, the header
  * block scan, and the structured fields of struct mime_msg.  mime.c walks
  * the body parts and owns the public entry points of mime.h.  Nothing
- * here is mutable global state: mime_parse runs in a reader thread. */
+ * here is mutable global state: mime_parse runs in the fetch's prep thread. */
 #ifndef ROBOT_MIME_INT_H
 #define ROBOT_MIME_INT_H
 

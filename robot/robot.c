@@ -222,9 +222,18 @@ robot_cmd_rules_test(struct robot *r, int argc, char **argv)
 	    m->from ? m->from : "", m->to ? m->to : "", m->cc ? m->cc : "",
 	    m->subject ? m->subject : "", m->date ? m->date : "",
 	    m->message_id ? m->message_id : "");
-	for (size_t i = 0; i < m->natt; i++)
-		printf("Attachment: %s (%s, %zu bytes)\n", m->att[i].name ?
-		    m->att[i].name : "(no name)", m->att[i].type, m->att[i].len);
+	for (size_t i = 0; i < m->natt; i++) {
+		const struct mime_attachment *a = &m->att[i];
+
+		printf("Attachment: %s (%s, %zu bytes", a->name ? a->name :
+		    "(no name)", a->type, a->size);
+		if (a->len == 0 && a->size > 0)
+			printf(", not kept)\n");	/* a picture, a PDF */
+		else if (a->len < a->size)
+			printf(", %zu kept)\n", a->len);	/* cut */
+		else
+			printf(")\n");
+	}
 	if (m->notes)
 		printf("Decoding:   %s\n", m->notes);
 	printf("\n--- text the rules see ---\n%s\n--- end of text ---\n\n",

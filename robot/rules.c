@@ -4,7 +4,9 @@
  * Each field a rule looks at is folded once per message (fold.h, ASCII
  * form) and only when a rule first needs it, so a message that fails every
  * rule on its subject never has its body folded.  Captures are located in
- * the folded text and cut, through the fold map, from the original. */
+ * the folded text and cut, through the fold map, from the original; the
+ * map is made only for a field something was found in to capture, since
+ * most mail never gets that far. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,9 +21,10 @@ enum { LIMIT = -2 };
 struct field {
 	int		 ready;
 	char		*orig;		/* owned when own is set */
+	size_t		 orig_len;	/* bytes of orig folded */
 	int		 own;
 	int		 alias;		/* f borrowed from the body field */
-	struct fold	 f;
+	struct fold	 f;		/* f.map made by field_map() */
 };
 
 struct evalctx {
@@ -107,28 +110,68 @@ header_values(const struct mime_msg *msg, const char *name)
 
 static struct field *get_field(struct evalctx *, enum rfield, int);
 
+/* Folds orig_len bytes of fl->orig into fl->f, without the map. */
+static void
+field_fold(struct field *fl)
+{
+	if (fold_text_nomap(fl->orig, fl->orig_len, FOLD_ASCII, &fl->f) ==
+	    -1) {
+		memset(&fl->f, 0, sizeof(fl->f));
+		fl->f.s = xstrdup("");
+	}
+	utf8_sanitize(fl->f.s, fl->f.len);
+}
+
 /* The fresh text is a prefix of the body, cut at a line start, so its
- * folded form is a prefix of the body's: no second fold of the text. */
+ * folded form is a prefix of the body's: the body's folded text serves,
+ * cut at the folded length of the prefix. */
 static struct field *
 fresh_field(struct evalctx *c, struct field *fl)
 {
-	const struct field *body = get_field(c, RF_BODY, -1);
-	size_t n = rules_fresh_len(c->msg->text), lo = 0, hi = body->f.len;
+	struct field *body = get_field(c, RF_BODY, -1);
+	size_t n = rules_fresh_len(c->msg->text);
 
-	while (lo < hi) {	/* first folded byte at or past n */
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (body->f.map[mid] < n)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	fl->orig = body->orig;
 	fl->f = body->f;
-	fl->f.len = lo;
 	fl->alias = 1;
 	fl->ready = 1;
+	if (n < body->orig_len) {
+		struct fold pre;
+
+		if (fold_text_nomap(body->orig, n, FOLD_ASCII, &pre) == 0) {
+			fl->f.len = pre.len < body->f.len ? pre.len :
+			    body->f.len;
+			fold_free(&pre);
+		} else
+			fl->f.len = 0;
+	}
+	fl->orig_len = n;
 	return fl;
+}
+
+/* Makes fl's map, by folding its text again with one: the folded bytes
+ * come out the same, so matches found in fl->f.s stay where they are. */
+static void
+field_map(struct evalctx *c, struct field *fl)
+{
+	struct fold m;
+
+	if (fl->f.map != NULL)
+		return;
+	if (fl->alias) {
+		struct field *body = get_field(c, RF_BODY, -1);
+
+		field_map(c, body);
+		fl->f.map = body->f.map;
+		return;
+	}
+	if (fold_text(fl->orig, fl->orig_len, FOLD_ASCII, &m) == 0 &&
+	    m.len == fl->f.len) {
+		fl->f.map = m.map;
+		m.map = NULL;
+	} else
+		fl->f.map = xcalloc(fl->f.len + 1, sizeof(*fl->f.map));
+	fold_free(&m);
 }
 
 static struct field *
@@ -176,12 +219,8 @@ get_field(struct evalctx *c, enum rfield f, int hdr)
 	}
 	if (!fl->own)
 		fl->orig = (char *)(src ? src : "");
-	if (fold_text(fl->orig, strlen(fl->orig), FOLD_ASCII, &fl->f) == -1) {
-		memset(&fl->f, 0, sizeof(fl->f));
-		fl->f.s = xstrdup("");
-		fl->f.map = xcalloc(1, sizeof(*fl->f.map));
-	}
-	utf8_sanitize(fl->f.s, fl->f.len);
+	fl->orig_len = strlen(fl->orig);
+	field_fold(fl);
 	fl->ready = 1;
 	return fl;
 }
@@ -294,7 +333,7 @@ run_extract(struct evalctx *c, const struct rule_extract *e,
     struct rule_result *res)
 {
 	const struct rule_set *rs = c->rs;
-	const struct field *fl = get_field(c, e->field, e->hdr);
+	struct field *fl = get_field(c, e->field, e->hdr);
 	PCRE2_SIZE *ov;
 	size_t start = 0, s, t;
 	uint32_t g;
@@ -304,6 +343,7 @@ run_extract(struct evalctx *c, const struct rule_extract *e,
 		if ((m = match_at(rs, e->re, fl, start)) != 1)
 			return m == LIMIT ? LIMIT : 0;
 		ov = pcre2_get_ovector_pointer(rs->md);
+		field_map(c, fl);
 		for (g = 0; g < e->ngroups; g++) {
 			s = ov[2 * e->groups[g]];
 			t = ov[2 * e->groups[g] + 1];

@@ -63,7 +63,7 @@ check_eq "small limits: rules test exits 0" 0 $?
 check_eq "max_parts = 3: three attachments kept" 3 \
     "$(grep -c '^Attachment:' <<<"$out")"
 check_eq "max_attachment = 1K: each cut to 1024 bytes" 3 \
-    "$(grep -c '^Attachment: .*, 1024 bytes)' <<<"$out")"
+    "$(grep -c '^Attachment: .*, 3000 bytes, 1024 kept)' <<<"$out")"
 check "max_attachment = 1K: the cut is noted" \
     grep -q 'f1.bin of 3000 bytes cut to the 1024-byte limit' <<<"$out"
 check "max_parts = 3: the skipped parts are noted" \

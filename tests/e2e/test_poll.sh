@@ -127,12 +127,12 @@ over-limit.0402@example.edu.tr	ŞUBAT AYI NES BAŞVURU ARŞİVİ - ÖĞRETİM Ü
 EOF
 
 check_eq "the HTML-only mail's table rows are lines joined by ' | '" 1 \
-    "$(ledger "SELECT count(*) FROM message WHERE id =
+    "$(ledger "SELECT count(*) FROM message_text WHERE message =
     $(row CAF=html.only.0330@mail.example.edu.tr) AND
     body LIKE '%Ayşe Yılmaz | 10000000146 | Dr. Öğr. Üyesi%' AND
     body LIKE '%İsmail Çağlar | 23456789060 | Arş. Gör.%'")"
 check_eq "the forwarded Kamu SM mail's text is read" 1 \
-    "$(ledger "SELECT count(*) FROM message WHERE id =
+    "$(ledger "SELECT count(*) FROM message_text WHERE message =
     $(row fwd.0326.caglar@example.edu.tr) AND body LIKE '%Sayın%'")"
 
 # Attachments: decoded names (RFC 2231, continuations, RFC 2047 in a
@@ -236,5 +236,28 @@ check_eq "the folder's mark follows the new UIDVALIDITY" $((v + 1000)) \
     "$(ledger "SELECT uidvalidity FROM folder WHERE name = 'INBOX'")"
 check_eq "still every message unread on the server" 0 \
     "$(servers_flags "$USER_" INBOX | grep -c 'Seen')"
+
+# A database from before migration 4 (text in the message row) is
+# upgraded without losing any text: put it back the old way, open it.
+texts=$(ledger "SELECT count(*) FROM message_text WHERE body IS NOT NULL")
+sum=$(ledger "SELECT sum(length(body)) || ' ' || sum(length(html)) FROM
+    message_text")
+ledger "ALTER TABLE message ADD COLUMN headers TEXT;
+    ALTER TABLE message ADD COLUMN body TEXT;
+    ALTER TABLE message ADD COLUMN html TEXT;
+    UPDATE message SET (headers, body, html) = (SELECT headers, body, html
+    FROM message_text WHERE message = message.id);
+    DROP TABLE message_text; DELETE FROM schema_version WHERE version = 4;"
+ROBOT_NOW=2026-04-06T10:00:00+03:00 "$ROBOT" -c "$CONF" status \
+    >"$SRV_DIR/out" 2>"$SRV_DIR/err"
+check_eq "an older database opens" 0 "$?"
+check_eq "its texts move to their own table" "$texts" \
+    "$(ledger "SELECT count(*) FROM message_text WHERE body IS NOT NULL")"
+check_eq "every text and HTML byte moves" "$sum" \
+    "$(ledger "SELECT sum(length(body)) || ' ' || sum(length(html)) FROM
+    message_text")"
+check_eq "the message rows hold no text any more" 0 \
+    "$(ledger "SELECT count(*) FROM pragma_table_info('message') WHERE
+    name IN ('headers', 'body', 'html')")"
 
 servers_done

@@ -174,7 +174,9 @@ test_windows_1254_base64(void **state)
 	/* RFC 2047 inside the quoted filename. */
 	a = att_named(m, "Başvuru Formu İmzalı.pdf");
 	assert_string_equal(a->type, "application/pdf");
-	assert_memory_equal(a->data, "%PDF-1.4\n", 9);
+	/* A PDF is never read: its size is counted, its bytes not kept. */
+	assert_int_equal(a->size, 77);
+	assert_int_equal(a->len, 0);
 	assert_null(m->notes);
 	mime_free(&m);
 }
@@ -217,6 +219,53 @@ test_html_only(void **state)
 	mime_free(&m);
 }
 
+/* Pictures and PDFs are never read: their bytes are not kept, only
+ * their size, counted from the base64 letters; other parts keep theirs
+ * (a form may come as application/octet-stream). */
+static void
+test_opaque_parts(void **state)
+{
+	struct mime_msg *m = parse_str(
+	    "From: a@example.edu.tr\r\n"
+	    "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+	    "--b\r\nContent-Type: text/plain\r\n\r\nEkte.\r\n"
+	    "--b\r\nContent-Type: image/jpeg; name=\"foto.jpg\"\r\n"
+	    "Content-Transfer-Encoding: base64\r\n\r\n"
+	    "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4v\r\n"
+	    "MDEyMzQ1Njc4OTo7PD0+P0BBQkNERUZHSElKS0xNTk9QUVJTVFVWV1hZWltcXV5f\r\n"
+	    "YGFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6e3x9fn+AgYKDhIWGh4iJiouMjY6P\r\n"
+	    "kJGSk5SVlpeYmZqbnJ2en6ChoqOkpaanqKmqq6ytrq+wsbKztLW2t7i5uru8vb6/\r\n"
+	    "wMHCw8TFxsfIycrLzM3Oz9DR0tPU1dbX2Nna29zd3t/g4eLj5OXm5+jp6uvs7e7v\r\n"
+	    "8PHy8/T19vf4+fr7/P3+/wABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f\r\n"
+	    "ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj9AQUJDREVGR0hJSktMTU5P\r\n"
+	    "UFFSU1RVVldYWVpbXF1eX2BhYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ent8fX5/\r\n"
+	    "gIGCg4SFhoeIiYqLjI2Oj5CRkpOUlZaXmJmam5ydnp+goaKjpKWmp6ipqqusra6v\r\n"
+	    "sLGys7S1tre4ubq7vL2+v8DBwsPExcbHyMnKy8zNzs/Q0dLT1NXW19jZ2tvc3d7f\r\n"
+	    "4OHi4+Tl5ufo6err7O3u7/Dx8vP09fb3+Pn6+/z9/v8AAQIDBAUGBwgJCgsMDQ4P\r\n"
+	    "EBESExQVFhcYGRobHB0eHyAhIiMkJSYnKCkqKywtLi8wMTIzNDU2Nzg5Ojs8PT4/\r\n"
+	    "QEFCQ0RFRkdISUpLTE1OT1BRUlNUVVZXWFlaW1xdXl9gYWJjZGVmZ2hpamtsbW5v\r\n"
+	    "cHFyc3R1dnd4eXp7fH1+f4CBgoOEhYaHiImKi4yNjo+QkZKTlJWWl5iZmpucnZ6f\r\n"
+	    "oKGio6SlpqeoqaqrrK2ur7CxsrO0tba3uLm6u7y9vr/AwcLDxMXGx8jJysvMzc7P\r\n"
+	    "0NHS09TV1tfY2drb3N3e3+Dh4uPk5ebn6Onq6+zt7u/w8fLz9PX29/j5+vv8/f7/\r\n"
+	    "/9g=\r\n"
+	    "--b\r\nContent-Type: application/octet-stream; "
+	    "name=\"liste\"\r\n"
+	    "Content-Transfer-Encoding: base64\r\n\r\n"
+	    "UEsDBHh4eHh4eHh4eHh4eHh4eHh4eHh4\r\n"
+	    "--b--\r\n");
+	const struct mime_attachment *a;
+
+	assert_int_equal(m->natt, 2);
+	a = att_named(m, "foto.jpg");
+	assert_int_equal(a->size, 770);
+	assert_int_equal(a->len, 0);
+	a = att_named(m, "liste");
+	assert_int_equal(a->size, 24);
+	assert_int_equal(a->len, 24);
+	assert_memory_equal(a->data, "PK\003\004", 4);
+	mime_free(&m);
+}
+
 static void
 test_forwarded_rfc822(void **state)
 {
@@ -239,7 +288,7 @@ test_forwarded_rfc822(void **state)
 	assert_int_equal(m->natt, 1);
 	a = att_named(m, "basvuru-bilgilendirme.pdf");
 	assert_string_equal(a->type, "application/pdf");
-	assert_int_equal(a->len, 77);
+	assert_int_equal(a->size, 77);
 	mime_free(&m);
 }
 
@@ -756,6 +805,7 @@ main(void)
 		cmocka_unit_test(test_addresses_and_dates),
 		cmocka_unit_test(test_decode_header),
 		cmocka_unit_test(test_garbage_never_fails),
+		cmocka_unit_test(test_opaque_parts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
