@@ -46,6 +46,18 @@ struct fetch_ctx {
 #define FETCH_TX_MSGS		256
 #define FETCH_TX_SECONDS	0.2
 
+/* Prepared once (db_stmt), not parsed again for every message. */
+static const char SQL_SAVEPOINT[] = "SAVEPOINT msg";
+static const char SQL_RELEASE[] = "RELEASE msg";
+
+static int
+savepoint(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	return st != NULL ? db_done(db, st, sql) : -1;
+}
+
 static double
 mono_now(void)
 {
@@ -186,7 +198,7 @@ take_message(void *arg, uint32_t uid, const char *data, size_t len,
 		fc->tx_msgs = 0;
 		fc->tx_start = mono_now();
 	}
-	if (db_exec(fc->db, "SAVEPOINT msg") == -1)
+	if (savepoint(fc->db, SQL_SAVEPOINT) == -1)
 		goto fail;
 	if (ledger_record(fc->db, &e, &id, &dup) == -1)
 		goto undo;
@@ -195,7 +207,7 @@ take_message(void *arg, uint32_t uid, const char *data, size_t len,
 		goto undo;
 	if (ledger_folder_set(fc->db, fc->folder, fc->uidvalidity, uid) == -1)
 		goto undo;
-	if (db_exec(fc->db, "RELEASE msg") == -1)
+	if (savepoint(fc->db, SQL_RELEASE) == -1)
 		goto undo;
 	mime_free(&m);
 	free(p);
@@ -217,7 +229,7 @@ take_message(void *arg, uint32_t uid, const char *data, size_t len,
 undo:
 	/* This message only: what came before it in the batch stays. */
 	if (db_exec(fc->db, "ROLLBACK TO msg") == 0)
-		db_exec(fc->db, "RELEASE msg");
+		savepoint(fc->db, SQL_RELEASE);
 	else {
 		db_rollback(fc->db);
 		fc->in_tx = 0;

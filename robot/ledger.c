@@ -80,6 +80,15 @@ find_duplicate(sqlite3 *db, const struct mime_msg *m, const char *hash)
 	return id;
 }
 
+static void
+bind_static(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
 static int
 insert_text(sqlite3 *db, int64_t id, const struct mime_msg *m)
 {
@@ -94,14 +103,16 @@ insert_text(sqlite3 *db, int64_t id, const struct mime_msg *m)
 		return -1;
 	hdrs = header_block(m);
 	sqlite3_bind_int64(st, 1, id);
-	db_bind_text(st, 2, hdrs);
-	db_bind_text(st, 3, m->text);
-	db_bind_text(st, 4, m->html);
+	/* Bound in place, not copied: the step below is their only use. */
+	bind_static(st, 2, hdrs);
+	bind_static(st, 3, m->text);
+	bind_static(st, 4, m->html);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		log_err("database: message text: %s", sqlite3_errmsg(db));
 		rc = -1;
 	}
 	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);	/* no pointer outlives hdrs */
 	free(hdrs);
 	return rc;
 }
