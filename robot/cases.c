@@ -849,7 +849,7 @@ cases_apply(sqlite3 *db, const struct config *cfg,
 			    "the sender", why ? ": " : "", why ? why : "");
 		} else {
 			out->outcome = "unplaced";
-			buf_puts(&out->reason, "no rule matched");
+			buf_puts(&out->reason, CASES_NO_RULE);
 		}
 		goto record;
 	}

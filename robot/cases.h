@@ -15,6 +15,11 @@
 #ifndef ROBOT_CASES_H
 #define ROBOT_CASES_H
 
+/* The reason of a message no rule recognised: not workflow mail at all
+ * (an announcement, a newsletter).  The digest counts these instead of
+ * listing them. */
+#define CASES_NO_RULE	"no rule matched"
+
 #include <sqlite3.h>
 #include <stdint.h>
 #include <time.h>

@@ -175,6 +175,11 @@ static const char *const migrations[] = {
 	"ALTER TABLE message DROP COLUMN headers;"
 	"ALTER TABLE message DROP COLUMN body;"
 	"ALTER TABLE message DROP COLUMN html;",
+
+	/* 5: no index on the hash.  A duplicate is looked for by its
+	 * Message-ID (indexed) and then its hash; an index of random hashes
+	 * had every new message write a page of it somewhere new. */
+	"DROP INDEX message_hash;",
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])

@@ -45,11 +45,21 @@ static const char SQL_REQUESTS[] =
     " (SELECT count(*) FROM cases c WHERE c.request = r.id),"
     " coalesce(r.form_t, r.opened_t, r.created_t)"
     " FROM request r WHERE r.created_t >= ?1 ORDER BY r.created_t";
+/* Mail a rule recognised but no case took, and forgeries, one by one; mail
+ * no rule recognised only counted: an institutional mailbox gets hundreds
+ * of those a week. */
 static const char SQL_QUARANTINED[] =
     "SELECT coalesce(date_t, 0), seen_at, coalesce(from_addr, from_hdr, ''),"
     " coalesce(subject, ''), outcome, coalesce(reason, '') FROM message"
     " WHERE outcome IN ('unplaced', 'quarantined') AND seen_at >= ?1"
+    " AND NOT (outcome = 'unplaced' AND reason IS '" CASES_NO_RULE "')"
     " ORDER BY id";
+/* A week of a broken rule could leave thousands unplaced: the digest lists
+ * this many and counts the rest, so it stays a mail one can read. */
+#define DIGEST_MAX_LISTED	100
+static const char SQL_UNRECOGNISED[] =
+    "SELECT count(*) FROM message WHERE outcome = 'unplaced'"
+    " AND reason IS '" CASES_NO_RULE "' AND seen_at >= ?1";
 static const char SQL_UNDELIVERED[] =
     "SELECT created_t, rcpts, coalesce(subject, ''),"
     " coalesce(last_error, '') FROM outbox WHERE state = 'failed'"
@@ -217,7 +227,7 @@ add_week(sqlite3 *db, struct tmpl_vars *v, time_t start, long *finished_r)
 {
 	sqlite3_stmt *st;
 	char d[40], iso[32];
-	int rc;
+	int rc, listed = 0;
 
 	*finished_r = 0;
 	if ((st = db_stmt(db, SQL_FINISHED)) == NULL)
@@ -262,8 +272,12 @@ add_week(sqlite3 *db, struct tmpl_vars *v, time_t start, long *finished_r)
 		return -1;
 	db_bind_text(st, 1, iso);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct tmpl_vars *row = tmpl_list_add(v, "quarantined");
+		struct tmpl_vars *row;
 		time_t t = (time_t)sqlite3_column_int64(st, 0);
+
+		if (++listed > DIGEST_MAX_LISTED)
+			continue;	/* counted below, not listed */
+		row = tmpl_list_add(v, "quarantined");
 
 		if (t != 0)
 			clock_format_date(t, d);
@@ -275,6 +289,20 @@ add_week(sqlite3 *db, struct tmpl_vars *v, time_t start, long *finished_r)
 		tmpl_setf(row, "reason", "%s: %s", strcmp(text(st, 4),
 		    "quarantined") == 0 ? "karantina" : "yerleştirilemedi",
 		    text(st, 5));
+	}
+	if (done(db, st, rc) == -1)
+		return -1;
+	if (listed > DIGEST_MAX_LISTED)
+		tmpl_set_int(v, "quarantined_more", listed - DIGEST_MAX_LISTED);
+
+	if ((st = db_stmt(db, SQL_UNRECOGNISED)) == NULL)
+		return -1;
+	db_bind_text(st, 1, iso);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_int(st, 0) > 0)
+			tmpl_set_int(v, "unrecognised",
+			    sqlite3_column_int(st, 0));
+		rc = sqlite3_step(st);
 	}
 	if (done(db, st, rc) == -1)
 		return -1;

@@ -53,7 +53,7 @@ static const struct kind {
 	    "people.unit people.email people.case_tag "
 	    "problems problems.row problems.text " },
 	{ "digest.tmpl", V_COMMON "period_start period_end open_total "
-	    "overdue_total finished_total "
+	    "overdue_total finished_total unrecognised quarantined_more "
 	    "steps steps.label steps.count "
 	    "units units.unit units.count "
 	    "overdue overdue.case_tag overdue.name overdue.unit "

@@ -1,7 +1,8 @@
 /* test_cases: the step state machine and how a message finds its cases,
  * on an in-memory database with the shipped rules: out-of-order mail,
  * the same message twice, several people in one message, a form seen
- * twice, trust refusals. */
+ * twice, trust refusals, and what the digest lists of mail it could not
+ * place. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,7 @@
 #include "cfg.h"
 #include "clock.h"
 #include "db.h"
+#include "digest.h"
 #include "mem.h"
 #include "mime.h"
 #include "rules.h"
@@ -273,6 +275,11 @@ test_trust(void **state)
 	assert_q(w, "SELECT count(*) FROM event WHERE step = 'approved'",
 	    "0");
 	assert_q(w, "SELECT count(*) FROM cases", "2");
+	/* Words of a note rule (BİDB's "e-imza" mail) from anyone else are
+	 * no forgery: a note moves nothing, and staff write them daily. */
+	assert_string_equal(apply(w, "hasan@example.edu.tr",
+	    "bidb@example.edu.tr", "e-imza kartım çalışmıyor",
+	    "Yardımcı olur musunuz?", NULL), "unplaced");
 }
 
 static void
@@ -294,6 +301,57 @@ test_unplaced_and_tag(void **state)
 	    "form_received");
 }
 
+/* The digest lists mail a rule recognised but no case took, and
+ * forgeries, up to a hundred; mail no rule recognised (an announcement)
+ * is only counted. */
+static void
+test_digest_lists(void **state)
+{
+	struct world *w = *state;
+	char *subject = NULL, *text = NULL, *html = NULL;
+
+	form(w);
+	assert_string_equal(apply(w, "hasan@example.edu.tr",
+	    "bidb@example.edu.tr", "Yazıcı çalışmıyor", "3. kat", NULL),
+	    "unplaced");
+	assert_string_equal(apply(w, "duyuru@example.edu.tr",
+	    "tum@example.edu.tr", "Bahar şenliği", "Program ekte.", NULL),
+	    "unplaced");
+	assert_string_equal(apply(w, "Kamu SM <bilgi@kamusm.gov.tr>",
+	    "veli.demir@example.edu.tr", "Nitelikli Elektronik Sertifika "
+	    "Başvurunuz", "Sayın VELİ DEMİR,\r\nKurumunuz tarafından "
+	    "adınıza nitelikli elektronik sertifika başvurusu yapılmıştır.",
+	    NULL), "unplaced");
+	assert_string_equal(apply(w, "Kamu SM <bilgi@kamusm.gov.tr.example."
+	    "net>", "ayse.yilmaz@example.edu.tr", "Başvurunuz",
+	    "Sayın AYŞE YILMAZ,\r\nBaşvurunuz e-Onay ile onaylanmıştır.",
+	    NULL), "quarantined");
+	/* A week of such mail: a hundred are listed, the rest counted. */
+	for (int i = 0; i < 101; i++)
+		assert_string_equal(apply(w, "Kamu SM <bilgi@kamusm.gov.tr>",
+		    "x@example.edu.tr", "Nitelikli Elektronik Sertifika",
+		    "Kurumunuz tarafından adınıza nitelikli elektronik "
+		    "sertifika başvurusu yapılmıştır.", NULL), "unplaced");
+	assert_int_equal(db_exec(w->db, "UPDATE message SET subject = "
+	    "'konu-' || id || '.'"), 0);
+	assert_int_equal(digest_render(w->db, &cfg, w->now, &subject, &text,
+	    &html), 0);
+	assert_null(strstr(text, "konu-2."));	/* no rule: counted */
+	assert_null(strstr(text, "konu-3."));
+	assert_non_null(strstr(text, "konu-4."));	/* no case took it */
+	assert_non_null(strstr(text, "konu-5."));	/* the forgery */
+	assert_non_null(strstr(text, "hiçbir kurala uymayan 2 ileti"));
+	assert_non_null(strstr(text, "konu-103."));
+	assert_null(strstr(text, "konu-104."));
+	assert_non_null(strstr(text, "ve 3 ileti daha"));
+	assert_non_null(html);
+	assert_null(strstr(html, "konu-3."));
+	assert_non_null(strstr(html, "hiçbir kurala uymayan 2 ileti"));
+	free(subject);
+	free(text);
+	free(html);
+}
+
 int
 main(void)
 {
@@ -311,6 +369,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trust, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unplaced_and_tag, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_digest_lists, setup,
 		    teardown),
 	};
 
