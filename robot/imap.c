@@ -5,7 +5,10 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
-#include <sys/poll.h>	/* robot/poll.h shadows <poll.h> under -Irobot */
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -802,6 +805,12 @@ imap_fetch_prep(struct imap *imap, uint32_t first_uid, int batch,
 	}
 	pthread_join(reader, NULL);
 	pthread_join(prepper, NULL);
+#ifdef __GLIBC__
+	/* What the threads' heaps held for the queue goes back now, not
+	 * at exit: the digest and the reminders come after a long fetch. */
+	if (taken > 0)
+		malloc_trim(0);
+#endif
 	if (q.ret != IMAP_OK && q.ret != IMAP_ABORTED)
 		snprintf(err, errlen, "%s", q.err);
 	else if (aborted) {

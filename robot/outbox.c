@@ -327,14 +327,18 @@ outbox_queue(sqlite3 *db, const struct config *cfg,
 	db_bind_text(st, 5, cfg->smtp.from);
 	db_bind_text(st, 6, buf_str(&rcpts));
 	db_bind_text(st, 7, m->subject);
-	sqlite3_bind_blob(st, 8, data, (int)len, SQLITE_TRANSIENT);
+	/* Bound in place: a digest can be a megabyte, and the step below
+	 * is the only use. */
+	sqlite3_bind_blob(st, 8, data, (int)len, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 9, (sqlite3_int64)now);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		log_err("outbox: %s", db_errmsg(db));
 		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
 		goto fail;
 	}
 	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);	/* data is freed below */
 	id = sqlite3_last_insert_rowid(db);
 	for (i = 0; i < nto + ncc; i++) {
 		if ((st = db_stmt(db, SQL_INSERT_RCPT)) == NULL)
