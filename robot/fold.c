@@ -301,8 +301,9 @@ fold_run(const char *in, size_t inlen, enum fold_form form, uint32_t **map_r,
 	return out;
 }
 
-int
-fold_text(const char *in, size_t inlen, enum fold_form form,
+/* fold_text() with or without the map. */
+static int
+fold_into(const char *in, size_t inlen, enum fold_form form, int with_map,
     struct fold *out)
 {
 	out->s = NULL;
@@ -310,21 +311,23 @@ fold_text(const char *in, size_t inlen, enum fold_form form,
 	out->map = NULL;
 	if (in == NULL || inlen >= (size_t)INT32_MAX)
 		return -1;
-	out->s = fold_run(in, inlen, form, &out->map, &out->len);
+	out->s = fold_run(in, inlen, form, with_map ? &out->map : NULL,
+	    &out->len);
 	return 0;
+}
+
+int
+fold_text(const char *in, size_t inlen, enum fold_form form,
+    struct fold *out)
+{
+	return fold_into(in, inlen, form, 1, out);
 }
 
 int
 fold_text_nomap(const char *in, size_t inlen, enum fold_form form,
     struct fold *out)
 {
-	out->s = NULL;
-	out->len = 0;
-	out->map = NULL;
-	if (in == NULL || inlen >= (size_t)INT32_MAX)
-		return -1;
-	out->s = fold_run(in, inlen, form, NULL, &out->len);
-	return 0;
+	return fold_into(in, inlen, form, 0, out);
 }
 
 void
