@@ -1,5 +1,6 @@
-/* ledger: every message the robot has seen, one row each, with its
- * decoded text and its outcome.
+/* ledger: every message the robot has seen, one row each (table message)
+ * with its outcome, and its decoded headers, text and HTML beside it
+ * (table message_text, so that the row stays small).
  *
  * Outcomes: "recorded" (decoded, not yet examined), "applied",
  * "unplaced", "quarantined", "ignored", and "duplicate" (the same
@@ -35,8 +36,8 @@ struct ledger_entry {
 #define LEDGER_HASH_SIZE	33
 void ledger_hash(const char *raw, size_t len, char out[LEDGER_HASH_SIZE]);
 
-/* Inserts e's row and attachments (bytes kept for form attachments
- * only).  When a message with the same Message-ID and hash is already in
+/* Inserts e's row, its text and its attachments (bytes kept for form
+ * attachments only).  When a message with the same Message-ID and hash is already in
  * the ledger, the row is recorded as "duplicate" of it and *dup_r is set
  * to 1.  Returns 0 with the new row id in *id_r, or -1 (logged). */
 int ledger_record(sqlite3 *db, const struct ledger_entry *e, int64_t *id_r,
