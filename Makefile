@@ -29,8 +29,10 @@ DEBS := build-essential pkg-config libetpan-dev libcurl4-gnutls-dev \
 	libinih-dev libunistring-dev libxxhash-dev libcmocka-dev sqlite3 zip \
 	dovecot-imapd dovecot-lmtpd dovecot-submissiond msmtp-mta openssl \
 	python3 ca-certificates tzdata clang libclang-rt-14-dev valgrind
+BENCH_DEBS := isync imapfilter
 
-.PHONY: all test unit e2e demo deps clean check-src bench fuzz fuzz-build valgrind
+.PHONY: all test unit e2e demo deps bench-deps clean check-src bench fuzz \
+	fuzz-build valgrind
 
 all: $(BUILD)/robot
 
@@ -47,9 +49,10 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS) | $(BUILD)/tests
 $(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@
 
-# Installs only what is missing, so a second run does not touch apt.
-deps:
-	@missing=$$(for p in $(DEBS); do \
+# Installs only what is missing of the packages $(1), so a second run does
+# not touch apt.
+define install_missing
+	@missing=$$(for p in $(1); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
 		grep -q 'ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -57,6 +60,14 @@ deps:
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y -q --no-install-recommends $$missing; \
 	fi
+endef
+
+deps:
+	$(call install_missing,$(DEBS))
+
+# The peers the benchmark measures the robot against.
+bench-deps: deps
+	$(call install_missing,$(BENCH_DEBS))
 
 unit: $(UNITBIN)
 
@@ -71,7 +82,7 @@ demo: deps
 # Figures against mbsync and imapfilter on one generated mailbox (not part
 # of `make test`; BENCH_BIG=1 adds the 100,000-message mailbox).  Built
 # with the default CFLAGS (-O2).
-bench: deps
+bench: bench-deps
 	$(MAKE) all $(BUILD)/tests/rulebench
 	BUILD=$(BUILD) tests/bench/run
 
