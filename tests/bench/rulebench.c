@@ -5,8 +5,8 @@
  * Decodes every message file of MAILDIR/cur once (as the poller does),
  * then times trust_roles + rules_eval over all of them in memory, five
  * times, and prints the median pass as "rules: N messages, S s,
- * R messages/s, M matched".  The decoding
- * is not timed: it is part of the poll's figures. */
+ * R messages/s, M matched".  The decoding is not timed: it is part of the
+ * poll's figures. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
