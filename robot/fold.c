@@ -138,7 +138,7 @@ static uint16_t fold_table[2][FOLD_TABLE_MAX];
 static pthread_once_t fold_table_once = PTHREAD_ONCE_INIT;
 
 /* Once per process, whichever thread folds first (messages are decoded
- * in the IMAP reader thread while rules run in the main one). */
+ * in the fetch's prep thread while rules run in the main one). */
 static void
 fold_table_init(void)
 {
