@@ -1,4 +1,5 @@
 /* buf: growable, capped strings; see buf.h. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,4 +123,40 @@ buf_free(struct buf *b)
 	b->s = NULL;
 	b->len = b->size = 0;
 	b->truncated = 0;
+}
+
+int
+buf_read_file(struct buf *b, const char *path)
+{
+	char chunk[8192];
+	size_t n;
+	int rc = 0, e;
+	FILE *f;
+
+	if ((f = fopen(path, "rb")) == NULL)
+		return -1;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		if (buf_add(b, chunk, n) == -1) {
+			errno = EFBIG;
+			rc = -1;
+			break;
+		}
+	if (rc == 0 && ferror(f)) {
+		errno = EIO;
+		rc = -1;
+	}
+	e = errno;
+	fclose(f);
+	errno = e;
+	return rc;
+}
+
+const char *
+buf_read_error(void)
+{
+	if (errno == EFBIG)
+		return "file too large";
+	if (errno == EIO)
+		return "read error";
+	return strerror(errno);
 }

@@ -43,6 +43,15 @@ const char *buf_str(const struct buf *b);
  * resets the buf. */
 char *buf_steal(struct buf *b);
 void buf_reset(struct buf *b);		/* len = 0, keeps memory */
+
+/* Appends the whole file at path.  Returns 0, or -1 with errno set: the
+ * file's own error when it cannot be opened, EFBIG when the cap refused
+ * the rest of it, EIO when reading failed. */
+int buf_read_file(struct buf *b, const char *path);
+
+/* What to say of buf_read_file's -1: "file too large", "read error" or
+ * strerror(errno).  Static. */
+const char *buf_read_error(void);
 void buf_free(struct buf *b);
 
 #endif

@@ -170,6 +170,20 @@ static const unsigned char ascii_lower[128] = {
 	'v', 'w', 'x', 'y', 'z', '{', '|', '}', '~', 127
 };
 
+/* Writes code point c at out[o], each of its bytes mapped to start (map
+ * may be NULL); returns the next o.  Inline: the loop below calls it for
+ * every non-ASCII letter. */
+static inline size_t
+put_cp(char *out, uint32_t *map, size_t o, uint32_t c, size_t start)
+{
+	size_t k = utf8_enc(c, out + o);
+
+	if (map != NULL)
+		for (size_t j = 0; j < k; j++)
+			map[o + j] = (uint32_t)start;
+	return o + k;
+}
+
 /* The worker of fold_text() and fold_str(); map may be NULL. */
 static char *
 fold_run(const char *in, size_t inlen, enum fold_form form, uint32_t **map_r,
@@ -247,12 +261,7 @@ fold_run(const char *in, size_t inlen, enum fold_form form, uint32_t **map_r,
 			c = p[i] < 0xc9 ? fold_table[form][c] :
 			    fold_cp(c, form);
 			i += 2;
-			k = utf8_enc(c, out + o);
-			if (map != NULL)
-				while (k-- > 0)
-					map[o++] = (uint32_t)start;
-			else
-				o += k;
+			o = put_cp(out, map, o, c, start);
 			continue;
 		}
 		n = utf8_dec(p + i, inlen - i, &c);
@@ -282,13 +291,7 @@ fold_run(const char *in, size_t inlen, enum fold_form form, uint32_t **map_r,
 			c = comp;
 			i += n;
 		}
-		c = fold_cp_fast(c, form);
-		k = utf8_enc(c, out + o);
-		if (map != NULL)
-			while (k-- > 0)
-				map[o++] = (uint32_t)start;
-		else
-			o += k;
+		o = put_cp(out, map, o, fold_cp_fast(c, form), start);
 	}
 	/* Zeroed past the end: PCRE2's JIT reads a little past the end of
 	 * the subject, and memcheck would call that tail uninitialised. */

@@ -1,6 +1,5 @@
 /* robot: the stage after the ledger, and the commands other than poll and
  * run (those are in main.c). */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,17 +149,12 @@ static char *
 read_file(const char *path, size_t *len_r)
 {
 	struct buf b = BUF_INIT;
-	char chunk[65536];
-	size_t n;
-	FILE *f = fopen(path, "rb");
 
-	if (f == NULL) {
-		fprintf(stderr, "robot: %s: %s\n", path, strerror(errno));
+	if (buf_read_file(&b, path) == -1) {
+		fprintf(stderr, "robot: %s: %s\n", path, buf_read_error());
+		buf_free(&b);
 		return NULL;
 	}
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(f);
 	*len_r = b.len;
 	return buf_steal(&b);
 }

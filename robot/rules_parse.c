@@ -565,27 +565,16 @@ parse_line(struct parser *p, char *s)
 static int
 load_file(struct parser *p, const char *path)
 {
-	FILE *fp;
 	struct buf b = BUF_INIT;
-	char chunk[4096], *s, *nl;
-	size_t n;
+	char *s, *nl;
 	int rv = -1;
 
 	p->file = path;
 	p->line = 0;
 	b.cap = RULES_MAX_FILE;
-	if ((fp = fopen(path, "r")) == NULL) {
-		snprintf(p->err, p->errlen, "%s:0: %s", path, strerror(errno));
-		return -1;
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		if (buf_add(&b, chunk, n) == -1) {
-			snprintf(p->err, p->errlen, "%s:0: file too large",
-			    path);
-			goto fail;
-		}
-	if (ferror(fp)) {
-		snprintf(p->err, p->errlen, "%s:0: read error", path);
+	if (buf_read_file(&b, path) == -1) {
+		snprintf(p->err, p->errlen, "%s:0: %s", path,
+		    buf_read_error());
 		goto fail;
 	}
 	for (s = b.s; s != NULL && *s != '\0'; s = nl) {
@@ -601,7 +590,6 @@ load_file(struct parser *p, const char *path)
 	rv = 0;
 fail:
 	p->cur = NULL;
-	fclose(fp);
 	buf_free(&b);
 	return rv;
 }

@@ -1050,26 +1050,13 @@ static char *
 read_file(const char *path, size_t *len_r, char *err, size_t errlen)
 {
 	struct buf b = BUF_INIT;
-	char chunk[8192];
-	FILE *f;
-	size_t n;
 
 	b.cap = TMPL_MAX_FILE;
-	if ((f = fopen(path, "r")) == NULL) {
-		snprintf(err, errlen, "%s:0: %s", path, strerror(errno));
-		return NULL;
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (buf_add(&b, chunk, n) == -1)
-			break;
-	if (ferror(f) || b.truncated) {
-		snprintf(err, errlen, "%s:0: %s", path, b.truncated ?
-		    "file too large" : "read error");
-		fclose(f);
+	if (buf_read_file(&b, path) == -1) {
+		snprintf(err, errlen, "%s:0: %s", path, buf_read_error());
 		buf_free(&b);
 		return NULL;
 	}
-	fclose(f);
 	*len_r = b.len;
 	return buf_steal(&b);
 }

@@ -42,15 +42,11 @@ static char *
 slurp(const char *path, size_t *len_r)
 {
 	struct buf b = BUF_INIT;
-	char chunk[65536];
-	size_t n;
-	FILE *f;
 
-	if ((f = fopen(path, "rb")) == NULL)
+	if (buf_read_file(&b, path) == -1) {
+		buf_free(&b);
 		return NULL;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(f);
+	}
 	*len_r = b.len;
 	return buf_steal(&b);
 }

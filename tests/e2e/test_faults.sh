@@ -32,19 +32,8 @@ if [ ! -x "$ROBOT" ]; then
 	exit 1
 fi
 
-mapfile -t users <tests/fixtures/story/users.txt
-servers_start "$(mktemp -d "${TMPDIR:-/tmp}/nr-faults.XXXXXX")" \
-    "${users[@]}" mehmet.ozturk@example.edu.tr ||
+servers_story faults mehmet.ozturk@example.edu.tr ||
     { echo "not ok - servers start"; exit 1; }
-T=$SRV_DIR/t
-mkdir -p "$T"
-TOP=$(pwd)
-CONF=$SRV_DIR/robot.ini
-servers_write_config "$CONF" robot@example.edu.tr \
-    "[robot]" "rules_dir = $TOP/rules" "templates_dir = $TOP/templates" \
-    "holidays_file = $TOP/rules/holidays.txt"
-sed -i -e '/^\[institution\]/a authserv_id = mx.example.edu.tr' \
-    -e '/^\[smtp\]/a tls = none' "$CONF"
 
 # conf NAME DB: a copy of the config with its own database.
 conf() {

@@ -360,6 +360,28 @@ servers_fetch_all() {
 	echo "$n"
 }
 
+# servers_story NAME [USER...]: the servers with the story's people (and
+# USERs) in $TMPDIR/nr-NAME.*, and $SRV_DIR/robot.ini for
+# robot@example.edu.tr with the shipped rules, templates and holidays, the
+# story's authserv-id and SMTP without TLS.  Sets CONF, T (an empty
+# scratch directory) and the array users (the story's people, as started).
+servers_story() {
+	local name=$1 top
+	shift
+	top=$(pwd)
+	mapfile -t users <tests/fixtures/story/users.txt
+	servers_start "$(mktemp -d "${TMPDIR:-/tmp}/nr-$name.XXXXXX")" \
+	    "${users[@]}" "$@" || return 1
+	T=$SRV_DIR/t
+	mkdir -p "$T"
+	CONF=$SRV_DIR/robot.ini
+	servers_write_config "$CONF" robot@example.edu.tr "[robot]" \
+	    "rules_dir = $top/rules" "templates_dir = $top/templates" \
+	    "holidays_file = $top/rules/holidays.txt"
+	sed -i -e '/^\[institution\]/a authserv_id = mx.example.edu.tr' \
+	    -e '/^\[smtp\]/a tls = none' "$CONF"
+}
+
 # servers_write_config FILE USER [LINE...]: a robot INI for this instance;
 # each extra LINE is appended verbatim.
 servers_write_config() {

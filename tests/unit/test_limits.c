@@ -310,6 +310,37 @@ test_match_limit(void **state)
 	rules_free(&rs);
 }
 
+/* A file read into a capped buf: the cap holds, and each failure says
+ * what it was. */
+static void
+test_read_file(void **state)
+{
+	const char *base = getenv("TMPDIR") ? getenv("TMPDIR") : P_tmpdir;
+	char path[600];
+	struct buf b = BUF_INIT;
+	FILE *fp;
+	int fd;
+
+	snprintf(path, sizeof path, "%s/test_limits.XXXXXX", base);
+	assert_true((fd = mkstemp(path)) >= 0);
+	assert_non_null(fp = fdopen(fd, "w"));
+	for (int i = 0; i < 1000; i++)
+		fputs("0123456789", fp);
+	fclose(fp);
+	assert_int_equal(buf_read_file(&b, path), 0);
+	assert_int_equal(b.len, 10000);
+	buf_free(&b);
+	b.cap = 4096;
+	assert_int_equal(buf_read_file(&b, path), -1);
+	assert_string_equal(buf_read_error(), "file too large");
+	assert_true(b.len <= 4096);
+	buf_free(&b);
+	unlink(path);
+	assert_int_equal(buf_read_file(&b, path), -1);
+	assert_string_equal(buf_read_error(), "No such file or directory");
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -321,6 +352,7 @@ main(void)
 		cmocka_unit_test(test_form_rows),
 		cmocka_unit_test(test_zip_bomb),
 		cmocka_unit_test(test_match_limit),
+		cmocka_unit_test(test_read_file),
 	};
 
 	log_init(LOG_LVL_ERR, 0);

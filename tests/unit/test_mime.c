@@ -44,16 +44,10 @@ parse_file(const char *name)
 {
 	struct buf b = BUF_INIT;
 	struct mime_msg *msg;
-	char path[256], chunk[65536];
-	size_t n;
-	FILE *f;
+	char path[256];
 
 	snprintf(path, sizeof path, FIXTURES "%s", name);
-	f = fopen(path, "rb");
-	assert_non_null(f);
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(f);
+	assert_int_equal(buf_read_file(&b, path), 0);
 	msg = parse_mem(b.s, b.len);
 	buf_free(&b);
 	return msg;
