@@ -370,6 +370,9 @@ servers_story() {
 	shift
 	top=$(pwd)
 	mapfile -t users <tests/fixtures/story/users.txt
+	# The scripts check each person's mailbox in turn: an empty list
+	# would pass those checks without making any.
+	[ "${#users[@]}" -gt 0 ] || return 1
 	servers_start "$(mktemp -d "${TMPDIR:-/tmp}/nr-$name.XXXXXX")" \
 	    "${users[@]}" "$@" || return 1
 	T=$SRV_DIR/t
