@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cases.h"
+#include "cases_int.h"
 #include "clock.h"
 #include "db.h"
 #include "fold.h"
@@ -14,6 +14,7 @@
 #include "mem.h"
 #include "notify.h"
 #include "outbox.h"
+#include "quote.h"
 #include "tckn.h"
 #include "trust.h"
 
@@ -37,12 +38,6 @@ static const struct {
 	[STEP_CLOSED] = { "closed", "Kapatıldı" },
 };
 
-/* A small set of row ids: the cases one message moves. */
-struct idset {
-	int64_t	*v;
-	size_t	 n, cap;
-};
-
 const char *
 case_step_key(enum case_step s)
 {
@@ -64,26 +59,6 @@ case_step_parse(const char *key)
 		if (strcmp(steps[s].key, key) == 0)
 			return (enum case_step)s;
 	return STEP_NONE;
-}
-
-static void
-idset_add(struct idset *s, int64_t id)
-{
-	for (size_t i = 0; i < s->n; i++)
-		if (s->v[i] == id)
-			return;
-	if (s->n == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 8;
-		s->v = xrealloc(s->v, s->cap * sizeof *s->v);
-	}
-	s->v[s->n++] = id;
-}
-
-static void
-idset_free(struct idset *s)
-{
-	free(s->v);
-	memset(s, 0, sizeof *s);
 }
 
 time_t
@@ -148,54 +123,6 @@ cases_add_thread(sqlite3 *db, const char *message_id, int64_t request,
 	return rc;
 }
 
-/* Academic and courtesy titles that mail puts before a name ("Doç. Dr.
- * Işıl Doğan", "Sayın Ayşe Yılmaz"), folded; they are not the name. */
-static int
-is_title(const char *w, size_t n)
-{
-	static const char *const titles[] = {
-		"prof", "doc", "dr", "ogr", "uyesi", "gor", "ars", "uzm",
-		"okt", "yrd", "sayin", "bay", "bayan", "hanim", "bey", NULL
-	};
-
-	while (n && w[n - 1] == '.')
-		n--;
-	for (int i = 0; titles[i]; i++)
-		if (strlen(titles[i]) == n && memcmp(titles[i], w, n) == 0)
-			return 1;
-	return 0;
-}
-
-/* The form names are compared in: ASCII fold, titles dropped, single
- * spaces. */
-static char *
-name_key(const char *name)
-{
-	struct buf b = BUF_INIT;
-	char *f, *p;
-
-	if (name == NULL)
-		return NULL;
-	f = fold_str(name, FOLD_ASCII);
-	for (p = f; *p;) {
-		size_t n;
-
-		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-			p++;
-		for (n = 0; p[n] && p[n] != ' ' && p[n] != '\t' &&
-		    p[n] != '\n' && p[n] != '\r'; n++)
-			;
-		if (n && !is_title(p, n)) {
-			if (b.len)
-				buf_putc(&b, ' ');
-			buf_add(&b, p, n);
-		}
-		p += n;
-	}
-	free(f);
-	return buf_steal(&b);
-}
-
 static char *
 new_tag(sqlite3 *db, time_t now)
 {
@@ -227,212 +154,6 @@ new_tag(sqlite3 *db, time_t now)
 	snprintf(tag, sizeof tag, "NES-%d-%04lld", tm.tm_year + 1900,
 	    (long long)n);
 	return xstrdup(tag);
-}
-
-/* Runs a one-parameter text query and adds every id it returns. */
-static void
-collect(sqlite3 *db, const char *sql, const char *p, struct idset *out)
-{
-	sqlite3_stmt *st = db_stmt(db, sql);
-
-	if (st == NULL || p == NULL)
-		return;
-	db_bind_text(st, 1, p);
-	while (sqlite3_step(st) == SQLITE_ROW)
-		if (sqlite3_column_type(st, 0) != SQLITE_NULL)
-			idset_add(out, sqlite3_column_int64(st, 0));
-	sqlite3_reset(st);
-}
-
-/* [NES-2026-0042] anywhere in the subject. */
-static void
-find_by_tag(sqlite3 *db, const char *subject, struct idset *out)
-{
-	static const char sql[] = "SELECT id FROM cases WHERE tag = ?1";
-	const char *p = subject;
-
-	while (p && (p = strstr(p, "NES-")) != NULL) {
-		char tag[16];
-		size_t i;
-
-		for (i = 4; i < 13 && p[i]; i++)
-			if (!((p[i] >= '0' && p[i] <= '9') || (i == 8 &&
-			    p[i] == '-')))
-				break;
-		if (i == 13) {
-			memcpy(tag, p, 13);
-			tag[13] = '\0';
-			collect(db, sql, tag, out);
-		}
-		p += 4;
-	}
-}
-
-/* In-Reply-To / References: ids of messages known to belong to cases. */
-static void
-find_by_thread(sqlite3 *db, const struct mime_msg *msg, struct idset *cases,
-    struct idset *requests)
-{
-	static const char sqlc[] =
-	    "SELECT case_id FROM thread WHERE message_id = ?1";
-	static const char sqlr[] =
-	    "SELECT request FROM thread WHERE message_id = ?1 AND "
-	    "case_id IS NULL";
-	const char *lists[2] = { msg->in_reply_to, msg->references };
-
-	for (int k = 0; k < 2; k++) {
-		char *copy, *tok, *save = NULL;
-
-		if (lists[k] == NULL)
-			continue;
-		copy = xstrdup(lists[k]);
-		for (tok = strtok_r(copy, " \t,", &save); tok;
-		    tok = strtok_r(NULL, " \t,", &save)) {
-			collect(db, sqlc, tok, cases);
-			collect(db, sqlr, tok, requests);
-		}
-		free(copy);
-	}
-}
-
-static void
-find_by_tckn(sqlite3 *db, const char *t, struct idset *out)
-{
-	static const char full[] =
-	    "SELECT id FROM cases WHERE tckn = ?1 AND step <> 'closed'";
-	static const char open_cases[] =
-	    "SELECT id, tckn FROM cases WHERE step <> 'closed' AND "
-	    "tckn IS NOT NULL AND ?1 IS NOT NULL";
-	sqlite3_stmt *st;
-	int64_t hit = 0;
-	int hits = 0;
-
-	if (tckn_valid(t)) {
-		collect(db, full, t, out);
-		return;
-	}
-	if (strlen(t) != 11 || strpbrk(t, "*Xx") == NULL)
-		return;
-	/* A masked number counts only when exactly one open case fits. */
-	if ((st = db_stmt(db, open_cases)) == NULL)
-		return;
-	db_bind_text(st, 1, t);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *c = (const char *)sqlite3_column_text(st, 1);
-
-		if (c && tckn_masked_match(t, c)) {
-			hit = sqlite3_column_int64(st, 0);
-			hits++;
-		}
-	}
-	sqlite3_reset(st);
-	if (hits == 1)
-		idset_add(out, hit);
-}
-
-static void
-find_by_email(sqlite3 *db, const char *addr, struct idset *out)
-{
-	static const char sql[] =
-	    "SELECT id FROM cases WHERE email = lower(?1) AND step <> 'closed'";
-
-	collect(db, sql, addr, out);
-}
-
-static void
-find_by_name(sqlite3 *db, const char *name, struct idset *out)
-{
-	static const char sql[] =
-	    "SELECT id FROM cases WHERE name_key = ?1 AND step <> 'closed'";
-	char *key = name_key(name);
-
-	if (key && *key)
-		collect(db, sql, key, out);
-	free(key);
-}
-
-static int64_t
-request_by_ticket(sqlite3 *db, const char *ticket)
-{
-	static const char sql[] = "SELECT id FROM request WHERE ticket = ?1";
-	struct idset s = { 0 };
-	int64_t id = 0;
-
-	collect(db, sql, ticket, &s);
-	if (s.n)
-		id = s.v[0];
-	idset_free(&s);
-	return id;
-}
-
-static void
-find_by_request(sqlite3 *db, int64_t request, struct idset *out)
-{
-	static const char sql[] =
-	    "SELECT id FROM cases WHERE request = ?1 AND step <> 'closed'";
-	char num[24];
-
-	snprintf(num, sizeof num, "%lld", (long long)request);
-	collect(db, sql, num, out);
-}
-
-/* Addresses in a ", " separated list, each passed to fn. */
-static void
-each_addr(sqlite3 *db, const char *list, struct idset *out)
-{
-	char *copy, *tok, *save = NULL;
-
-	if (list == NULL)
-		return;
-	copy = xstrdup(list);
-	for (tok = strtok_r(copy, ", ", &save); tok;
-	    tok = strtok_r(NULL, ", ", &save))
-		find_by_email(db, tok, out);
-	free(copy);
-}
-
-/* Every case the message names, strongest evidence first (cases.h). */
-static void
-find_cases(sqlite3 *db, const struct mime_msg *msg,
-    const struct rule_result *res, unsigned roles, struct idset *out)
-{
-	struct idset reqs = { 0 };
-	size_t i;
-
-	find_by_tag(db, msg->subject, out);
-	find_by_thread(db, msg, out, &reqs);
-	if (out->n == 0)
-		for (i = 0; i < reqs.n; i++)
-			find_by_request(db, reqs.v[i], out);
-	idset_free(&reqs);
-	if (out->n)
-		return;
-	for (i = 0; i < res->ncaps; i++) {
-		const struct rule_capture *c = &res->caps[i];
-
-		if (strcmp(c->name, "tckn") == 0)
-			find_by_tckn(db, c->value, out);
-		else if (strcmp(c->name, "email") == 0)
-			find_by_email(db, c->value, out);
-		else if (strcmp(c->name, "name") == 0)
-			find_by_name(db, c->value, out);
-	}
-	if (out->n)
-		return;
-	/* The sender, or for Kamu SM's mail the person it was written to. */
-	find_by_email(db, msg->from_addr, out);
-	if (out->n == 0 && (roles & ROLE_KAMUSM))
-		each_addr(db, msg->to_addrs, out);
-	if (out->n)
-		return;
-	for (i = 0; i < res->ncaps; i++) {
-		const struct rule_capture *c = &res->caps[i];
-		int64_t rq;
-
-		if (strcmp(c->name, "ticket") == 0 &&
-		    (rq = request_by_ticket(db, c->value)) != 0)
-			find_by_request(db, rq, out);
-	}
 }
 
 /* Moves one case to step (never back), records the event.  Returns 1 when
@@ -527,24 +248,69 @@ approval_of(const struct rule_result *res, enum case_step step,
 	return NULL;
 }
 
-/* Ticket opened: the request, without people yet. */
+/* The unit head of a ticket: the address the ticket system gives
+ * ("Talep Eden E-posta"), else the one institutional addressee that is
+ * none of the robot's, BİDB's or the ticket system's. */
+static char *
+ticket_requester(const struct config *cfg, const struct mime_msg *msg,
+    const struct rule_result *res)
+{
+	const char *e = rules_capture(res, "email");
+	char *copy, *tok, *save = NULL, *one = NULL;
+	int n = 0;
+
+	if (e != NULL)
+		return xstrdup(e);
+	if (msg->to_addrs == NULL)
+		return NULL;
+	copy = xstrdup(msg->to_addrs);
+	for (tok = strtok_r(copy, ", ", &save); tok;
+	    tok = strtok_r(NULL, ", ", &save)) {
+		if (!trust_addr_in_domain(tok, cfg->institution.domain) ||
+		    outbox_is_self(cfg, tok) || (trust_addr_roles(cfg, tok) &
+		    (ROLE_BIDB | ROLE_BYS | ROLE_YAZI)))
+			continue;
+		if (n++ == 0)
+			one = xstrdup(tok);
+	}
+	free(copy);
+	if (n != 1) {
+		free(one);
+		return NULL;
+	}
+	return one;
+}
+
+/* Ticket opened: the request, without people yet.  A request made by a
+ * form that came first (no ticket yet) takes the ticket. */
 static int
-apply_ticket(sqlite3 *db, int64_t msg_row, const struct mime_msg *msg,
-    const struct rule_result *res, time_t at, time_t now,
-    struct case_outcome *out)
+apply_ticket(sqlite3 *db, const struct config *cfg, int64_t msg_row,
+    const struct mime_msg *msg, const struct rule_result *res, time_t at,
+    time_t now, struct case_outcome *out)
 {
 	static const char ins[] =
-	    "INSERT INTO request(ticket, unit, requester, opened_t, thread_id, "
-	    "created_t, updated_t) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) "
+	    "INSERT INTO request(ticket, unit, requester, requester_email, "
+	    "opened_t, thread_id, created_t, updated_t) VALUES (?1, ?2, ?3, "
+	    "?7, ?4, ?5, ?6, ?6) "
 	    "ON CONFLICT(ticket) DO UPDATE SET "
 	    "unit = coalesce(request.unit, excluded.unit), "
 	    "requester = coalesce(request.requester, excluded.requester), "
+	    "requester_email = coalesce(request.requester_email, "
+	    "excluded.requester_email), "
 	    "opened_t = coalesce(request.opened_t, excluded.opened_t), "
 	    "updated_t = excluded.updated_t";
+	static const char adopt[] =
+	    "UPDATE request SET ticket = ?1, unit = coalesce(unit, ?2), "
+	    "requester = coalesce(requester, ?3), opened_t = ?4, "
+	    "updated_t = ?6, requester_email = coalesce(requester_email, ?7) "
+	    "WHERE id = ?8";
 	const char *ticket = rules_capture(res, "ticket");
+	const char *unit = rules_capture(res, "unit");
 	sqlite3_stmt *st;
 	int64_t rq;
-	char *detail;
+	char *detail, *head;
+	struct buf addrs = BUF_INIT;
+	int rc = -1, adopting = 0;
 
 	if (ticket == NULL) {
 		out->outcome = "unplaced";
@@ -552,46 +318,43 @@ apply_ticket(sqlite3 *db, int64_t msg_row, const struct mime_msg *msg,
 		    res->rule_name);
 		return 0;
 	}
-	if ((st = db_stmt(db, ins)) == NULL)
-		return -1;
+	head = ticket_requester(cfg, msg, res);
+	if ((rq = cases_request_by_ticket(db, ticket)) == 0) {
+		buf_printf(&addrs, "%s, %s", msg->to_addrs ? msg->to_addrs :
+		    "", head ? head : "");
+		rq = cases_request_for_ticket(db, unit, buf_str(&addrs));
+		adopting = rq != 0;
+	}
+	if ((st = db_stmt(db, adopting ? adopt : ins)) == NULL)
+		goto out;
 	db_bind_text(st, 1, ticket);
-	db_bind_text(st, 2, rules_capture(res, "unit"));
+	db_bind_text(st, 2, unit);
 	db_bind_text(st, 3, rules_capture(res, "requester"));
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)at);
 	db_bind_text(st, 5, msg->message_id);
 	sqlite3_bind_int64(st, 6, (sqlite3_int64)now);
+	db_bind_text(st, 7, head);
+	if (adopting)
+		sqlite3_bind_int64(st, 8, rq);
 	if (db_done(db, st, "request") == -1)
-		return -1;
-	rq = request_by_ticket(db, ticket);
+		goto out;
+	rq = cases_request_by_ticket(db, ticket);
 	detail = describe_caps(res);
 	if (cases_add_event(db, 0, rq, msg_row, msg->message_id, at, "step",
 	    "ticket_opened", res->rule_name, detail) == -1 ||
 	    cases_add_thread(db, msg->message_id, rq, 0) == -1) {
 		free(detail);
-		return -1;
+		goto out;
 	}
 	free(detail);
 	out->outcome = "applied";
 	buf_printf(&out->reason, "rule %s: ticket %s opened",
 	    res->rule_name, ticket);
-	return 0;
-}
-
-/* The open case of this person (by T.C. Kimlik No, else e-mail), or 0. */
-static int64_t
-open_case_of(sqlite3 *db, const struct form_person *p)
-{
-	struct idset s = { 0 };
-	int64_t id = 0;
-
-	if (p->tckn)
-		find_by_tckn(db, p->tckn, &s);
-	else if (p->email)
-		find_by_email(db, p->email, &s);
-	if (s.n)
-		id = s.v[0];
-	idset_free(&s);
-	return id;
+	rc = 0;
+out:
+	free(head);
+	buf_free(&addrs);
+	return rc;
 }
 
 static int64_t
@@ -609,7 +372,7 @@ create_case(sqlite3 *db, int64_t request, const struct form_person *p,
 
 	if ((tag = new_tag(db, now)) == NULL)
 		return -1;
-	key = name_key(p->name);
+	key = cases_name_key(p->name);
 	if ((st = db_stmt(db, ins)) == NULL)
 		goto out;
 	db_bind_text(st, 1, tag);
@@ -634,9 +397,29 @@ out:
 	return id;
 }
 
-/* The request a form belongs to: its ticket's, or a new one. */
+/* What a form mail says of its unit, for finding the ticket it belongs
+ * to: subject, sender, what the sender wrote, the units of its rows. */
+static char *
+form_unit_text(const struct mime_msg *msg, const struct rule_result *res,
+    const struct form *form)
+{
+	struct buf b = BUF_INIT;
+	char *fresh = quote_fresh_text(msg->text);
+	const char *unit = rules_capture(res, "unit");
+
+	buf_printf(&b, "%s\n%s\n%s\n%s\n", msg->subject ? msg->subject : "",
+	    msg->from ? msg->from : "", unit ? unit : "", fresh);
+	for (size_t i = 0; i < form->npeople; i++)
+		if (form->people[i].unit)
+			buf_printf(&b, "%s\n", form->people[i].unit);
+	free(fresh);
+	return buf_steal(&b);
+}
+
+/* The request a form belongs to: its ticket's, the open request of its
+ * sender or unit that waits for a form, or a new one. */
 static int64_t
-form_request(sqlite3 *db, const struct mime_msg *msg,
+form_request(sqlite3 *db, const struct mime_msg *msg, const char *sender,
     const struct rule_result *res, const struct form *form, time_t at,
     time_t now)
 {
@@ -651,8 +434,14 @@ form_request(sqlite3 *db, const struct mime_msg *msg,
 	const char *ticket = rules_capture(res, "ticket");
 	const char *unit = rules_capture(res, "unit");
 	sqlite3_stmt *st;
-	int64_t rq = ticket ? request_by_ticket(db, ticket) : 0;
+	int64_t rq = ticket ? cases_request_by_ticket(db, ticket) : 0;
 
+	if (rq == 0) {
+		char *t = form_unit_text(msg, res, form);
+
+		rq = cases_request_for_form(db, msg, t);
+		free(t);
+	}
 	if (unit == NULL && form->npeople)
 		unit = form->people[0].unit;
 	if ((st = db_stmt(db, rq ? upd : ins)) == NULL)
@@ -662,7 +451,7 @@ form_request(sqlite3 *db, const struct mime_msg *msg,
 	else
 		db_bind_text(st, 1, ticket);
 	db_bind_text(st, 2, unit);
-	db_bind_text(st, 3, msg->from_addr);
+	db_bind_text(st, 3, sender);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)at);
 	db_bind_text(st, 5, msg->message_id);
 	sqlite3_bind_int64(st, 6, (sqlite3_int64)now);
@@ -674,8 +463,9 @@ form_request(sqlite3 *db, const struct mime_msg *msg,
 /* Form received: one case per good row; problems go on the request. */
 static int
 apply_form(sqlite3 *db, const struct config *cfg, int64_t msg_row,
-    const struct mime_msg *msg, const struct rule_result *res, time_t at,
-    time_t now, struct case_outcome *out)
+    const struct mime_msg *msg, const struct cand *cand,
+    const struct rule_result *res, time_t at, time_t now,
+    struct case_outcome *out)
 {
 	struct form *form = NULL;
 	int64_t rq, id;
@@ -690,13 +480,14 @@ apply_form(sqlite3 *db, const struct config *cfg, int64_t msg_row,
 		form_free(&form);
 		return 0;
 	}
-	if ((rq = form_request(db, msg, res, form, at, now)) == -1)
+	if ((rq = form_request(db, msg, cand->view->from_addr, res, form, at,
+	    now)) == -1)
 		goto out;
 	cases_add_thread(db, msg->message_id, rq, 0);
 	for (size_t i = 0; i < form->npeople; i++) {
 		const struct form_person *p = &form->people[i];
 
-		if ((id = open_case_of(db, p)) != 0) {
+		if ((id = cases_find_person(db, p->tckn, p->email)) != 0) {
 			known++;	/* the same form seen again */
 		} else {
 			const char *unit = rules_capture(res, "unit");
@@ -722,9 +513,10 @@ apply_form(sqlite3 *db, const struct config *cfg, int64_t msg_row,
 		goto out;
 	out->outcome = "applied";
 	out->new_cases += made;
-	buf_printf(&out->reason, "rule %s: form (%s): %d new case(s), %d "
-	    "already known, %zu bad row(s)", res->rule_name, form->source,
-	    made, known, form->nproblems);
+	buf_printf(&out->reason, "rule %s%s%s: form (%s): %d new case(s), %d "
+	    "already known, %zu bad row(s)", res->rule_name, cand->via ? " " :
+	    "", cand->via ? cand->via : "", form->source, made, known,
+	    form->nproblems);
 	rc = 0;
 out:
 	form_free(&form);
@@ -733,26 +525,36 @@ out:
 
 static int
 apply_step(sqlite3 *db, int64_t msg_row, const struct mime_msg *msg,
-    const struct rule_result *res, enum case_step step, unsigned roles,
-    time_t at, time_t now, struct case_outcome *out)
+    const struct cand *cand, const struct rule_result *res,
+    enum case_step step, time_t at, time_t now, struct case_outcome *out)
 {
 	static const char tagq[] = "SELECT tag FROM cases WHERE id = ?1";
 	struct idset found = { 0 };
-	const char *approval = approval_of(res, step, roles);
+	struct finder f = { msg, cand, res, step };
+	const char *approval = approval_of(res, step, cand->roles), *why;
 	char *detail = describe_caps(res);
 	int rc = -1, moved = 0, r;
 
-	find_cases(db, msg, res, roles, &found);
+	if (cand->via) {
+		char *d = detail;
+		struct buf b = BUF_INIT;
+
+		buf_printf(&b, "%s%s%s", cand->via, *d ? ": " : "", d);
+		detail = buf_steal(&b);
+		free(d);
+	}
+	cases_find(db, &f, &found, &why);
 	if (found.n == 0) {
 		out->outcome = "unplaced";
-		buf_printf(&out->reason, "rule %s (%s): no case found%s%s",
+		buf_printf(&out->reason, "rule %s (%s): no case found%s%s%s%s",
 		    res->rule_name, case_step_key(step), *detail ? " for " :
-		    "", detail);
+		    "", detail, why ? ": " : "", why ? why : "");
 		rc = 0;
 		goto out;
 	}
 	out->outcome = "applied";
-	buf_printf(&out->reason, "rule %s: %s for", res->rule_name,
+	buf_printf(&out->reason, "rule %s%s%s: %s for", res->rule_name,
+	    cand->via ? " " : "", cand->via ? cand->via : "",
 	    case_step_key(step));
 	for (size_t i = 0; i < found.n; i++) {
 		sqlite3_stmt *st;
@@ -780,26 +582,212 @@ out:
 
 static int
 apply_matched(sqlite3 *db, const struct config *cfg, int64_t id,
-    const struct mime_msg *msg, const struct rule_result *res,
-    unsigned roles, time_t now, struct case_outcome *out)
+    const struct mime_msg *msg, const struct cand *cand,
+    const struct rule_result *res, time_t now, struct case_outcome *out)
 {
 	enum case_step step = case_step_parse(res->step);
 	time_t at = cases_event_time(msg, now);
 
 	switch (step) {
 	case STEP_NONE:
-		/* An event that is no step ("note"): history if placed. */
+		/* An event that is no step ("note"). */
 		out->outcome = "ignored";
 		buf_printf(&out->reason, "rule %s: %s", res->rule_name,
 		    res->step ? res->step : "no step");
 		return 0;
 	case STEP_TICKET_OPENED:
-		return apply_ticket(db, id, msg, res, at, now, out);
+		return apply_ticket(db, cfg, id, msg, res, at, now, out);
 	case STEP_FORM_RECEIVED:
-		return apply_form(db, cfg, id, msg, res, at, now, out);
+		return apply_form(db, cfg, id, msg, cand, res, at, now, out);
 	default:
-		return apply_step(db, id, msg, res, step, roles, at, now, out);
+		return apply_step(db, id, msg, cand, res, step, at, now, out);
 	}
+}
+
+/* The readings of msg the rules are tried on: the message, then each
+ * original it forwards.  An original's sender cannot be checked, so its
+ * roles come from its address alone, and are believed as far as the one
+ * who forwarded it is: BİDB's forwards move what they name; one's own
+ * mail forwarded is one's own; anything else moves only the forwarder's
+ * own case (a person passing on Kamu SM's mail about their application).
+ * Only members of the institution are heard this way. */
+struct cands {
+	struct cand	 c[8];
+	struct mime_msg	 views[8];
+	char		*via[8];
+	char		*text[8];	/* an unquoted original's text */
+	size_t		 n;
+	struct quote	 q;
+};
+
+static void
+cands_make(const struct config *cfg, const struct mime_msg *msg,
+    unsigned roles, const char *why, struct cands *cs)
+{
+	size_t i;
+
+	memset(cs, 0, sizeof *cs);
+	cs->c[0].view = msg;
+	cs->c[0].roles = roles;
+	cs->c[0].why = why;
+	cs->n = 1;
+	if (!(roles & ROLE_INTERNAL) || msg->text == NULL)
+		return;
+	quote_parse(msg->text, quote_subject_is_forward(msg->subject), &cs->q);
+	for (i = 0; i < cs->q.norig && cs->n < 8; i++) {
+		const struct quote_orig *o = &cs->q.orig[i];
+		struct mime_msg *v = &cs->views[cs->n];
+		struct cand *c = &cs->c[cs->n];
+		struct buf b = BUF_INIT;
+
+		if (o->kind != QUOTE_FORWARD || o->from_addr == NULL)
+			continue;
+		v->message_id = msg->message_id;
+		v->subject = o->subject;
+		v->from = o->from;
+		v->from_addr = o->from_addr;
+		v->to = o->to;
+		v->to_addrs = o->to_addrs;
+		v->date = o->date;
+		v->date_t = msg->date_t;
+		v->text = msg->text + o->body;
+		if (o->quoted)
+			v->text = cs->text[cs->n] = quote_unquote(v->text);
+		v->att = msg->att;
+		v->natt = msg->natt;
+		c->view = v;
+		if (roles & ROLE_BIDB)
+			c->roles = trust_addr_roles(cfg, o->from_addr);
+		else if (msg->from_addr && strcmp(o->from_addr,
+		    msg->from_addr) == 0)
+			c->roles = roles;
+		else {
+			c->roles = trust_addr_roles(cfg, o->from_addr);
+			c->own_only = 1;
+		}
+		buf_printf(&b, "(forwarded by %s)", msg->from_addr);
+		cs->via[cs->n] = buf_steal(&b);
+		c->via = cs->via[cs->n];
+		cs->n++;
+	}
+}
+
+static void
+cands_free(struct cands *cs)
+{
+	for (size_t i = 0; i < cs->n; i++) {
+		free(cs->via[i]);
+		free(cs->text[i]);
+	}
+	quote_free(&cs->q);
+}
+
+/* What became of the readings that applied nothing, best first: a
+ * refused role (quarantine), a rule that found no case, a note. */
+struct fallback {
+	struct buf	 refused;
+	struct buf	 unplaced;
+	struct buf	 note;
+	int		 limit;
+};
+
+static void
+fallback_free(struct fallback *fb)
+{
+	buf_free(&fb->refused);
+	buf_free(&fb->unplaced);
+	buf_free(&fb->note);
+}
+
+/* Tries one reading.  Returns 1 when it applied something (out is
+ * filled), 0 when not (fb notes why), -1 on a database error. */
+static int
+try_cand(sqlite3 *db, const struct config *cfg,
+    const struct rule_set *rules, int64_t id, const struct mime_msg *msg,
+    const struct cand *c, time_t now, struct fallback *fb,
+    struct case_outcome *out)
+{
+	struct rule_result res;
+	struct case_outcome one = { 0 };
+	int rc = 0;
+
+	if (rules_eval(rules, c->view, c->roles, 0, &res) == -1) {
+		fb->limit = 1;
+		goto done;
+	}
+	if (res.rule == NULL) {
+		/* From outside, a role's words are a forgery to quarantine.
+		 * A member of the institution quoting them (Kamu SM's
+		 * sentence in a person's mail) forges nothing: the words
+		 * just move nothing. */
+		struct buf *to = c->roles & ROLE_INTERNAL ? &fb->unplaced :
+		    &fb->refused;
+
+		if (res.refused && to->len == 0)
+			buf_printf(to, "rule %s%s%s needs a sender with role "
+			    "%s; %s is not%s%s", res.refused_name, c->via ?
+			    " " : "", c->via ? c->via : "", res.refused_role,
+			    c->view->from_addr ? c->view->from_addr :
+			    "the sender", c->why ? ": " : "", c->why ? c->why :
+			    "");
+		goto done;
+	}
+	one.outcome = "unplaced";
+	if (apply_matched(db, cfg, id, msg, c, &res, now, &one) == -1) {
+		rc = -1;
+		goto done;
+	}
+	if (strcmp(one.outcome, "applied") == 0) {
+		out->outcome = one.outcome;
+		out->new_cases += one.new_cases;
+		buf_puts(&out->reason, buf_str(&one.reason));
+		rc = 1;
+	} else if (strcmp(one.outcome, "ignored") == 0) {
+		if (fb->note.len == 0)
+			buf_puts(&fb->note, buf_str(&one.reason));
+	} else if (fb->unplaced.len == 0)
+		buf_puts(&fb->unplaced, buf_str(&one.reason));
+done:
+	rules_result_free(&res);
+	cases_outcome_free(&one);
+	return rc;
+}
+
+/* Nothing applied: the best of what the readings said, or, for a reply
+ * to the robot's own mail, the reply kept for BİDB. */
+static int
+settle(sqlite3 *db, int64_t id, const struct mime_msg *msg, unsigned roles,
+    struct fallback *fb, time_t now, struct case_outcome *out)
+{
+	struct idset rc = { 0 }, rr = { 0 };
+	int r = 0;
+
+	if (fb->refused.len) {
+		out->outcome = "quarantined";
+		buf_puts(&out->reason, buf_str(&fb->refused));
+	} else if (id > 0 && cases_reply_target(db, msg, &rc, &rr)) {
+		r = cases_attach_reply(db, id, msg, &rc, &rr,
+		    cases_event_time(msg, now), out);
+		/* BİDB's own reply waits for nobody. */
+		if (r == 0 && (roles & ROLE_BIDB))
+			out->outcome = "ignored";
+	} else if (fb->unplaced.len) {
+		out->outcome = "unplaced";
+		buf_puts(&out->reason, buf_str(&fb->unplaced));
+	} else if (fb->note.len) {
+		out->outcome = "ignored";
+		buf_puts(&out->reason, buf_str(&fb->note));
+	} else if (fb->limit) {
+		out->outcome = "unplaced";
+		buf_puts(&out->reason, "a rule hit its match limit; the "
+		    "message was not examined in full");
+	} else {
+		out->outcome = "unplaced";
+		buf_puts(&out->reason, CASES_NO_RULE);
+	}
+	idset_free(&rc);
+	idset_free(&rr);
+	return r;
 }
 
 int
@@ -807,12 +795,14 @@ cases_apply(sqlite3 *db, const struct config *cfg,
     const struct rule_set *rules, int64_t id, const struct mime_msg *msg,
     time_t now, struct case_outcome *out)
 {
-	struct rule_result res;
+	struct fallback fb = { BUF_INIT, BUF_INIT, BUF_INIT, 0 };
+	struct cands cs;
 	const char *why = NULL, *auto_why = NULL;
+	enum trust_auto kind;
 	unsigned roles;
-	int rc = 0;
+	int rc = 0, r;
 
-	memset(&res, 0, sizeof res);
+	memset(&cs, 0, sizeof cs);
 	out->outcome = "unplaced";
 	out->new_cases = 0;
 	buf_reset(&out->reason);
@@ -822,40 +812,39 @@ cases_apply(sqlite3 *db, const struct config *cfg,
 		goto record;
 	}
 	roles = trust_roles(cfg, msg, &why);
-	/* The ticket system's mail is automatic by nature, and the steps it
-	 * shows are taken; the robot still never answers it. */
-	if (!(roles & ROLE_BYS) && trust_is_automatic(msg, &auto_why)) {
+	/* System mail (Kamu SM's, the ticket system's) is read like any
+	 * other and never answered (notify.c); an out-of-office reply says
+	 * nothing, and a delivery report only whether our mail arrived. */
+	kind = trust_automatic(msg, &auto_why);
+	if (kind == AUTO_REPORT || kind == AUTO_REPLY) {
 		out->outcome = "ignored";
-		if (notify_bounce(db, cfg, msg, now) == 1)
+		if (kind == AUTO_REPORT && (r = notify_bounce(db, cfg, msg,
+		    now)) != 0) {
+			if (r == -1) {
+				rc = -1;
+				goto record;
+			}
 			buf_printf(&out->reason, "bounce of the robot's mail, "
 			    "recorded on its case");
-		else
+		} else
 			buf_printf(&out->reason, "automatic mail: %s",
 			    auto_why ? auto_why : "");
 		goto record;
 	}
-	if (rules_eval(rules, msg, roles, 0, &res) == -1) {
-		out->outcome = "unplaced";
-		buf_puts(&out->reason, "a rule hit its match limit; the "
-		    "message was not examined in full");
-		goto record;
-	}
-	if (res.rule == NULL) {
-		if (res.refused) {
-			out->outcome = "quarantined";
-			buf_printf(&out->reason, "rule %s needs a sender with "
-			    "role %s; %s is not%s%s", res.refused_name,
-			    res.refused_role, msg->from_addr ? msg->from_addr :
-			    "the sender", why ? ": " : "", why ? why : "");
-		} else {
-			out->outcome = "unplaced";
-			buf_puts(&out->reason, CASES_NO_RULE);
+	cands_make(cfg, msg, roles, why, &cs);
+	for (size_t i = 0; i < cs.n; i++) {
+		if ((r = try_cand(db, cfg, rules, id, msg, &cs.c[i], now, &fb,
+		    out)) == -1) {
+			rc = -1;
+			goto record;
 		}
-		goto record;
+		if (r == 1)
+			goto record;
 	}
-	rc = apply_matched(db, cfg, id, msg, &res, roles, now, out);
+	rc = settle(db, id, msg, roles, &fb, now, out);
 record:
-	rules_result_free(&res);
+	cands_free(&cs);
+	fallback_free(&fb);
 	if (rc == 0 && id > 0)
 		rc = ledger_set_outcome(db, id, out->outcome,
 		    buf_str(&out->reason));
@@ -873,7 +862,8 @@ cases_reprocess(sqlite3 *db, const struct config *cfg,
     const struct rule_set *rules, time_t now, int waiting)
 {
 	static const char all[] =
-	    "SELECT id FROM message WHERE outcome = 'unplaced' ORDER BY id";
+	    "SELECT id FROM message WHERE outcome IN ('unplaced', 'awaiting') "
+	    "ORDER BY id";
 	static const char nocase[] =
 	    "SELECT id FROM message WHERE outcome = 'unplaced' AND "
 	    "reason LIKE '%no case found%' ORDER BY id";
@@ -915,4 +905,75 @@ fail:
 	idset_free(&ids);
 	cases_outcome_free(&out);
 	return -1;
+}
+
+int64_t
+cases_import_request(sqlite3 *db, const char *ticket, const char *unit,
+    const char *requester_email, time_t opened, time_t now)
+{
+	static const char ins[] =
+	    "INSERT INTO request(ticket, unit, requester_email, opened_t, "
+	    "created_t, updated_t) VALUES (?1, ?2, lower(?3), ?4, ?5, ?5)";
+	sqlite3_stmt *st = db_stmt(db, ins);
+
+	if (st == NULL)
+		return -1;
+	db_bind_text(st, 1, ticket);
+	db_bind_text(st, 2, unit);
+	db_bind_text(st, 3, requester_email);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)opened);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)now);
+	if (db_done(db, st, "request") == -1)
+		return -1;
+	return sqlite3_last_insert_rowid(db);
+}
+
+int64_t
+cases_import_case(sqlite3 *db, int64_t request, const char *tag,
+    const struct form_person *p, enum case_step step, time_t since,
+    time_t now)
+{
+	static const char ins[] =
+	    "INSERT INTO cases(tag, request, name, name_key, tckn, email, "
+	    "title, unit, step, step_t, created_t, updated_t) VALUES (?1, ?2, "
+	    "?3, ?4, ?5, lower(?6), ?7, ?8, ?9, ?10, ?11, ?11)";
+	/* Tags made later must not meet this one: the year's counter
+	 * passes its number. */
+	static const char counter[] =
+	    "INSERT INTO counter(name, value) VALUES ('case-' || ?1, ?2) "
+	    "ON CONFLICT(name) DO UPDATE SET value = max(value, ?2)";
+	sqlite3_stmt *st;
+	char *key = cases_name_key(p->name);
+	int64_t id = -1;
+	long long n = 0;
+	int year = 0;
+
+	if (tag == NULL || sscanf(tag, "NES-%d-%lld", &year, &n) != 2 ||
+	    (st = db_stmt(db, ins)) == NULL)
+		goto out;
+	db_bind_text(st, 1, tag);
+	sqlite3_bind_int64(st, 2, request);
+	db_bind_text(st, 3, p->name);
+	db_bind_text(st, 4, key);
+	db_bind_text(st, 5, p->tckn);
+	db_bind_text(st, 6, p->email);
+	db_bind_text(st, 7, p->title);
+	db_bind_text(st, 8, p->unit);
+	db_bind_text(st, 9, case_step_key(step));
+	sqlite3_bind_int64(st, 10, (sqlite3_int64)since);
+	sqlite3_bind_int64(st, 11, (sqlite3_int64)now);
+	if (db_done(db, st, "case") == -1)
+		goto out;
+	id = sqlite3_last_insert_rowid(db);
+	if ((st = db_stmt(db, counter)) == NULL) {
+		id = -1;
+		goto out;
+	}
+	sqlite3_bind_int(st, 1, year);
+	sqlite3_bind_int64(st, 2, n);
+	if (db_done(db, st, "counter") == -1)
+		id = -1;
+out:
+	free(key);
+	return id;
 }

@@ -89,4 +89,16 @@ int cases_add_event(sqlite3 *db, int64_t case_id, int64_t request,
 int cases_add_thread(sqlite3 *db, const char *message_id, int64_t request,
     int64_t case_id);
 
+/* Records a request / a case as given, for loading a state known from
+ * elsewhere (the evaluation corpus's world, robot rules eval).  The case
+ * keeps its tag (NES-YYYY-N) and the year's counter moves past it.
+ * Return the new row id, or -1. */
+int64_t cases_import_request(sqlite3 *db, const char *ticket,
+    const char *unit, const char *requester_email, time_t opened,
+    time_t now);
+struct form_person;
+int64_t cases_import_case(sqlite3 *db, int64_t request, const char *tag,
+    const struct form_person *p, enum case_step step, time_t since,
+    time_t now);
+
 #endif

@@ -60,6 +60,17 @@ static const char SQL_QUARANTINED[] =
 static const char SQL_UNRECOGNISED[] =
     "SELECT count(*) FROM message WHERE outcome = 'unplaced'"
     " AND reason IS '" CASES_NO_RULE "' AND seen_at >= ?1";
+/* Replies to the robot's mail that state no step: BİDB reads and answers
+ * them. */
+static const char SQL_REPLIES[] =
+    "SELECT coalesce(m.date_t, 0), m.seen_at,"
+    " coalesce(m.from_addr, m.from_hdr, ''), coalesce(m.subject, ''),"
+    " (SELECT group_concat(c.tag, ' ') FROM event e JOIN cases c"
+    "  ON c.id = e.case_id WHERE e.message = m.id AND e.kind = 'reply'),"
+    " (SELECT detail FROM event e WHERE e.message = m.id"
+    "  AND e.kind = 'reply' LIMIT 1)"
+    " FROM message m WHERE m.outcome = 'awaiting' AND m.seen_at >= ?1"
+    " ORDER BY m.id";
 static const char SQL_UNDELIVERED[] =
     "SELECT created_t, rcpts, coalesce(subject, ''),"
     " coalesce(last_error, '') FROM outbox WHERE state = 'failed'"
@@ -306,6 +317,32 @@ add_week(sqlite3 *db, struct tmpl_vars *v, time_t start, long *finished_r)
 	}
 	if (done(db, st, rc) == -1)
 		return -1;
+
+	if ((st = db_stmt(db, SQL_REPLIES)) == NULL)
+		return -1;
+	db_bind_text(st, 1, iso);
+	listed = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct tmpl_vars *row;
+		time_t t = (time_t)sqlite3_column_int64(st, 0);
+
+		if (++listed > DIGEST_MAX_LISTED)
+			continue;
+		row = tmpl_list_add(v, "replies");
+		if (t != 0)
+			clock_format_date(t, d);
+		else
+			snprintf(d, sizeof d, "%.10s", text(st, 1));
+		tmpl_set(row, "date", d);
+		tmpl_set(row, "from", text(st, 2));
+		tmpl_set(row, "subject", text(st, 3));
+		tmpl_set(row, "cases", text(st, 4));
+		tmpl_set(row, "gist", text(st, 5));
+	}
+	if (done(db, st, rc) == -1)
+		return -1;
+	if (listed > DIGEST_MAX_LISTED)
+		tmpl_set_int(v, "replies_more", listed - DIGEST_MAX_LISTED);
 
 	if ((st = db_stmt(db, SQL_UNDELIVERED)) == NULL)
 		return -1;

@@ -21,12 +21,15 @@ struct walk {
 	int		 sol;		/* at line or cell start: no space */
 	int		 in_cell;
 	int		 in_pre;
+	int		 quote;		/* blockquote depth: lines get "> " */
 	int		 cell;		/* cells so far in the current row */
 	int		 rows[ROW_STACK];
 	int		 nrows;
 };
 
-enum kind { K_INLINE, K_SKIP, K_BR, K_BLOCK, K_PARA, K_ROW, K_CELL, K_PRE };
+enum kind {
+	K_INLINE, K_SKIP, K_BR, K_BLOCK, K_PARA, K_QUOTE, K_ROW, K_CELL, K_PRE
+};
 
 static const struct {
 	const char	*name;
@@ -37,7 +40,7 @@ static const struct {
 	{ "br", K_BR },
 	{ "p", K_PARA }, { "h1", K_PARA }, { "h2", K_PARA }, { "h3", K_PARA },
 	{ "h4", K_PARA }, { "h5", K_PARA }, { "h6", K_PARA },
-	{ "blockquote", K_PARA },
+	{ "blockquote", K_QUOTE },
 	{ "div", K_BLOCK }, { "ul", K_BLOCK }, { "ol", K_BLOCK },
 	{ "li", K_BLOCK }, { "table", K_BLOCK }, { "caption", K_BLOCK },
 	{ "hr", K_BLOCK }, { "dl", K_BLOCK }, { "dt", K_BLOCK },
@@ -96,6 +99,12 @@ flush(struct walk *w, int with_space)
 		w->sol = 1;
 		w->space = 0;
 	}
+	/* Quoted history (a reply's blockquote) reads as a plain-text
+	 * reply writes it, so quote.c tells it from the fresh text. */
+	if (w->quote && (w->out.len == 0 || w->out.s[w->out.len - 1] ==
+	    '\n'))
+		for (int i = 0; i < w->quote && i < 8; i++)
+			buf_puts(&w->out, "> ");
 	if (with_space && w->space && !w->sol && w->out.len > 0)
 		buf_putc(&w->out, ' ');
 	w->space = 0;
@@ -174,6 +183,10 @@ enter(struct walk *w, xmlNode *n)
 	case K_PARA:
 		brk(w, 2);
 		break;
+	case K_QUOTE:
+		brk(w, 2);
+		w->quote++;
+		break;
 	case K_PRE:
 		brk(w, 2);
 		w->in_pre++;
@@ -211,6 +224,10 @@ leave(struct walk *w, xmlNode *n)
 		break;
 	case K_PARA:
 		brk(w, 2);
+		break;
+	case K_QUOTE:
+		brk(w, 2);
+		w->quote--;
 		break;
 	case K_PRE:
 		w->in_pre--;

@@ -47,6 +47,8 @@ usage(FILE *f)
 	    "  rules test [-v] FILE.eml\n"
 	    "                       what the rules make of one message "
 	    "(no changes)\n"
+	    "  rules eval DIR       score the rules on a labelled corpus "
+	    "(no changes)\n"
 	    "  templates check      check every template\n"
 	    "  reprocess            examine unplaced messages again\n"
 	    "  digest [--send]      print the weekly digest, or send it now\n"
@@ -54,9 +56,10 @@ usage(FILE *f)
 	    "ROBOT_NOW=2026-12-07T09:00:00+03:00 replaces the clock.\n");
 }
 
-/* Opens what every command needs: config, clock check, database. */
+/* Opens what every command needs: config, clock check, holidays, and
+ * the database unless nodb is set. */
 int
-robot_open(const char *cfgpath, struct robot *r)
+robot_open(const char *cfgpath, struct robot *r, int nodb)
 {
 	char err[1024];
 	time_t now;
@@ -77,7 +80,8 @@ robot_open(const char *cfgpath, struct robot *r)
 		fprintf(stderr, "robot: %s\n", err);
 		goto fail;
 	}
-	if (db_open(r->cfg->database.path, &r->db, err, sizeof err) == -1) {
+	if (!nodb && db_open(r->cfg->database.path, &r->db, err,
+	    sizeof err) == -1) {
 		fprintf(stderr, "robot: %s\n", err);
 		goto fail;
 	}
@@ -179,18 +183,20 @@ struct command {
 	const char	*name;
 	const char	*sub;		/* second word, or NULL */
 	int		 (*fn)(struct robot *, int, char **);
+	int		 nodb;		/* needs no database */
 };
 
 static const struct command commands[] = {
-	{ "poll", NULL, cmd_poll },
-	{ "run", NULL, cmd_run },
-	{ "status", NULL, robot_cmd_status },
-	{ "case", NULL, robot_cmd_case },
-	{ "rules", "check", robot_cmd_rules_check },
-	{ "rules", "test", robot_cmd_rules_test },
-	{ "templates", "check", robot_cmd_templates_check },
-	{ "reprocess", NULL, robot_cmd_reprocess },
-	{ "digest", NULL, robot_cmd_digest },
+	{ "poll", NULL, cmd_poll, 0 },
+	{ "run", NULL, cmd_run, 0 },
+	{ "status", NULL, robot_cmd_status, 0 },
+	{ "case", NULL, robot_cmd_case, 0 },
+	{ "rules", "check", robot_cmd_rules_check, 0 },
+	{ "rules", "test", robot_cmd_rules_test, 0 },
+	{ "rules", "eval", robot_cmd_rules_eval, 1 },
+	{ "templates", "check", robot_cmd_templates_check, 0 },
+	{ "reprocess", NULL, robot_cmd_reprocess, 0 },
+	{ "digest", NULL, robot_cmd_digest, 0 },
 };
 
 int
@@ -242,7 +248,7 @@ main(int argc, char **argv)
 			continue;
 		if (c->sub && (argc < 2 || strcmp(argv[1], c->sub) != 0))
 			continue;
-		if (robot_open(cfgpath, &r) == -1)
+		if (robot_open(cfgpath, &r, c->nodb) == -1)
 			return 1;
 		log_init(verbose ? LOG_LVL_DEBUG : robot_log_level(r.cfg),
 		    r.cfg->robot.log && strcmp(r.cfg->robot.log, "syslog") ==

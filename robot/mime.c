@@ -763,11 +763,13 @@ multipart(struct ctx *c, const struct mailmime *m, int depth, int notext)
 	}
 }
 
-/* A forwarded message/rfc822: its From/Date/Subject, then its parts. */
+/* A forwarded message/rfc822: a banner and its From/Date/Subject/To/Cc,
+ * as Gmail writes an inline forward, then its parts; so quote.c reads
+ * both kinds of forward alike. */
 static void
 forwarded(struct ctx *c, const struct mailmime *m, int depth, int notext)
 {
-	static const char *show[] = { "From", "Date", "Subject" };
+	static const char *show[] = { "From", "Date", "Subject", "To", "Cc" };
 	const struct mailmime_data *d = m->mm_body;
 	struct hdr *h = NULL;
 	struct buf b = BUF_INIT;
@@ -783,8 +785,10 @@ forwarded(struct ctx *c, const struct mailmime *m, int depth, int notext)
 			if (f == NULL)
 				continue;
 			v = mimeh_decode_hdr(f, NULL);
-			buf_printf(&b, "%s%s: %s", b.len ? "\n" : "", show[i],
-			    v);
+			if (b.len == 0)
+				buf_puts(&b, "---------- Forwarded message "
+				    "---------");
+			buf_printf(&b, "\n%s: %s", show[i], v);
 			free(v);
 		}
 		add_text(c, buf_str(&b), b.len);

@@ -589,3 +589,38 @@ fail:
 	free(ids);
 	return -1;
 }
+
+int
+outbox_record_sent(sqlite3 *db, const char *kind, const char *message_id,
+    const char *to, int64_t case_id, int64_t request, time_t at)
+{
+	static const char sql[] =
+	    "INSERT INTO outbox(kind, case_id, request, message_id, mail_from,"
+	    " rcpts, data, state, attempts, next_t, created_t, sent_t)"
+	    " VALUES (?1, ?2, ?3, ?4, '', ?5, x'', 'sent', 1, ?6, ?6, ?6)";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	char *mid;
+	size_t n;
+	int rc;
+
+	if (st == NULL || message_id == NULL)
+		return -1;
+	/* Kept as the robot writes its own: without angle brackets. */
+	if (*message_id == '<')
+		message_id++;
+	n = strcspn(message_id, ">");
+	mid = xstrndup(message_id, n);
+	db_bind_text(st, 1, kind);
+	if (case_id)
+		sqlite3_bind_int64(st, 2, case_id);
+	if (request)
+		sqlite3_bind_int64(st, 3, request);
+	db_bind_text(st, 4, mid);
+	db_bind_text(st, 5, to);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)at);
+	rc = db_done(db, st, "outbox");
+	if (rc == 0 && (case_id || request))
+		rc = cases_add_thread(db, mid, request, case_id);
+	free(mid);
+	return rc;
+}

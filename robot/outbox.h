@@ -98,6 +98,13 @@ int outbox_send_due_with(sqlite3 *db, const struct config *cfg, time_t now,
  * 1 h, then every 4 h. */
 time_t outbox_backoff(int n);
 
+/* Records a mail the robot sent without this database (another
+ * installation, the evaluation corpus's world): a row 'sent' with no
+ * data, and its Message-ID on the case or request, so replies to it are
+ * known.  0 or -1. */
+int outbox_record_sent(sqlite3 *db, const char *kind, const char *message_id,
+    const char *to, int64_t case_id, int64_t request, time_t at);
+
 /* 1 when addr is the robot's own address (case-insensitive). */
 int outbox_is_self(const struct config *cfg, const char *addr);
 

@@ -10,6 +10,7 @@
 #include "clock.h"
 #include "db.h"
 #include "digest.h"
+#include "eval.h"
 #include "ledger.h"
 #include "mem.h"
 #include "fetch.h"
@@ -272,6 +273,20 @@ out:
 	mime_free(&m);
 	free(raw);
 	return rc;
+}
+
+int
+robot_cmd_rules_eval(struct robot *r, int argc, char **argv)
+{
+	struct eval_score score;
+	int rc;
+
+	if (argc != 3)
+		return 2;
+	if (robot_load_rules(r) == -1)
+		return 1;
+	rc = eval_run(r->cfg, r->rules, argv[2], stdout, &score);
+	return rc == 0 ? 0 : 1;
 }
 
 int

@@ -20,9 +20,9 @@ struct robot {
 	struct rule_set	*rules;		/* loaded on demand (robot_rules) */
 };
 
-/* Opens config, checks ROBOT_NOW, loads holidays, opens the database.
- * Prints one line on stderr and returns -1 on failure. */
-int robot_open(const char *cfgpath, struct robot *r);
+/* Opens config, checks ROBOT_NOW, loads holidays, opens the database
+ * (unless nodb).  Prints one line on stderr and returns -1 on failure. */
+int robot_open(const char *cfgpath, struct robot *r, int nodb);
 void robot_close(struct robot *r);
 int robot_stop_requested(void);
 /* Loads the rule files once (a bad file: one line on stderr, -1). */
@@ -41,6 +41,7 @@ int robot_cmd_status(struct robot *r, int argc, char **argv);
 int robot_cmd_case(struct robot *r, int argc, char **argv);
 int robot_cmd_rules_check(struct robot *r, int argc, char **argv);
 int robot_cmd_rules_test(struct robot *r, int argc, char **argv);
+int robot_cmd_rules_eval(struct robot *r, int argc, char **argv);
 int robot_cmd_templates_check(struct robot *r, int argc, char **argv);
 int robot_cmd_reprocess(struct robot *r, int argc, char **argv);
 int robot_cmd_digest(struct robot *r, int argc, char **argv);

@@ -13,7 +13,9 @@
 #include "fold.h"
 #include "log.h"
 #include "mem.h"
+#include "quote.h"
 #include "rules_priv.h"
+#include "trust.h"
 
 enum { LIMIT = -2 };
 
@@ -36,7 +38,7 @@ struct evalctx {
 
 static const char *const field_words[] = {
 	"subject", "body", "fresh", "from_addr", "to", "cc", "attachment",
-	"header"
+	"text", "rcpt", "header"
 };
 
 static int
@@ -122,33 +124,6 @@ field_fold(struct field *fl)
 	utf8_sanitize(fl->f.s, fl->f.len);
 }
 
-/* The fresh text is a prefix of the body, cut at a line start, so its
- * folded form is a prefix of the body's: the body's folded text serves,
- * cut at the folded length of the prefix. */
-static struct field *
-fresh_field(struct evalctx *c, struct field *fl)
-{
-	struct field *body = get_field(c, RF_BODY, -1);
-	size_t n = rules_fresh_len(c->msg->text);
-
-	fl->orig = body->orig;
-	fl->f = body->f;
-	fl->alias = 1;
-	fl->ready = 1;
-	if (n < body->orig_len) {
-		struct fold pre;
-
-		if (fold_text_nomap(body->orig, n, FOLD_ASCII, &pre) == 0) {
-			fl->f.len = pre.len < body->f.len ? pre.len :
-			    body->f.len;
-			fold_free(&pre);
-		} else
-			fl->f.len = 0;
-	}
-	fl->orig_len = n;
-	return fl;
-}
-
 /* Makes fl's map, by folding its text again with one: the folded bytes
  * come out the same, so matches found in fl->f.s stay where they are. */
 static void
@@ -193,8 +168,23 @@ get_field(struct evalctx *c, enum rfield f, int hdr)
 	case RF_BODY:
 		src = m->text;
 		break;
-	case RF_FRESH:
-		return fresh_field(c, fl);
+	case RF_FRESH: {
+		/* Not always a prefix of the body: a bottom-posted reply's
+		 * fresh lines come after the quote.  Mail that quotes nothing
+		 * is its own fresh text: the body's folding serves. */
+		struct field *body;
+
+		fl->orig = quote_fresh_text(m->text);
+		fl->own = 1;
+		body = get_field(c, RF_BODY, -1);
+		if (strlen(fl->orig) != body->orig_len)
+			break;
+		fl->orig_len = body->orig_len;
+		fl->f = body->f;
+		fl->alias = 1;
+		fl->ready = 1;
+		return fl;
+	}
 	case RF_FROM_ADDR:
 		src = m->from_addr;
 		break;
@@ -209,6 +199,23 @@ get_field(struct evalctx *c, enum rfield f, int hdr)
 			if (m->att[i].name != NULL)
 				buf_printf(&b, "%s%s", b.len ? "\n" : "",
 				    m->att[i].name);
+		fl->orig = buf_steal(&b);
+		fl->own = 1;
+		break;
+	case RF_TEXT: {
+		const struct field *fresh = get_field(c, RF_FRESH, -1);
+
+		buf_puts(&b, m->subject ? m->subject : "");
+		buf_putc(&b, '\n');
+		buf_add(&b, fresh->orig, fresh->orig_len);
+		fl->orig = buf_steal(&b);
+		fl->own = 1;
+		break;
+	}
+	case RF_RCPT:
+		buf_puts(&b, m->to ? m->to : "");
+		buf_putc(&b, '\n');
+		buf_puts(&b, m->cc ? m->cc : "");
 		fl->orig = buf_steal(&b);
 		fl->own = 1;
 		break;
@@ -400,7 +407,11 @@ rules_eval(const struct rule_set *rs, const struct mime_msg *msg,
 	 * same as one pass in file order, but a message that matches skips
 	 * most of the Kamu SM rules.  explain wants a line for every rule,
 	 * so it makes one pass. */
-	for (pass = explain ? 1 : 0; pass < 2 && win == NULL; pass++)
+	/* A member of the institution is never taken for a forger of a
+	 * role's words (cases.c), so for them the second pass is only
+	 * wanted to explain. */
+	for (pass = explain ? 1 : 0; pass < ((sender_roles & ROLE_INTERNAL) &&
+	    !explain ? 1 : 2) && win == NULL; pass++)
 		for (i = 0; i < rs->nrules; i++) {
 			r = &rs->rules[i];
 			allowed = r->anyone || (r->roles & sender_roles) != 0;
@@ -448,6 +459,7 @@ rules_eval(const struct rule_set *rs, const struct mime_msg *msg,
 		res->rule = win;
 		res->rule_name = win->name;
 		res->step = win->step;
+		res->scope = win->scope;
 		res->refused = NULL;
 		res->refused_name = res->refused_role = NULL;
 		if (explain)
@@ -486,9 +498,10 @@ limit:
 	rv = -1;
 done:
 	for (n = 0; n < RF_NFIXED + rs->nhdrs; n++) {
-		if (!c.fields[n].ready || c.fields[n].alias)
+		if (!c.fields[n].ready)
 			continue;
-		fold_free(&c.fields[n].f);
+		if (!c.fields[n].alias)
+			fold_free(&c.fields[n].f);
 		if (c.fields[n].own)
 			free(c.fields[n].orig);
 	}

@@ -22,6 +22,20 @@
 struct rule_set;
 struct rule;
 
+/* Whose cases a rule's message may move (workflow.md, "who may move
+ * what"): a first-person statement moves the sender's own case only;
+ * Kamu SM writes to one person at a time; BİDB and Yazı İşleri move
+ * whatever they name; a unit head only the requests they made. */
+enum rule_scope {
+	SCOPE_NAMED,	/* every case it names: tag, thread, T.C. Kimlik No,
+			 * address, name, ticket, unit */
+	SCOPE_SENDER,	/* only the case whose e-mail is the sender's */
+	SCOPE_PERSON,	/* cases named one by one (tag, T.C. Kimlik No,
+			 * name, address, the addressee), never a whole
+			 * request through its thread or ticket */
+	SCOPE_UNIT	/* as named, within the requests the sender made */
+};
+
 /* One value a rule extracted through a named group. */
 struct rule_capture {
 	char	*name;		/* "tckn", "name", "ticket", "email", "unit",
@@ -33,6 +47,7 @@ struct rule_result {
 	const struct rule *rule;	/* the rule that matched, or NULL */
 	const char *rule_name;		/* its name, or NULL */
 	const char *step;		/* its step or event key, or NULL */
+	enum rule_scope scope;		/* its scope (SCOPE_NAMED if none) */
 	struct rule_capture *caps;	/* every capture of every extract
 					 * pattern, all matches, in order */
 	size_t	 ncaps;
@@ -50,7 +65,8 @@ struct rule_result {
 	const char *limit_rule;
 };
 
-/* Loads every "*.rules" file of dir (in name order) into a new set.
+/* Loads every "*.rules" file of dir (in name order) into a new set, and
+ * dir/units.txt, when there is one, as the table of unit names (unit.h).
  * Returns 0, or -1 with "FILE:LINE: problem" in err; then nothing is
  * loaded: the robot never runs with half its rules. */
 int rules_load(const char *dir, struct rule_set **rs_r, char *err,
@@ -72,12 +88,6 @@ void rules_result_free(struct rule_result *res);
 
 /* First capture called name in res, or NULL. */
 const char *rules_capture(const struct rule_result *res, const char *name);
-
-/* The part of msg's text written by its sender: the text above the quoted
- * history of a reply or the forwarded original ("> " lines, "-----Original
- * Message-----", "... yazdı:", "On ... wrote:", "Kimden:"/"From:" blocks).
- * Caller frees. */
-char *rules_fresh_text(const char *text);
 
 /* The approval way named by a captured text: "e-Onay", "E-ONAY", "eonay"
  * -> "e-onay"; "e-İmza", "e-imza" -> "e-imza"; "ıslak imza", "Islak

@@ -11,11 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fold.h"
 #include "mem.h"
 #include "rules_priv.h"
 #include "trust.h"
+#include "unit.h"
 
 #define RULES_MAX_FILE	((size_t)1 << 20)	/* a rules file is small */
 
@@ -36,6 +38,8 @@ static const struct {
 	{ "to", RF_TO },
 	{ "cc", RF_CC },
 	{ "attachment", RF_ATTACHMENT },
+	{ "text", RF_TEXT },
+	{ "rcpt", RF_RCPT },
 	{ "header", RF_HEADER },
 	{ NULL, 0 }
 };
@@ -351,6 +355,7 @@ field_cost(enum rfield f)
 	case RF_BODY:
 		return 3;
 	case RF_FRESH:
+	case RF_TEXT:
 		return 2;
 	default:
 		return 1;
@@ -397,6 +402,23 @@ add_extract(struct parser *p, struct rule_extract **ex, size_t *nex,
 	return 0;
 }
 
+/* Without a scope line: what the first role of 'from' says (rules.h). */
+static enum rule_scope
+default_scope(const struct rule *r)
+{
+	size_t n = strcspn(r->roles_str ? r->roles_str : "", ",");
+
+	if (r->roles_str == NULL)
+		return SCOPE_NAMED;
+	if (n == 9 && strncmp(r->roles_str, "personnel", n) == 0)
+		return SCOPE_SENDER;
+	if (n == 9 && strncmp(r->roles_str, "unit_head", n) == 0)
+		return SCOPE_UNIT;
+	if (n == 6 && strncmp(r->roles_str, "kamusm", n) == 0)
+		return SCOPE_PERSON;
+	return SCOPE_NAMED;
+}
+
 static int
 finish_rule(struct parser *p)
 {
@@ -417,6 +439,8 @@ finish_rule(struct parser *p)
 		    "'anyone' if any sender will do)", r->name);
 	if (r->nconds == 0)
 		return perr(p, "rule %s has no condition", r->name);
+	if (!r->scope_set)
+		r->scope = default_scope(r);
 	/* Stable insertion sort by cost. */
 	for (i = 1; i < r->nconds; i++) {
 		struct rule_cond c = r->conds[i];
@@ -508,6 +532,30 @@ parse_roles(struct parser *p, struct rule *r, char *v)
 	return 0;
 }
 
+/* scope = sender | person | named | unit (rules.h). */
+static int
+parse_scope(struct parser *p, struct rule *r, char *v)
+{
+	static const struct {
+		const char	*word;
+		enum rule_scope	 scope;
+	} words[] = {
+		{ "sender", SCOPE_SENDER }, { "person", SCOPE_PERSON },
+		{ "named", SCOPE_NAMED }, { "unit", SCOPE_UNIT },
+	};
+
+	if (r->scope_set)
+		return perr(p, "rule has two scopes");
+	v = plain_value(v);
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (strcmp(v, words[i].word) == 0) {
+			r->scope = words[i].scope;
+			r->scope_set = 1;
+			return 0;
+		}
+	return perr(p, "unknown scope '%s' (sender, person, named, unit)", v);
+}
+
 static int
 parse_line(struct parser *p, char *s)
 {
@@ -548,6 +596,8 @@ parse_line(struct parser *p, char *s)
 	}
 	if (strcmp(key, "from") == 0)
 		return parse_roles(p, r, val);
+	if (strcmp(key, "scope") == 0)
+		return parse_scope(p, r, val);
 	if (strcmp(key, "extract") == 0)
 		return add_extract(p, &r->ex, &r->nex, val);
 	r->conds = xrealloc(r->conds, (r->nconds + 1) * sizeof(*r->conds));
@@ -646,6 +696,11 @@ rules_load(const char *dir, struct rule_set **rs_r, char *err, size_t errlen)
 		    dir);
 		goto fail;
 	}
+	/* The units' usual names live beside the rules; last, so that a
+	 * broken rule file leaves the table in use alone. */
+	snprintf(path, sizeof(path), "%s/units.txt", dir);
+	if (access(path, F_OK) == 0 && unit_load(path, err, errlen) == -1)
+		goto fail;
 	for (i = 0; i < nnames; i++)
 		free(names[i]);
 	free(names);

@@ -14,11 +14,13 @@
 enum rfield {
 	RF_SUBJECT,
 	RF_BODY,	/* the whole decoded text */
-	RF_FRESH,	/* rules_fresh_text() of the text */
+	RF_FRESH,	/* quote_fresh_text() of the text */
 	RF_FROM_ADDR,
 	RF_TO,
 	RF_CC,
 	RF_ATTACHMENT,	/* attachment names, one a line */
+	RF_TEXT,	/* the subject, a line break, the fresh text */
+	RF_RCPT,	/* the To and Cc headers, one a line */
 	RF_HEADER,	/* every header called hdrs[hdr], one a line */
 	RF_NFIXED = RF_HEADER
 };
@@ -49,6 +51,8 @@ struct rule {
 	unsigned	 roles;		/* trust_role bits, any one will do */
 	int		 anyone;	/* from = anyone */
 	char		*roles_str;	/* "kamusm" or "bidb,internal" */
+	enum rule_scope	 scope;		/* whose cases it may move */
+	int		 scope_set;	/* given by a scope line */
 	struct rule_cond *conds;	/* cheapest field first */
 	size_t		 nconds;
 	struct rule_extract *ex;
@@ -75,10 +79,6 @@ struct rule_set {
  * steps per pattern), small enough that a hostile text fails fast. */
 #define RULES_MATCH_LIMIT	1000000
 #define RULES_DEPTH_LIMIT	10000
-
-/* The length of rules_fresh_text(text), without copying it: the fresh
- * text is always a prefix of the text. */
-size_t rules_fresh_len(const char *text);
 
 /* Sets up mctx, jit and md once every pattern is compiled.  0 or -1. */
 int rules_runtime_init(struct rule_set *rs);

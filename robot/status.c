@@ -111,7 +111,8 @@ static const char cases_sql[] =
 
 static const char unplaced_sql[] =
     "SELECT id, message_id, from_addr, subject, outcome, reason, folder, "
-    "uid FROM message WHERE outcome IN ('unplaced', 'quarantined') "
+    "uid FROM message WHERE outcome IN ('unplaced', 'quarantined', "
+    "'awaiting') "
     "ORDER BY id";
 
 static const char *

@@ -64,6 +64,8 @@ static const struct kind {
 	    "requests.people requests.received "
 	    "quarantined quarantined.date quarantined.from "
 	    "quarantined.subject quarantined.reason "
+	    "replies replies.date replies.from replies.subject replies.cases "
+	    "replies.gist replies_more "
 	    "undelivered undelivered.date undelivered.to "
 	    "undelivered.subject undelivered.reason " },
 };

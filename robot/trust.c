@@ -6,8 +6,10 @@
  * Only ASCII case folding is used on protocol words and domains: a
  * Turkish locale's tolower() would turn "I" into "ı". */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "fold.h"
 #include "mem.h"
 #include "trust.h"
 
@@ -173,30 +175,42 @@ ar_passes(const struct config *cfg, const char *v, char *seen, size_t seenlen)
 }
 
 unsigned
+trust_addr_roles(const struct config *cfg, const char *addr)
+{
+	const char *inst = cfg->institution.domain;
+	unsigned roles = 0;
+
+	if (addr == NULL || strchr(addr, '@') == NULL)
+		return 0;
+	if (inst != NULL && trust_addr_in_domain(addr, inst)) {
+		roles |= ROLE_INTERNAL;
+		if (cfg->institution.bidb && ieq(addr, cfg->institution.bidb))
+			roles |= ROLE_BIDB;
+		if (cfg->institution.yazi_isleri &&
+		    ieq(addr, cfg->institution.yazi_isleri))
+			roles |= ROLE_YAZI;
+		if (cfg->institution.bys && ieq(addr, cfg->institution.bys))
+			roles |= ROLE_BYS;
+	}
+	if (in_kamusm(cfg, addr))
+		roles |= ROLE_KAMUSM;
+	return roles;
+}
+
+unsigned
 trust_roles(const struct config *cfg, const struct mime_msg *msg,
     const char **why_r)
 {
 	static char why[512];
-	const char *from = msg->from_addr, *inst = cfg->institution.domain;
+	const char *from = msg->from_addr;
 	char id[256], seen[384];
 	unsigned roles = 0;
 	size_t i;
 
 	if (why_r != NULL)
 		*why_r = NULL;
-	if (from == NULL || strchr(from, '@') == NULL)
-		return 0;
-	if (inst != NULL && trust_addr_in_domain(from, inst)) {
-		roles |= ROLE_INTERNAL;
-		if (cfg->institution.bidb && ieq(from, cfg->institution.bidb))
-			roles |= ROLE_BIDB;
-		if (cfg->institution.yazi_isleri &&
-		    ieq(from, cfg->institution.yazi_isleri))
-			roles |= ROLE_YAZI;
-		if (cfg->institution.bys && ieq(from, cfg->institution.bys))
-			roles |= ROLE_BYS;
-	}
-	if (!in_kamusm(cfg, from))
+	roles = trust_addr_roles(cfg, from) & ~ROLE_KAMUSM;
+	if (from == NULL || !in_kamusm(cfg, from))
 		return roles;
 	if (cfg->institution.authserv_id == NULL)
 		return roles | ROLE_KAMUSM;
@@ -276,35 +290,102 @@ first_word_is(const char *v, const char *w)
 	return ieq_n(v, w, n) && (v[n] == '\0' || strchr(" \t;\r\n", v[n]));
 }
 
-int
-trust_is_automatic(const struct mime_msg *msg, const char **why_r)
+/* An out-of-office subject: "Otomatik yanıt: ...", "OTOMATİK YANIT",
+ * "Automatic reply: ...", "Out of Office: ...", "Ofis Dışında: ...". */
+static int
+autoreply_subject(const char *subject)
+{
+	static const char *const prefixes[] = {
+		"otomatik yanit", "otomatik cevap", "automatic reply", "auto:",
+		"autoreply", "auto reply", "out of office", "ofis disinda",
+		"abwesenheitsnotiz", NULL
+	};
+	char head[64], *f;
+	int r = 0;
+
+	if (subject == NULL)
+		return 0;
+	while (*subject == ' ' || *subject == '\t')
+		subject++;
+	snprintf(head, sizeof head, "%s", subject);
+	if ((f = fold_str(head, FOLD_ASCII)) == NULL)
+		return 0;
+	for (size_t i = 0; prefixes[i] && !r; i++)
+		r = strncmp(f, prefixes[i], strlen(prefixes[i])) == 0;
+	free(f);
+	return r;
+}
+
+/* A local part that says nobody reads the mailbox: noreply, no-reply,
+ * donotreply, do-not-reply, bildirim-noreply ... */
+static int
+noreply_sender(const char *addr)
+{
+	const char *at = addr ? strchr(addr, '@') : NULL;
+	char local[128];
+	size_t n, o = 0;
+
+	if (at == NULL || (n = (size_t)(at - addr)) >= sizeof local)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (addr[i] != '-' && addr[i] != '_' && addr[i] != '.')
+			local[o++] = (char)lower((unsigned char)addr[i]);
+	local[o] = '\0';
+	return strstr(local, "noreply") != NULL ||
+	    strstr(local, "donotreply") != NULL;
+}
+
+enum trust_auto
+trust_automatic(const struct mime_msg *msg, const char **why_r)
 {
 	const char *v, *why = NULL, *at;
+	enum trust_auto kind = AUTO_NONE;
 	size_t n;
 
-	if ((v = hdr(msg, "Auto-Submitted")) != NULL &&
-	    !first_word_is(v, "no"))
-		why = "Auto-Submitted";
-	else if ((v = hdr(msg, "Precedence")) != NULL &&
-	    (first_word_is(v, "bulk") || first_word_is(v, "list") ||
-	    first_word_is(v, "junk")))
-		why = "Precedence bulk/list/junk";
-	else if (hdr(msg, "List-Id") != NULL)
-		why = "List-Id";
-	else if (msg->return_path != NULL && msg->return_path[0] == '\0')
-		why = "empty Return-Path (a bounce)";
-	else if ((v = hdr(msg, "Content-Type")) != NULL &&
-	    first_word_is(v, "multipart/report"))
+	if ((v = hdr(msg, "Content-Type")) != NULL &&
+	    first_word_is(v, "multipart/report")) {
 		why = "delivery report (multipart/report)";
-	else if (msg->from_addr != NULL) {
-		at = strchr(msg->from_addr, '@');
-		n = at ? (size_t)(at - msg->from_addr) :
-		    strlen(msg->from_addr);
-		if ((n == 13 && ieq_n(msg->from_addr, "mailer-daemon", 13)) ||
-		    (n == 10 && ieq_n(msg->from_addr, "postmaster", 10)))
-			why = "sent by mailer-daemon/postmaster";
+		kind = AUTO_REPORT;
+	} else if (msg->return_path != NULL && msg->return_path[0] == '\0') {
+		why = "empty Return-Path (a bounce)";
+		kind = AUTO_REPORT;
+	} else if (msg->from_addr != NULL && ((at = strchr(msg->from_addr,
+	    '@')), n = at ? (size_t)(at - msg->from_addr) :
+	    strlen(msg->from_addr), (n == 13 && ieq_n(msg->from_addr,
+	    "mailer-daemon", 13)) || (n == 10 && ieq_n(msg->from_addr,
+	    "postmaster", 10)))) {
+		why = "sent by mailer-daemon/postmaster";
+		kind = AUTO_REPORT;
+	} else if (((v = hdr(msg, "Auto-Submitted")) != NULL &&
+	    first_word_is(v, "auto-replied")) || hdr(msg, "X-Autoreply") ||
+	    hdr(msg, "X-Autorespond") || ((v = hdr(msg, "Precedence")) !=
+	    NULL && first_word_is(v, "auto_reply")) ||
+	    autoreply_subject(msg->subject)) {
+		why = "an automatic reply (out of office)";
+		kind = AUTO_REPLY;
+	} else if ((v = hdr(msg, "Auto-Submitted")) != NULL &&
+	    !first_word_is(v, "no")) {
+		why = "Auto-Submitted";
+		kind = AUTO_SYSTEM;
+	} else if ((v = hdr(msg, "Precedence")) != NULL &&
+	    (first_word_is(v, "bulk") || first_word_is(v, "list") ||
+	    first_word_is(v, "junk"))) {
+		why = "Precedence bulk/list/junk";
+		kind = AUTO_SYSTEM;
+	} else if (hdr(msg, "List-Id") != NULL) {
+		why = "List-Id";
+		kind = AUTO_SYSTEM;
+	} else if (noreply_sender(msg->from_addr)) {
+		why = "a noreply sender";
+		kind = AUTO_SYSTEM;
 	}
 	if (why_r != NULL)
 		*why_r = why;
-	return why != NULL;
+	return kind;
+}
+
+int
+trust_is_automatic(const struct mime_msg *msg, const char **why_r)
+{
+	return trust_automatic(msg, why_r) != AUTO_NONE;
 }

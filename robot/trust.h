@@ -32,16 +32,36 @@ enum trust_role {
  * for kamusm.gov.tr". */
 unsigned trust_roles(const struct config *cfg, const struct mime_msg *msg,
     const char **why_r);
+/* The roles an address alone gives, with nothing checked: for an
+ * original forwarded inside a message, whose headers are only text.
+ * ROLE_KAMUSM for a Kamu SM domain. */
+unsigned trust_addr_roles(const struct config *cfg, const char *addr);
 /* Parses a role word of a rule file ("kamusm", "bys", "bidb",
  * "yazi_isleri", "unit_head", "personnel", "internal").  0 if unknown. */
 unsigned trust_role_parse(const char *word);
 /* 1 when addr (lower case) is in domain or one of its subdomains. */
 int trust_addr_in_domain(const char *addr, const char *domain);
 
-/* 1 when msg is automatic mail the robot must never answer and never take
- * a step from: Auto-Submitted other than "no", Precedence bulk/list/junk,
- * List-Id, an empty Return-Path, mailer-daemon/postmaster senders, or a
- * delivery report (multipart/report).  *why_r names which. */
+/* Kinds of automatic mail (RFC 3834).  The robot answers none of them;
+ * what it reads differs: a system's notification (Kamu SM's, the ticket
+ * system's) shows a step like any other mail, while an out-of-office
+ * reply states nothing and a delivery report only says whether the
+ * robot's own mail arrived. */
+enum trust_auto {
+	AUTO_NONE = 0,
+	AUTO_SYSTEM,	/* Auto-Submitted (not auto-replied), Precedence
+			 * bulk/list/junk, List-Id, a noreply@ sender */
+	AUTO_REPLY,	/* Auto-Submitted: auto-replied, X-Autoreply,
+			 * "Otomatik yanıt:" / "Automatic reply:" subjects */
+	AUTO_REPORT	/* multipart/report, mailer-daemon/postmaster, an
+			 * empty Return-Path */
+};
+
+/* What kind of automatic mail msg is; *why_r (static, or NULL for
+ * AUTO_NONE) names the sign. */
+enum trust_auto trust_automatic(const struct mime_msg *msg,
+    const char **why_r);
+/* 1 when msg is automatic mail of any kind: the robot never answers it. */
 int trust_is_automatic(const struct mime_msg *msg, const char **why_r);
 
 #endif

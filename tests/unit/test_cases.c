@@ -20,6 +20,7 @@
 #include "mem.h"
 #include "mime.h"
 #include "rules.h"
+#include "unit.h"
 
 #define T_AYSE	"10000000146"
 #define T_OMER	"12345678950"
@@ -72,10 +73,11 @@ teardown(void **state)
 	return 0;
 }
 
-/* Applies one message made of headers and body; returns its outcome. */
+/* Applies one message made of headers (hdrs: extra header lines, each
+ * ending in CRLF, or NULL) and body; returns its outcome. */
 static const char *
-apply(struct world *w, const char *from, const char *to, const char *subject,
-    const char *body, const char *mid)
+apply_h(struct world *w, const char *hdrs, const char *from, const char *to,
+    const char *subject, const char *body, const char *mid)
 {
 	static char outcome[32];
 	struct case_outcome out = { 0 };
@@ -89,11 +91,11 @@ apply(struct world *w, const char *from, const char *to, const char *subject,
 		mid = idbuf;
 	}
 	raw = xmalloc(8192);
-	snprintf(raw, 8192, "From: %s\r\nTo: %s\r\nSubject: %s\r\n"
+	snprintf(raw, 8192, "%sFrom: %s\r\nTo: %s\r\nSubject: %s\r\n"
 	    "Message-ID: <%s>\r\nDate: Tue, 01 Dec 2026 09:00:00 +0300\r\n"
 	    "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
-	    "Content-Transfer-Encoding: 8bit\r\n\r\n%s\r\n", from, to, subject,
-	    mid, body);
+	    "Content-Transfer-Encoding: 8bit\r\n\r\n%s\r\n", hdrs ? hdrs : "",
+	    from, to, subject, mid, body);
 	assert_int_equal(mime_parse(raw, strlen(raw), &m, &err), 0);
 	assert_int_equal(db_exec(w->db, "INSERT INTO message(folder, "
 	    "uidvalidity, uid, size, hash, seen_at) VALUES ('t', 1, "
@@ -108,6 +110,13 @@ apply(struct world *w, const char *from, const char *to, const char *subject,
 	mime_free(&m);
 	free(raw);
 	return outcome;
+}
+
+static const char *
+apply(struct world *w, const char *from, const char *to, const char *subject,
+    const char *body, const char *mid)
+{
+	return apply_h(w, NULL, from, to, subject, body, mid);
 }
 
 static char *
@@ -352,6 +361,150 @@ test_digest_lists(void **state)
 	free(html);
 }
 
+
+/* Kamu SM's mail is automatic by nature: read, and its step taken.  An
+ * out-of-office reply states nothing. */
+static void
+test_system_mail(void **state)
+{
+	struct world *w = *state;
+
+	form(w);
+	assert_string_equal(apply_h(w, "Auto-Submitted: auto-generated\r\n"
+	    "Precedence: bulk\r\n", "Kamu SM <noreply@kamusm.gov.tr>",
+	    "ayse.yilmaz@example.edu.tr", "Başvurunuz hakkında",
+	    "Sayın AYŞE YILMAZ,\r\nBaşvurunuz e-Onay ile onaylanmıştır.",
+	    NULL), "applied");
+	assert_q(w, "SELECT step FROM cases WHERE tckn = '" T_AYSE "'",
+	    "approved");
+	assert_string_equal(apply_h(w, "Auto-Submitted: auto-replied\r\n",
+	    "omer.sahin@example.edu.tr", "bidb@example.edu.tr",
+	    "Otomatik yanıt: NES", "e-imza ile onayladım yazan iletinize "
+	    "dönüşte bakacağım.", NULL), "ignored");
+	assert_q(w, "SELECT step FROM cases WHERE tckn = '" T_OMER "'",
+	    "form_received");
+}
+
+/* A first-person statement moves only the sender's case: a unit head's
+ * reply to the acknowledgement that listed two people moves neither, and
+ * is kept for BİDB as a reply. */
+static void
+test_scope_first_person(void **state)
+{
+	struct world *w = *state;
+
+	form(w);
+	assert_int_equal(db_exec(w->db, "INSERT INTO outbox(kind, request, "
+	    "message_id, mail_from, rcpts, data, state, next_t, created_t) "
+	    "VALUES ('ack_unit_head.tmpl', 1, 'ack1@example.edu.tr', "
+	    "'robot@example.edu.tr', 'mehmet.karaca@example.edu.tr', x'', "
+	    "'sent', 0, 0)"), 0);
+	assert_string_equal(apply_h(w, "In-Reply-To: <ack1@example.edu.tr>"
+	    "\r\n", "mehmet.karaca@example.edu.tr", "robot@example.edu.tr",
+	    "YNT: [NES-2026-0001] NES yenileme formunuz alındı",
+	    "Başvuruları e-onay ile onayladık.\r\n\r\n> Formdan okunan "
+	    "personel", NULL), "awaiting");
+	assert_q(w, "SELECT count(*) FROM event WHERE step = 'approved'",
+	    "0");
+	assert_q(w, "SELECT count(*) FROM event WHERE kind = 'reply' AND "
+	    "request = 1", "1");
+	/* The same words from Ömer move Ömer only. */
+	assert_string_equal(apply_h(w, "In-Reply-To: <ack1@example.edu.tr>"
+	    "\r\n", "omer.sahin@example.edu.tr", "robot@example.edu.tr",
+	    "YNT: [NES-2026-0001] NES yenileme formunuz alındı",
+	    "e-onay ile onayladım.", NULL), "applied");
+	assert_q(w, "SELECT group_concat(tag || '=' || step, ' ') FROM cases",
+	    "NES-2026-0001=form_received NES-2026-0002=approved");
+	/* A reply that names one person is about that person. */
+	assert_string_equal(apply_h(w, "In-Reply-To: <ack1@example.edu.tr>"
+	    "\r\n", "mehmet.karaca@example.edu.tr", "robot@example.edu.tr",
+	    "YNT: [NES-2026-0001] NES yenileme formunuz alındı",
+	    "Ayşe Hanım kurumdan ayrıldı, talebi iptal edebilir misiniz?",
+	    NULL), "awaiting");
+	assert_q(w, "SELECT c.tag FROM event e JOIN cases c ON c.id = "
+	    "e.case_id WHERE e.kind = 'reply'", "NES-2026-0001");
+}
+
+/* A person forwarding Kamu SM's mail about their own application moves
+ * their own case; the same forward from someone else moves nothing. */
+static void
+test_forwarded_original(void **state)
+{
+	struct world *w = *state;
+	const char *fwd = "Bilginize.\r\n\r\n"
+	    "---------- Forwarded message ---------\r\n"
+	    "From: Kamu SM <bilgi@kamusm.gov.tr>\r\n"
+	    "Date: Mon, 30 Nov 2026 10:00\r\n"
+	    "Subject: Nitelikli Elektronik Sertifika Başvurunuz\r\n"
+	    "To: <omer.sahin@example.edu.tr>\r\n\r\n"
+	    "Sayın ÖMER ŞAHİN,\r\nKurumunuz tarafından adınıza nitelikli "
+	    "elektronik sertifika başvurusu yapılmıştır.\r\n";
+
+	form(w);
+	assert_string_equal(apply(w, "hasan@example.edu.tr",
+	    "bidb@example.edu.tr", "Fwd: Nitelikli Elektronik Sertifika "
+	    "Başvurunuz", fwd, NULL), "unplaced");
+	assert_q(w, "SELECT count(*) FROM event WHERE step = "
+	    "'kamusm_notified'", "0");
+	assert_string_equal(apply(w, "omer.sahin@example.edu.tr",
+	    "bidb@example.edu.tr", "Fwd: Nitelikli Elektronik Sertifika "
+	    "Başvurunuz", fwd, NULL), "applied");
+	assert_q(w, "SELECT group_concat(tag || '=' || step, ' ') FROM cases",
+	    "NES-2026-0001=form_received NES-2026-0002=kamusm_notified");
+	/* BİDB forwarding its own mail to Kamu SM moves what it names. */
+	assert_string_equal(apply(w, "bidb@example.edu.tr",
+	    "robot@example.edu.tr", "İLT: NES Yenileme Başvurusu",
+	    "\r\n________________________________\r\n"
+	    "Kimden: BİDB <bidb@example.edu.tr>\r\n"
+	    "Gönderildi: 30 Kasım 2026 Pazartesi 09:00\r\n"
+	    "Kime: nes@kamusm.gov.tr\r\n"
+	    "Konu: Kurumsal NES Yenileme Başvurusu\r\n\r\n"
+	    "Ekte imzalı başvuru formu sunulmuştur.\r\n"
+	    "1. Ayşe Yılmaz - " T_AYSE "\r\n", NULL), "applied");
+	assert_q(w, "SELECT step FROM cases WHERE tckn = '" T_AYSE "'",
+	    "sent_to_kamusm");
+}
+
+/* A form without a ticket number joins the open ticket of its unit,
+ * written another way; a ticket after its form joins the form's request. */
+static void
+test_units_and_tickets(void **state)
+{
+	struct world *w = *state;
+	char err[256];
+
+	assert_int_equal(unit_load("rules/units.txt", err, sizeof err), 0);
+	assert_string_equal(apply_h(w, "Auto-Submitted: auto-generated\r\n",
+	    "bys-destek@example.edu.tr", "mehmet.karaca@example.edu.tr",
+	    "[BYS Destek #51000] Yeni destek talebi: NES yenileme",
+	    "Talep No: 51000\r\nBirim: İktisadi ve İdari Bilimler "
+	    "Fakültesi\r\nKategori: Nitelikli Elektronik Sertifika\r\n",
+	    NULL), "applied");
+	assert_string_equal(apply(w, "dekan.iibf@example.edu.tr",
+	    "bidb@example.edu.tr", "e-imza yenileme listesi",
+	    "İİBF Dekanlığı personeli:\r\n"
+	    "Ad Soyad | T.C. Kimlik No | E-posta\r\n"
+	    "Ayşe Yılmaz | " T_AYSE " | ayse.yilmaz@example.edu.tr\r\n",
+	    NULL), "applied");
+	assert_q(w, "SELECT r.ticket FROM cases c JOIN request r ON r.id = "
+	    "c.request WHERE c.tckn = '" T_AYSE "'", "51000");
+	assert_q(w, "SELECT count(*) FROM request", "1");
+	/* Form first, ticket later. */
+	assert_string_equal(apply(w, "mudur.myo@example.edu.tr",
+	    "bidb@example.edu.tr", "NES yenileme talep formu",
+	    "Ad Soyad | T.C. Kimlik No | E-posta\r\n"
+	    "Ömer Şahin | " T_OMER " | omer.sahin@example.edu.tr\r\n",
+	    NULL), "applied");
+	assert_string_equal(apply(w, "bys-destek@example.edu.tr",
+	    "mudur.myo@example.edu.tr, bidb@example.edu.tr",
+	    "[BYS Destek #51001] Yeni destek talebi: e-imza",
+	    "Talep No: 51001\r\nBirim: MYO\r\n", NULL), "applied");
+	assert_q(w, "SELECT r.ticket FROM cases c JOIN request r ON r.id = "
+	    "c.request WHERE c.tckn = '" T_OMER "'", "51001");
+	assert_q(w, "SELECT count(*) FROM request", "2");
+	unit_reset();
+}
+
 int
 main(void)
 {
@@ -371,6 +524,14 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_unplaced_and_tag, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_digest_lists, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_system_mail, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_scope_first_person, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_forwarded_original, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_units_and_tickets, setup,
 		    teardown),
 	};
 

@@ -272,9 +272,11 @@ test_forwarded_rfc822(void **state)
 	    "İsmail Çağlar <ismail.caglar@example.edu.tr>");
 	assert_string_equal(m->text,
 	    "Bilginize, Kamu SM'den gelen e-postayı iletiyorum.\n\n"
+	    "---------- Forwarded message ---------\n"
 	    "From: Kamu SM <bilgi@kamusm.gov.tr>\n"
 	    "Date: Wed, 25 Mar 2026 14:05:40 +0300\n"
-	    "Subject: Nitelikli Elektronik Sertifika Başvurunuz Hakkında\n\n"
+	    "Subject: Nitelikli Elektronik Sertifika Başvurunuz Hakkında\n"
+	    "To: İsmail Çağlar <ismail.caglar@example.edu.tr>\n\n"
 	    "Sayın İSMAİL ÇAĞLAR,\n\n"
 	    "Kurumunuz tarafından adınıza nitelikli elektronik sertifika "
 	    "başvurusu\nyapılmıştır. Online İşlemler -> Başvuru İşlemleri.");

@@ -19,6 +19,7 @@
 #include "cfg.h"
 #include "mem.h"
 #include "mime.h"
+#include "quote.h"
 #include "rules.h"
 #include "trust.h"
 
@@ -403,7 +404,7 @@ test_approval_key(void **state)
 static void
 expect_fresh(const char *text, const char *want)
 {
-	char *f = rules_fresh_text(text);
+	char *f = quote_fresh_text(text);
 
 	assert_string_equal(f, want);
 	free(f);
@@ -440,7 +441,7 @@ test_fresh_text(void **state)
 	expect_fresh("-- \nAyşe\n", "-- \nAyşe\n");
 	expect_fresh("> all quoted\n", "");
 	{
-		char *f = rules_fresh_text(NULL);
+		char *f = quote_fresh_text(NULL);
 
 		assert_string_equal(f, "");
 		free(f);

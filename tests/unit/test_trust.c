@@ -237,6 +237,9 @@ test_automatic(void **state)
 
 	assert_true(automatic(mkmsg("ayse@example.edu.tr", "Auto-Submitted",
 	    "auto-replied", NULL), &why));
+	assert_string_equal(why, "an automatic reply (out of office)");
+	assert_true(automatic(mkmsg("bilgi@kamusm.gov.tr", "Auto-Submitted",
+	    "auto-generated", NULL), &why));
 	assert_string_equal(why, "Auto-Submitted");
 	assert_false(automatic(mkmsg("ayse@example.edu.tr", "Auto-Submitted",
 	    "no", NULL), &why));
