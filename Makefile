@@ -32,7 +32,7 @@ DEBS := build-essential pkg-config libetpan-dev libcurl4-gnutls-dev \
 BENCH_DEBS := isync imapfilter
 
 .PHONY: all test unit e2e demo deps bench-deps clean check-src bench fuzz \
-	fuzz-build valgrind
+	fuzz-build valgrind FORCE
 
 all: $(BUILD)/robot
 
@@ -48,6 +48,18 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS) | $(BUILD)/tests
 
 $(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@
+
+# The data directory (rules/, templates/, rules/holidays.txt) is compiled
+# into robot/cfg_datadir.c alone: the source tree for $(BUILD)/robot, so
+# that it runs from anywhere.  tree.datadir holds the directory the object
+# was built for and changes only when that does (the tree moved).
+$(BUILD)/obj/cfg_datadir.o: $(BUILD)/obj/tree.datadir
+$(BUILD)/obj/cfg_datadir.o: CPPFLAGS += -DROBOT_DATADIR='"$(CURDIR)"'
+
+$(BUILD)/obj/tree.datadir: FORCE | $(BUILD)/obj
+	@echo '$(CURDIR)' | cmp -s - $@ || echo '$(CURDIR)' >$@
+
+FORCE:
 
 # Installs only what is missing of the packages $(1), so a second run does
 # not touch apt.
@@ -99,7 +111,7 @@ clean:
 
 # test tools
 PROBEOBJS := $(patsubst %,$(BUILD)/obj/%.o,imap mem buf log \
-	$(if $(wildcard robot/cfg.c),cfg))
+	$(if $(wildcard robot/cfg.c),cfg cfg_datadir))
 
 $(BUILD)/tests/imap_probe: tests/tools/imap_probe.c $(PROBEOBJS) | $(BUILD)/tests
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(PROBEOBJS) $(LDFLAGS) $(LDLIBS)
@@ -144,6 +156,9 @@ $(FUZZBINS): $(FUZZ_BUILD)/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(FUZZOBJS)
 
 $(FUZZ_BUILD)/obj:
 	mkdir -p $@
+
+$(FUZZ_BUILD)/obj/cfg_datadir.o: $(BUILD)/obj/tree.datadir
+$(FUZZ_BUILD)/obj/cfg_datadir.o: CPPFLAGS += -DROBOT_DATADIR='"$(CURDIR)"'
 
 # The end-to-end story with the robot under valgrind (tests/valgrind.sh).
 valgrind: deps
