@@ -28,7 +28,8 @@ DEBS := build-essential pkg-config libetpan-dev libcurl4-gnutls-dev \
 	libpcre2-dev libsqlite3-dev libgnutls28-dev libxml2-dev libzip-dev \
 	libinih-dev libunistring-dev libxxhash-dev libcmocka-dev sqlite3 zip \
 	dovecot-imapd dovecot-lmtpd dovecot-submissiond msmtp-mta openssl \
-	python3 ca-certificates tzdata clang libclang-rt-14-dev valgrind
+	python3 ca-certificates tzdata clang libclang-rt-14-dev valgrind \
+	groff-base
 BENCH_DEBS := isync imapfilter
 
 .PHONY: all test unit e2e demo deps bench-deps clean check-src bench fuzz \
