@@ -1,7 +1,8 @@
 # NES mail robot.  `make` builds build/robot; `make test` installs what the
 # tests need, builds, and runs every test; `make demo` shows the robot on a
 # throwaway local mail server.  BUILD=dir keeps a second build apart
-# (e.g. BUILD=build-asan SANITIZE=1).
+# (e.g. BUILD=build-asan SANITIZE=1).  `make install` (PREFIX, DESTDIR)
+# installs the robot, its data, its man page and its systemd unit.
 
 BUILD    ?= build
 PKGS     := libetpan libcurl libpcre2-8 sqlite3 gnutls libxml-2.0 libzip inih \
@@ -17,6 +18,16 @@ CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer
 LDFLAGS  += -fsanitize=address,undefined
 endif
 
+# Where `make install` puts things; DESTDIR is put in front of each (for
+# packaging) but not compiled in.
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+SBINDIR  ?= $(PREFIX)/sbin
+DATADIR  ?= $(PREFIX)/share/nes-robot
+MANDIR   ?= $(PREFIX)/share/man
+DOCDIR   ?= $(PREFIX)/share/doc/nes-robot
+UNITDIR  ?= $(PREFIX)/lib/systemd/system
+
 SRCS     := $(wildcard robot/*.c)
 OBJS     := $(SRCS:robot/%.c=$(BUILD)/obj/%.o)
 LIBOBJS  := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
@@ -28,11 +39,12 @@ DEBS := build-essential pkg-config libetpan-dev libcurl4-gnutls-dev \
 	libpcre2-dev libsqlite3-dev libgnutls28-dev libxml2-dev libzip-dev \
 	libinih-dev libunistring-dev libxxhash-dev libcmocka-dev sqlite3 zip \
 	dovecot-imapd dovecot-lmtpd dovecot-submissiond msmtp-mta openssl \
-	python3 ca-certificates tzdata clang libclang-rt-14-dev valgrind
+	python3 ca-certificates tzdata clang libclang-rt-14-dev valgrind \
+	groff-base
 BENCH_DEBS := isync imapfilter
 
 .PHONY: all test unit e2e demo deps bench-deps clean check-src bench fuzz \
-	fuzz-build valgrind
+	fuzz-build valgrind install uninstall FORCE
 
 all: $(BUILD)/robot
 
@@ -46,8 +58,71 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS) | $(BUILD)/tests
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIBOBJS) $(LDFLAGS) \
 		$(LDLIBS) -lcmocka
 
-$(BUILD)/obj $(BUILD)/tests:
+$(BUILD)/obj $(BUILD)/tests $(BUILD)/install:
 	mkdir -p $@
+
+# The data directory (rules/, templates/, rules/holidays.txt) is compiled
+# into robot/cfg_datadir.c alone: the source tree for $(BUILD)/robot, so
+# that it runs from anywhere in the tree, and $(DATADIR) for the installed
+# robot, $(BUILD)/install/robot, which shares every other object.  Each
+# *.datadir file holds the directory its object was built for and changes
+# only when that does (the tree moved, another PREFIX).
+$(BUILD)/obj/cfg_datadir.o: $(BUILD)/obj/tree.datadir
+$(BUILD)/obj/cfg_datadir.o: CPPFLAGS += -DROBOT_DATADIR='"$(CURDIR)"'
+
+$(BUILD)/install/cfg_datadir.o: robot/cfg_datadir.c $(wildcard robot/*.h) \
+    $(BUILD)/install/install.datadir | $(BUILD)/install
+	$(CC) $(CPPFLAGS) -DROBOT_DATADIR='"$(DATADIR)"' $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/tree.datadir: FORCE | $(BUILD)/obj
+	@echo '$(CURDIR)' | cmp -s - $@ || echo '$(CURDIR)' >$@
+
+$(BUILD)/install/install.datadir: FORCE | $(BUILD)/install
+	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' >$@
+
+FORCE:
+
+$(BUILD)/install/robot: $(filter-out $(BUILD)/obj/cfg_datadir.o,$(OBJS)) \
+    $(BUILD)/install/cfg_datadir.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The installed paths, put into the unit and the man page, which name the
+# default PREFIX's.
+INSTALL_SED := -e 's|/usr/local/sbin/robot|$(SBINDIR)/robot|g' \
+	-e 's|/usr/local/share/nes-robot|$(DATADIR)|g' \
+	-e 's|/usr/local/share/doc/nes-robot|$(DOCDIR)|g'
+DATA_RULES := $(wildcard rules/*)
+DATA_TMPL  := $(wildcard templates/*)
+
+# Never writes to /etc: the config is the administrator's (README,
+# "Installing"); config.example.ini goes to $(DOCDIR) to start it from.
+install: $(BUILD)/install/robot
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DATADIR)/rules \
+		$(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(DOCDIR) $(DESTDIR)$(UNITDIR)
+	install -m 755 $(BUILD)/install/robot $(DESTDIR)$(SBINDIR)/robot
+	install -m 644 $(DATA_RULES) $(DESTDIR)$(DATADIR)/rules
+	install -m 644 $(DATA_TMPL) $(DESTDIR)$(DATADIR)/templates
+	sed $(INSTALL_SED) config.example.ini \
+		>$(BUILD)/install/config.example.ini
+	install -m 644 $(BUILD)/install/config.example.ini $(DESTDIR)$(DOCDIR)
+	sed $(INSTALL_SED) dist/robot.8 >$(BUILD)/install/robot.8
+	install -m 644 $(BUILD)/install/robot.8 $(DESTDIR)$(MANDIR)/man8
+	sed $(INSTALL_SED) dist/nes-robot.service \
+		>$(BUILD)/install/nes-robot.service
+	install -m 644 $(BUILD)/install/nes-robot.service \
+		$(DESTDIR)$(UNITDIR)
+
+# Removes what install put there, and the directories it made for the
+# robot alone when they are left empty; the config and the database stay.
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/robot $(DESTDIR)$(MANDIR)/man8/robot.8 \
+		$(DESTDIR)$(UNITDIR)/nes-robot.service \
+		$(DESTDIR)$(DOCDIR)/config.example.ini \
+		$(DATA_RULES:%=$(DESTDIR)$(DATADIR)/%) \
+		$(DATA_TMPL:%=$(DESTDIR)$(DATADIR)/%)
+	rmdir $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(DATADIR)/templates \
+		$(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR) 2>/dev/null || true
 
 # Installs only what is missing of the packages $(1), so a second run does
 # not touch apt.
@@ -99,7 +174,7 @@ clean:
 
 # test tools
 PROBEOBJS := $(patsubst %,$(BUILD)/obj/%.o,imap mem buf log \
-	$(if $(wildcard robot/cfg.c),cfg))
+	$(if $(wildcard robot/cfg.c),cfg cfg_datadir))
 
 $(BUILD)/tests/imap_probe: tests/tools/imap_probe.c $(PROBEOBJS) | $(BUILD)/tests
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(PROBEOBJS) $(LDFLAGS) $(LDLIBS)
@@ -144,6 +219,9 @@ $(FUZZBINS): $(FUZZ_BUILD)/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(FUZZOBJS)
 
 $(FUZZ_BUILD)/obj:
 	mkdir -p $@
+
+$(FUZZ_BUILD)/obj/cfg_datadir.o: $(BUILD)/obj/tree.datadir
+$(FUZZ_BUILD)/obj/cfg_datadir.o: CPPFLAGS += -DROBOT_DATADIR='"$(CURDIR)"'
 
 # The end-to-end story with the robot under valgrind (tests/valgrind.sh).
 valgrind: deps

@@ -26,7 +26,7 @@
 
 enum ktype {
 	K_STR,		/* any non-empty string */
-	K_PATH,		/* a string; relative to the config file's directory */
+	K_PATH,		/* a string; see resolve_path */
 	K_INT,		/* decimal, min..max */
 	K_BOOL,		/* yes|no|true|false|on|off|1|0 */
 	K_TLS,		/* enum cfg_tls; choices[i] names value i */
@@ -243,14 +243,19 @@ find_key(const char *section, const char *name, size_t *i_r)
 	return NULL;
 }
 
+/* A relative path written in the file is taken from the file's own
+ * directory, so that `robot -c /etc/nes-robot/robot.ini` means the same
+ * from any directory; a relative built-in default is under the data
+ * directory the build compiled in (rules/, templates/). */
 static char *
 resolve_path(const struct ctx *ctx, const char *value, int from_file)
 {
 	struct buf b = BUF_INIT;
+	const char *base = from_file ? ctx->dir : cfg_datadir();
 
-	if (!from_file || value[0] == '/' || ctx->dir == NULL)
+	if (value[0] == '/' || base == NULL)
 		return xstrdup(value);
-	buf_printf(&b, "%s/%s", ctx->dir, value);
+	buf_printf(&b, "%s/%s", base, value);
 	return buf_steal(&b);
 }
 

@@ -64,10 +64,9 @@ struct config {
 	} kamusm;
 
 	struct {
-		char	*rules_dir;	/* default "rules" */
-		char	*templates_dir;	/* default "templates" */
-		char	*holidays_file;	/* default rules_dir/../templates? see
-					 * config.example.ini */
+		char	*rules_dir;	/* default DATADIR/rules */
+		char	*templates_dir;	/* default DATADIR/templates */
+		char	*holidays_file;	/* default DATADIR/rules/holidays.txt */
 		int	 poll_interval;	/* seconds between polls in `run`,
 					 * default 300 */
 		char	*log;		/* "stderr" or "syslog" */
@@ -110,6 +109,13 @@ struct config {
 int cfg_load(const char *path, struct config **cfg_r, char *err,
     size_t errlen);
 void cfg_free(struct config **cfg);
+
+/* The data directory compiled in by the build (rules/, templates/ and
+ * rules/holidays.txt under it): the source tree for the robot built in
+ * the tree, PREFIX/share/nes-robot for the installed one.  The built-in
+ * defaults of [robot] rules_dir, templates_dir and holidays_file are under
+ * it; the config's own values override them. */
+const char *cfg_datadir(void);
 
 /* 1 when host names the loopback (127.0.0.0/8, ::1, localhost). */
 int cfg_is_loopback(const char *host);

@@ -224,7 +224,10 @@ main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		case 'V':
-			printf("robot %s\n", ROBOT_VERSION);
+			/* Where the default rules and templates are read
+			 * from: what an administrator asks first. */
+			printf("robot %s\ndata directory: %s\n", ROBOT_VERSION,
+			    cfg_datadir());
 			return 0;
 		default:
 			usage(stderr);

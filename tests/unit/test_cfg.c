@@ -33,6 +33,16 @@
 
 static char tmpdir[256];
 
+/* path is rel under the compiled-in data directory. */
+static void
+assert_datadir(const char *path, const char *rel)
+{
+	char want[1024];
+
+	snprintf(want, sizeof want, "%s/%s", cfg_datadir(), rel);
+	assert_string_equal(path, want);
+}
+
 static void
 write_file(const char *path, const char *text, mode_t mode)
 {
@@ -232,10 +242,12 @@ test_defaults(void **state)
 	assert_string_equal(cfg->kamusm.domains[1],
 	    "kamusm.bilgem.tubitak.gov.tr");
 
-	/* Built-in defaults stay relative to the current directory. */
-	assert_string_equal(cfg->robot.rules_dir, "rules");
-	assert_string_equal(cfg->robot.templates_dir, "templates");
-	assert_string_equal(cfg->robot.holidays_file, "rules/holidays.txt");
+	/* Built-in defaults are under the compiled-in data directory, not
+	 * the current one. */
+	assert_true(cfg_datadir()[0] == '/');
+	assert_datadir(cfg->robot.rules_dir, "rules");
+	assert_datadir(cfg->robot.templates_dir, "templates");
+	assert_datadir(cfg->robot.holidays_file, "rules/holidays.txt");
 	assert_int_equal(cfg->robot.poll_interval, 300);
 	assert_string_equal(cfg->robot.log, "stderr");
 	assert_string_equal(cfg->robot.log_level, "info");
@@ -287,7 +299,7 @@ test_example_parses(void **state)
 	assert_int_equal(cfg->imap.port, 993);
 	assert_int_equal(cfg->smtp.tls, CFG_TLS_STARTTLS);
 	assert_string_equal(cfg->institution.robot, "robot@example.edu.tr");
-	assert_string_equal(cfg->robot.rules_dir, "rules");
+	assert_datadir(cfg->robot.rules_dir, "rules");
 	cfg_free(&cfg);
 }
 
@@ -543,7 +555,7 @@ test_password_sources(void **state)
 	assert_string_equal(cfg->imap.ca_file, "conf/ca.pem");
 	assert_string_equal(cfg->database.path, "conf/robot.db");
 	assert_string_equal(cfg->robot.rules_dir, "conf/../rules");
-	assert_string_equal(cfg->robot.templates_dir, "templates");
+	assert_datadir(cfg->robot.templates_dir, "templates");
 	cfg_free(&cfg);
 }
 
