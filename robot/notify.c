@@ -70,7 +70,6 @@ notify_form_ack(sqlite3 *db, const struct config *cfg, int64_t request_id,
 	sqlite3_stmt *st;
 	char *subject = NULL, *text = NULL, *html = NULL, err[512], d[40];
 	char **tags = NULL, **tckns = NULL, *first_tag = NULL, mask[12];
-	int64_t first_case = 0;
 	size_t ncases = 0, i, j;
 	const char *why = NULL, *to;
 	int ret = -1;
@@ -115,8 +114,6 @@ notify_form_ack(sqlite3 *db, const struct config *cfg, int64_t request_id,
 		tckns = xrealloc(tckns, (ncases + 1) * sizeof *tckns);
 		tags[ncases] = db_col_strdup(st, 1);
 		tckns[ncases] = db_col_strdup(st, 2);
-		if (ncases == 0)
-			first_case = sqlite3_column_int64(st, 0);
 		ncases++;
 	}
 	sqlite3_reset(st);
@@ -160,7 +157,8 @@ notify_form_ack(sqlite3 *db, const struct config *cfg, int64_t request_id,
 
 	memset(&m, 0, sizeof m);
 	m.kind = "ack_unit_head.tmpl";
-	m.case_id = first_case;
+	/* About every person of the form: a reply to it belongs to the
+	 * request, and names the person it is about (cases_reply.c). */
 	m.request = request_id;
 	m.case_tag = first_tag;
 	m.to = &to;

@@ -352,7 +352,9 @@ send_one(sqlite3 *db, const struct config *cfg, const struct waiting *w,
 		goto out;
 	memset(&m, 0, sizeof m);
 	m.kind = tmpl;
-	m.case_id = w->case_id ? w->case_id : (w->ncases ? w->cases[0] : 0);
+	/* A mail listing a request's people is the request's, so that a
+	 * reply to it is not taken as one about its first person. */
+	m.case_id = w->case_id;
 	m.request = w->request;
 	m.case_tag = w->tag;
 	m.to = &to;
