@@ -17,6 +17,7 @@
 #include "quote.h"
 #include "tckn.h"
 #include "trust.h"
+#include "unit.h"
 
 static const struct {
 	const char *key;
@@ -420,8 +421,8 @@ form_unit_text(const struct mime_msg *msg, const struct rule_result *res,
  * sender or unit that waits for a form, or a new one. */
 static int64_t
 form_request(sqlite3 *db, const struct mime_msg *msg, const char *sender,
-    const struct rule_result *res, const struct form *form, time_t at,
-    time_t now)
+    const struct rule_result *res, const struct form *form,
+    const char *unit_text, time_t at, time_t now)
 {
 	static const char ins[] =
 	    "INSERT INTO request(ticket, unit, requester_email, form_t, "
@@ -436,12 +437,8 @@ form_request(sqlite3 *db, const struct mime_msg *msg, const char *sender,
 	sqlite3_stmt *st;
 	int64_t rq = ticket ? cases_request_by_ticket(db, ticket) : 0;
 
-	if (rq == 0) {
-		char *t = form_unit_text(msg, res, form);
-
-		rq = cases_request_for_form(db, msg, t);
-		free(t);
-	}
+	if (rq == 0)
+		rq = cases_request_for_form(db, msg, unit_text);
 	if (unit == NULL && form->npeople)
 		unit = form->people[0].unit;
 	if ((st = db_stmt(db, rq ? upd : ins)) == NULL)
@@ -460,6 +457,35 @@ form_request(sqlite3 *db, const struct mime_msg *msg, const char *sender,
 	return rq ? rq : sqlite3_last_insert_rowid(db);
 }
 
+/* The tag of case id when its request was made by someone other than
+ * sender for a unit the form's mail does not name (a unit head listing
+ * another unit's people), else NULL.  Caller frees. */
+static char *
+foreign_case(sqlite3 *db, int64_t id, const char *sender,
+    const char *unit_text)
+{
+	static const char sql[] =
+	    "SELECT c.tag, r.requester_email, r.unit FROM cases c JOIN "
+	    "request r ON r.id = c.request WHERE c.id = ?1";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	char *tag = NULL;
+
+	if (st == NULL)
+		return NULL;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *head = (const char *)sqlite3_column_text(st, 1);
+		char *k = unit_key((const char *)sqlite3_column_text(st, 2));
+
+		if (head != NULL && sender != NULL && strcmp(head, sender) !=
+		    0 && !(k != NULL && unit_mentioned(unit_text, k)))
+			tag = db_col_strdup(st, 0);
+		free(k);
+	}
+	sqlite3_reset(st);
+	return tag;
+}
+
 /* Form received: one case per good row; problems go on the request. */
 static int
 apply_form(sqlite3 *db, const struct config *cfg, int64_t msg_row,
@@ -468,25 +494,57 @@ apply_form(sqlite3 *db, const struct config *cfg, int64_t msg_row,
     struct case_outcome *out)
 {
 	struct form *form = NULL;
+	char **foreign = NULL, *unit_text = NULL;
 	int64_t rq, id;
-	int r, made = 0, known = 0, rc = -1;
+	int r, made = 0, known = 0, nforeign = 0, rc = -1;
 
 	r = form_find(msg, cfg->limits.max_form_rows, &form);
-	if (form == NULL || (form->npeople == 0 && form->nproblems == 0)) {
+	if (form == NULL || form->npeople == 0) {
 		out->outcome = "unplaced";
-		buf_printf(&out->reason, "rule %s: no form with people found%s",
-		    res->rule_name, r == -1 ? " (an attachment could not be "
-		    "read)" : "");
+		buf_printf(&out->reason, "rule %s: no form with people found%s%s",
+		    res->rule_name, form && form->nproblems ? " (only rows "
+		    "that could not be read)" : "", r == -1 ? " (an attachment "
+		    "could not be read)" : "");
 		form_free(&form);
 		return 0;
 	}
-	if ((rq = form_request(db, msg, cand->view->from_addr, res, form, at,
-	    now)) == -1)
+	unit_text = form_unit_text(msg, res, form);
+	foreign = xcalloc(form->npeople, sizeof *foreign);
+	for (size_t i = 0; i < form->npeople; i++) {
+		const struct form_person *p = &form->people[i];
+
+		id = cases_find_person(db, p->tckn, p->email);
+		if (id != 0 && (foreign[i] = foreign_case(db, id,
+		    cand->view->from_addr, unit_text)) != NULL)
+			nforeign++;
+	}
+	if ((size_t)nforeign == form->npeople) {
+		out->outcome = "unplaced";
+		buf_printf(&out->reason, "rule %s: every person of the form has "
+		    "a case in another unit's request (%s)", res->rule_name,
+		    foreign[0]);
+		rc = 0;
+		goto out;
+	}
+	if ((rq = form_request(db, msg, cand->view->from_addr, res, form,
+	    unit_text, at, now)) == -1)
 		goto out;
 	cases_add_thread(db, msg->message_id, rq, 0);
 	for (size_t i = 0; i < form->npeople; i++) {
 		const struct form_person *p = &form->people[i];
 
+		if (foreign[i] != NULL) {
+			/* A unit head moves only their unit's requests. */
+			char d[256];
+
+			snprintf(d, sizeof d, "%s: %s already has case %s in "
+			    "another unit's request", form->source, p->name ?
+			    p->name : "a person", foreign[i]);
+			if (cases_add_event(db, 0, rq, msg_row, NULL, at,
+			    "form_problem", NULL, res->rule_name, d) == -1)
+				goto out;
+			continue;
+		}
 		if ((id = cases_find_person(db, p->tckn, p->email)) != 0) {
 			known++;	/* the same form seen again */
 		} else {
@@ -517,8 +575,15 @@ apply_form(sqlite3 *db, const struct config *cfg, int64_t msg_row,
 	    "already known, %zu bad row(s)", res->rule_name, cand->via ? " " :
 	    "", cand->via ? cand->via : "", form->source, made, known,
 	    form->nproblems);
+	if (nforeign)
+		buf_printf(&out->reason, ", %d in another unit's request",
+		    nforeign);
 	rc = 0;
 out:
+	for (size_t i = 0; foreign && i < form->npeople; i++)
+		free(foreign[i]);
+	free(foreign);
+	free(unit_text);
 	form_free(&form);
 	return rc;
 }

@@ -15,6 +15,7 @@
 #include "db.h"
 #include "fold.h"
 #include "mem.h"
+#include "quote.h"
 #include "tckn.h"
 #include "unit.h"
 
@@ -135,14 +136,17 @@ find_by_tag(sqlite3 *db, const char *subject, struct idset *out)
 	}
 }
 
-/* In-Reply-To / References: ids of messages known to belong to cases
- * (into cases) or to whole requests (into requests). */
+/* In-Reply-To / References: ids of messages known to belong to cases.
+ * A message of one case goes to cases; the people a mail about a
+ * request listed go to group; a message of a whole request (no person
+ * named) to requests.  group and requests may be NULL. */
 static void
 find_by_thread(sqlite3 *db, const struct mime_msg *msg, struct idset *cases,
-    struct idset *requests)
+    struct idset *group, struct idset *requests)
 {
 	static const char sqlc[] =
-	    "SELECT case_id FROM thread WHERE message_id = ?1";
+	    "SELECT case_id FROM thread WHERE message_id = ?1 AND "
+	    "case_id IS NOT NULL";
 	static const char sqlr[] =
 	    "SELECT request FROM thread WHERE message_id = ?1 AND "
 	    "case_id IS NULL";
@@ -156,7 +160,15 @@ find_by_thread(sqlite3 *db, const struct mime_msg *msg, struct idset *cases,
 		copy = xstrdup(lists[k]);
 		for (tok = strtok_r(copy, " \t,", &save); tok;
 		    tok = strtok_r(NULL, " \t,", &save)) {
-			collect(db, sqlc, tok, cases);
+			struct idset one = { 0 };
+
+			collect(db, sqlc, tok, &one);
+			for (size_t i = 0; i < one.n; i++)
+				if (one.n == 1)
+					idset_add(cases, one.v[i]);
+				else if (group)
+					idset_add(group, one.v[i]);
+			idset_free(&one);
 			if (requests)
 				collect(db, sqlr, tok, requests);
 		}
@@ -164,11 +176,19 @@ find_by_thread(sqlite3 *db, const struct mime_msg *msg, struct idset *cases,
 	}
 }
 
+/* The open case of a T.C. Kimlik No (a masked one: the one open case it
+ * fits); with closed_too, a full number's latest closed case when it has
+ * no open one. */
 static void
-find_by_tckn(sqlite3 *db, const char *t, struct idset *out)
+find_by_tckn(sqlite3 *db, const char *t, int closed_too, struct idset *out)
 {
 	static const char full[] =
 	    "SELECT id FROM cases WHERE tckn = ?1 AND step <> 'closed'";
+	/* A full number is the person: their latest closed case gains
+	 * history when they have no open one. */
+	static const char full_closed[] =
+	    "SELECT id FROM cases WHERE tckn = ?1 AND step = 'closed' "
+	    "ORDER BY step_t DESC, id DESC LIMIT 1";
 	static const char open_cases[] =
 	    "SELECT id, tckn FROM cases WHERE step <> 'closed' AND "
 	    "tckn IS NOT NULL AND ?1 IS NOT NULL";
@@ -177,7 +197,11 @@ find_by_tckn(sqlite3 *db, const char *t, struct idset *out)
 	int hits = 0;
 
 	if (tckn_valid(t)) {
+		size_t before = out->n;
+
 		collect(db, full, t, out);
+		if (closed_too && out->n == before)
+			collect(db, full_closed, t, out);
 		return;
 	}
 	if (strlen(t) != 11 || strpbrk(t, "*Xx") == NULL)
@@ -206,6 +230,22 @@ find_by_email(sqlite3 *db, const char *addr, struct idset *out)
 	    "SELECT id FROM cases WHERE email = lower(?1) AND step <> 'closed'";
 
 	collect(db, sql, addr, out);
+}
+
+/* The person's open case; else their latest closed one, which only
+ * gains history (the card arrived after BİDB closed the case).  An old
+ * case never stands in for an open one. */
+static void
+find_own(sqlite3 *db, const char *addr, struct idset *out)
+{
+	static const char closed[] =
+	    "SELECT id FROM cases WHERE email = lower(?1) AND step = 'closed' "
+	    "ORDER BY step_t DESC, id DESC LIMIT 1";
+	size_t before = out->n;
+
+	find_by_email(db, addr, out);
+	if (out->n == before)
+		collect(db, closed, addr, out);
 }
 
 static void
@@ -240,8 +280,11 @@ static void
 find_by_request(sqlite3 *db, int64_t request, enum case_step before,
     struct idset *out)
 {
+	/* Closed cases too: a late mail about a request (its first sending
+	 * to Kamu SM, seen after a case closed) is history of each case,
+	 * and a closed case never moves back. */
 	static const char sql[] =
-	    "SELECT id, step FROM cases WHERE request = ?1 AND step <> 'closed'";
+	    "SELECT id, step FROM cases WHERE request = ?1";
 	sqlite3_stmt *st = db_stmt(db, sql);
 
 	if (st == NULL)
@@ -261,7 +304,7 @@ cases_find_person(sqlite3 *db, const char *tckn, const char *email)
 	int64_t id = 0;
 
 	if (tckn)
-		find_by_tckn(db, tckn, &s);
+		find_by_tckn(db, tckn, 0, &s);
 	else if (email)
 		find_by_email(db, email, &s);
 	if (s.n)
@@ -281,7 +324,7 @@ each_addr(sqlite3 *db, const char *list, struct idset *out)
 	copy = xstrdup(list);
 	for (tok = strtok_r(copy, ", ", &save); tok;
 	    tok = strtok_r(NULL, ", ", &save))
-		find_by_email(db, tok, out);
+		find_own(db, tok, out);
 	free(copy);
 }
 
@@ -293,7 +336,7 @@ find_by_ids(sqlite3 *db, const struct rule_result *res, struct idset *out)
 		const struct rule_capture *c = &res->caps[i];
 
 		if (strcmp(c->name, "tckn") == 0)
-			find_by_tckn(db, c->value, out);
+			find_by_tckn(db, c->value, 1, out);
 		else if (strcmp(c->name, "email") == 0)
 			find_by_email(db, c->value, out);
 	}
@@ -327,6 +370,157 @@ find_by_captures(sqlite3 *db, const struct rule_result *res,
 {
 	find_by_ids(db, res, out);
 	find_by_names(db, res, out);
+}
+
+int
+cases_has_words(const char *text, const char *key)
+{
+	size_t n = strlen(key);
+	const char *p;
+
+	if (n == 0)
+		return 0;
+	for (p = text; (p = strstr(p, key)) != NULL; p++) {
+		unsigned char b = p == text ? ' ' : (unsigned char)p[-1];
+		unsigned char a = (unsigned char)p[n];
+
+		if (!((b >= 'a' && b <= 'z') || (b >= '0' && b <= '9')) &&
+		    !((a >= 'a' && a <= 'z') || (a >= '0' && a <= '9')))
+			return 1;
+	}
+	return 0;
+}
+
+/* 1 when every line of text that writes the name key says the step is
+ * not done yet ("Şükrü Doğan'ın formu henüz ulaşmamıştır"): a mail
+ * naming who was shipped may also name who was not. */
+static int
+only_said_not_done(const char *text, const char *key)
+{
+	static const char *const not_yet[] = {
+		"henuz", "ulasmami", "ulasmadi", "gonderilmemi", "gonderilmedi",
+		"gonderilecek", "iletilecek", "bekleniyor", "beklemekte",
+		"eksik", "gelmedi", "gelmemi", "not yet", NULL
+	};
+	const char *p = text;
+	int said = 0, done = 0;
+
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+		char *line = xstrndup(p, n), *f = cases_name_key(line);
+
+		if (f && cases_has_words(f, key)) {
+			int neg = 0;
+
+			said = 1;
+			for (int i = 0; not_yet[i] && !neg; i++)
+				neg = strstr(f, not_yet[i]) != NULL;
+			done |= !neg;
+		}
+		free(f);
+		free(line);
+		p += n;
+		if (*p)
+			p++;
+	}
+	return said && !done;
+}
+
+/* 1 when case id is in the request of one of the cases of s (not
+ * itself). */
+static int
+same_request_as_any(sqlite3 *db, int64_t id, const struct idset *s)
+{
+	static const char sql[] =
+	    "SELECT count(*) FROM cases a JOIN cases b ON a.request = "
+	    "b.request WHERE a.id = ?1 AND b.id = ?2 AND a.id <> b.id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int hit = 0;
+
+	for (size_t i = 0; st != NULL && !hit && i < s->n; i++) {
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, s->v[i]);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			hit = sqlite3_column_int(st, 0) > 0;
+		sqlite3_reset(st);
+	}
+	return hit;
+}
+
+/* The open cases whose full name (two words or more) the text writes, in
+ * any form: "Gökhan Türkmen (Mühendislik)", "- Şef Şeyma Baysal",
+ * "GÖKHAN TÜRKMEN<tab>298******54", an HTML table's cell.  A name two
+ * open cases share names neither, unless keep_shared (both) or one of
+ * them is in the request of another person the text names. */
+static void
+find_names_in(sqlite3 *db, const char *text, int keep_shared,
+    struct idset *out)
+{
+	static const char sql[] =
+	    "SELECT id, name_key FROM cases WHERE step <> 'closed' AND "
+	    "name_key LIKE '% %'";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	char *words = cases_name_key(text);
+	struct idset hits = { 0 };
+	char **keys = NULL;
+
+	if (st == NULL || words == NULL || *words == '\0') {
+		free(words);
+		return;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *k = (const char *)sqlite3_column_text(st, 1);
+
+		if (k == NULL || !cases_has_words(words, k) ||
+		    (!keep_shared && only_said_not_done(text, k)))
+			continue;
+		idset_add(&hits, sqlite3_column_int64(st, 0));
+		keys = xrealloc(keys, hits.n * sizeof *keys);
+		keys[hits.n - 1] = xstrdup(k);
+	}
+	sqlite3_reset(st);
+	for (size_t i = 0; i < hits.n; i++) {
+		int shared = 0;
+
+		for (size_t j = 0; j < hits.n; j++)
+			shared |= i != j && strcmp(keys[i], keys[j]) == 0;
+		if (!shared || keep_shared)
+			idset_add(out, hits.v[i]);
+	}
+	/* A name two people share counts for the one in the request of
+	 * the others the text names. */
+	for (size_t i = 0; !keep_shared && i < hits.n; i++) {
+		int64_t pick = 0;
+		int n = 0;
+
+		for (size_t j = 0; j < hits.n; j++)
+			if (strcmp(keys[i], keys[j]) == 0 &&
+			    same_request_as_any(db, hits.v[j], out)) {
+				pick = hits.v[j];
+				n++;
+			}
+		if (n == 1)
+			idset_add(out, pick);
+	}
+	for (size_t i = 0; i < hits.n; i++)
+		free(keys[i]);
+	free(keys);
+	idset_free(&hits);
+	free(words);
+}
+
+/* The subject and what the sender wrote: where a mail names people. */
+static char *
+said(const struct mime_msg *m)
+{
+	struct buf b = BUF_INIT;
+	char *fresh = quote_fresh_text(m->text);
+
+	buf_puts(&b, m->subject ? m->subject : "");
+	buf_putc(&b, '\n');
+	buf_puts(&b, fresh);
+	free(fresh);
+	return buf_steal(&b);
 }
 
 /* Open requests of the unit a capture names, whose cases wait before
@@ -386,16 +580,28 @@ keep_senders_requests(sqlite3 *db, const char *sender, struct idset *s)
  * thread go to reqs. */
 static void
 find_strong(sqlite3 *db, const struct finder *f, struct idset *out,
-    struct idset *reqs)
+    struct idset *group, struct idset *reqs)
 {
-	find_by_tag(db, f->msg->subject, out);
-	find_by_thread(db, f->msg, out, reqs);
+	struct idset g = { 0 }, r = { 0 };
+
+	find_by_thread(db, f->msg, out, &g, &r);
+	/* A reply to a mail about a whole request (the acknowledgement,
+	 * BİDB's reminders) carries that mail's subject, tagged with the
+	 * request's first case: the tag names nobody in particular. */
+	if (out->n > 0 || (g.n == 0 && r.n == 0))
+		find_by_tag(db, f->msg->subject, out);
+	for (size_t i = 0; group && i < g.n; i++)
+		idset_add(group, g.v[i]);
+	for (size_t i = 0; reqs && i < r.n; i++)
+		idset_add(reqs, r.v[i]);
+	idset_free(&g);
+	idset_free(&r);
 }
 
 static void
 find_person(sqlite3 *db, const struct finder *f, struct idset *out)
 {
-	find_strong(db, f, out, NULL);
+	find_strong(db, f, out, NULL, NULL);
 	if (out->n)
 		return;
 	find_by_captures(db, f->res, out);
@@ -407,20 +613,44 @@ find_person(sqlite3 *db, const struct finder *f, struct idset *out)
 }
 
 static void
+find_named_in_text(sqlite3 *db, const struct finder *f, struct idset *out)
+{
+	char *t = said(f->cand->view);
+
+	find_names_in(db, t, 0, out);
+	free(t);
+}
+
+static void
 find_named(sqlite3 *db, const struct finder *f, struct idset *out)
 {
 	const struct rule_result *res = f->res;
-	struct idset reqs = { 0 };
+	struct idset group = { 0 }, reqs = { 0 };
 	size_t i;
 
-	find_strong(db, f, out, &reqs);
-	if (out->n == 0)
+	find_strong(db, f, out, &group, &reqs);
+	if (out->n) {
+		idset_free(&group);
+		idset_free(&reqs);
+		return;
+	}
+	/* The people a mail names, by number, address or name in any
+	 * form, before the whole request of a thread: Yazı İşleri answers
+	 * a reminder about five people naming the two it shipped. */
+	find_by_ids(db, res, out);
+	if (out->n == 0) {
+		find_by_names(db, res, out);
+		find_named_in_text(db, f, out);
+	}
+	/* Then the people the mail it answers listed, then its request. */
+	if (out->n == 0 && group.n > 0)
+		for (i = 0; i < group.n; i++)
+			idset_add(out, group.v[i]);
+	else if (out->n == 0)
 		for (i = 0; i < reqs.n; i++)
 			find_by_request(db, reqs.v[i], STEP_NONE, out);
+	idset_free(&group);
 	idset_free(&reqs);
-	if (out->n)
-		return;
-	find_by_captures(db, res, out);
 	if (out->n)
 		return;
 	for (i = 0; i < res->ncaps; i++) {
@@ -438,6 +668,68 @@ find_named(sqlite3 *db, const struct finder *f, struct idset *out)
 			find_by_unit(db, res->caps[i].value, f->step, out);
 }
 
+/* 1 when what the sender wrote names another person with a case and
+ * not the sender ("Mehmet Bey'in kartı geldi"): a statement about
+ * someone else moves no case of the sender's. */
+/* text cut at its sign-off ("Saygılarımla", "--", "İyi çalışmalar" on a
+ * short line of their own): the sender's name below it is a signature,
+ * not something said. */
+static void
+cut_signoff(char *text)
+{
+	static const char *const signoffs[] = {
+		"saygilarimla", "saygilar", "iyi calismalar", "kolay gelsin",
+		"selamlar", "sevgiler", "best regards", "kind regards",
+		"regards", "--", NULL
+	};
+	char *p = text;
+
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+
+		if (n > 0 && n <= 30) {
+			char *line = xstrndup(p, n), *f = fold_str(line,
+			    FOLD_ASCII);
+			int hit = 0;
+
+			for (int i = 0; f && signoffs[i] && !hit; i++)
+				hit = strncmp(f + strspn(f, " \t"), signoffs[i],
+				    strlen(signoffs[i])) == 0;
+			free(f);
+			free(line);
+			if (hit) {
+				*p = '\0';
+				return;
+			}
+		}
+		p += n;
+		if (*p)
+			p++;
+	}
+}
+
+static int
+speaks_of_other(sqlite3 *db, const struct mime_msg *m,
+    const struct idset *own)
+{
+	struct idset named = { 0 };
+	char *t = said(m);
+
+	cut_signoff(t);
+	int other = 0, self = 0;
+
+	find_names_in(db, t, 1, &named);
+	for (size_t i = 0; i < named.n; i++) {
+		if (idset_has(own, named.v[i]))
+			self = 1;
+		else
+			other = 1;
+	}
+	idset_free(&named);
+	free(t);
+	return other && !self;
+}
+
 void
 cases_find(sqlite3 *db, const struct finder *f, struct idset *out,
     const char **why_r)
@@ -449,10 +741,17 @@ cases_find(sqlite3 *db, const struct finder *f, struct idset *out,
 	switch (scope) {
 	case SCOPE_SENDER:
 		/* A first-person statement: the sender's own case only,
-		 * whatever else the thread is about. */
-		find_by_email(db, f->msg->from_addr, out);
+		 * whatever else the thread is about.  The sender of an
+		 * original BİDB forwards is its writer; of anyone else's
+		 * forward, the forwarder. */
+		find_own(db, f->cand->own_only ? f->msg->from_addr :
+		    f->cand->view->from_addr, out);
 		if (out->n == 0)
-			*why_r = "the sender has no open case of their own";
+			*why_r = "the sender has no case of their own";
+		else if (speaks_of_other(db, f->cand->view, out)) {
+			out->n = 0;
+			*why_r = "it speaks of another person, not the sender";
+		}
 		break;
 	case SCOPE_PERSON:
 		find_person(db, f, out);

@@ -64,6 +64,10 @@ int64_t cases_request_for_form(sqlite3 *db, const struct mime_msg *msg,
 int64_t cases_request_for_ticket(sqlite3 *db, const char *unit,
     const char *addrs);
 
+/* 1 when the folded text holds the folded words key as whole words (no
+ * letter or digit on either side). */
+int cases_has_words(const char *text, const char *key);
+
 /* The name in the form names are compared in: folded, titles dropped,
  * single spaces.  Caller frees; NULL for NULL. */
 char *cases_name_key(const char *name);

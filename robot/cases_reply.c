@@ -17,7 +17,8 @@
 #include "mem.h"
 #include "quote.h"
 
-/* The cases and request an outbox row was about. */
+/* The cases and request a mail of the robot's was about: its outbox row,
+ * and the people it listed (table thread). */
 static int
 outbox_target(sqlite3 *db, const char *mid, struct idset *cases,
     struct idset *requests)
@@ -25,20 +26,35 @@ outbox_target(sqlite3 *db, const char *mid, struct idset *cases,
 	static const char sql[] =
 	    "SELECT case_id, request FROM outbox WHERE message_id = ?1 OR "
 	    "message_id = '<' || ?1 || '>'";
+	static const char listed[] =
+	    "SELECT case_id FROM thread WHERE message_id = ?1 AND "
+	    "case_id IS NOT NULL";
 	sqlite3_stmt *st = db_stmt(db, sql);
-	int found = 0;
+	int found = 0, named = 0;
+	int64_t rq = 0;
 
 	if (st == NULL)
 		return 0;
 	db_bind_text(st, 1, mid);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		found = 1;
-		if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+		if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
 			idset_add(cases, sqlite3_column_int64(st, 0));
-		else if (sqlite3_column_type(st, 1) != SQLITE_NULL)
-			idset_add(requests, sqlite3_column_int64(st, 1));
+			named = 1;
+		} else if (sqlite3_column_type(st, 1) != SQLITE_NULL)
+			rq = sqlite3_column_int64(st, 1);
 	}
 	sqlite3_reset(st);
+	if (found && !named && (st = db_stmt(db, listed)) != NULL) {
+		db_bind_text(st, 1, mid);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			idset_add(cases, sqlite3_column_int64(st, 0));
+			named = 1;
+		}
+		sqlite3_reset(st);
+	}
+	if (found && rq)
+		idset_add(requests, rq);
 	return found;
 }
 
@@ -118,26 +134,6 @@ expand_requests(sqlite3 *db, const struct idset *requests,
 	}
 }
 
-/* 1 when the folded text holds the folded key as whole words. */
-static int
-has_words(const char *text, const char *key)
-{
-	size_t n = strlen(key);
-	const char *p;
-
-	if (n == 0)
-		return 0;
-	for (p = text; (p = strstr(p, key)) != NULL; p++) {
-		unsigned char b = p == text ? ' ' : (unsigned char)p[-1];
-		unsigned char a = (unsigned char)p[n];
-
-		if (!((b >= 'a' && b <= 'z') || (b >= '0' && b <= '9')) &&
-		    !((a >= 'a' && a <= 'z') || (a >= '0' && a <= '9')))
-			return 1;
-	}
-	return 0;
-}
-
 /* The cases among all that the fresh text names: tag, T.C. Kimlik No,
  * or name (folded, without titles). */
 static void
@@ -162,7 +158,7 @@ named_in(sqlite3 *db, const char *fresh, const struct idset *all,
 
 			tag = t ? fold_str(t, FOLD_ASCII) : NULL;
 			if ((tag && strstr(f, tag)) || (n && strstr(fresh, n)) ||
-			    (k && *k && has_words(words, k)))
+			    (k && *k && cases_has_words(words, k)))
 				idset_add(out, all->v[i]);
 			free(tag);
 		}
@@ -194,7 +190,7 @@ first_name_in(sqlite3 *db, const char *fresh, const struct idset *all,
 			char *first = k ? xstrndup(k, strcspn(k, " ")) : NULL;
 
 			if (first && strlen(first) >= 3 &&
-			    has_words(words, first)) {
+			    cases_has_words(words, first)) {
 				hit = all->v[i];
 				hits++;
 			}
@@ -232,9 +228,12 @@ cases_attach_reply(sqlite3 *db, int64_t msg_row, const struct mime_msg *msg,
 	size_t i;
 	int rc = -1;
 
+	/* The people the mail listed; for a mail about a whole request
+	 * that listed nobody, every person of it. */
 	for (i = 0; i < cases->n; i++)
 		idset_add(&all, cases->v[i]);
-	expand_requests(db, requests, &all);
+	if (all.n == 0)
+		expand_requests(db, requests, &all);
 	named_in(db, fresh, &all, &pick);
 	if (pick.n == 0)
 		first_name_in(db, fresh, &all, &pick);

@@ -280,6 +280,21 @@ sniffed(struct buf *b, const unsigned char *p, size_t len,
 		r->flags |= CHARSET_INVALID;
 }
 
+/* Latin-1 text holding Ð Ý Þ ð ý þ: in a Turkish mailbox these are the
+ * windows-1254 bytes of Ğ İ Ş ğ ı ş under an old client's Western label
+ * (Icelandic's letters are not expected here). */
+static int
+turkish_in_latin1(const unsigned char *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		switch (p[i]) {
+		case 0xd0: case 0xdd: case 0xde: case 0xf0: case 0xfd:
+		case 0xfe:
+			return 1;
+		}
+	return 0;
+}
+
 void
 charset_append_utf8(struct buf *b, const char *cs, const void *in,
     size_t len, struct charset_result *res_r)
@@ -329,6 +344,12 @@ charset_append_utf8(struct buf *b, const char *cs, const void *in,
 			utf8_fixup(b, p, len);
 			r.flags |= CHARSET_INVALID;
 		}
+	} else if (known && strcmp(conv, "CP1252") == 0 &&
+	    turkish_in_latin1(p, len)) {
+		r.flags |= CHARSET_MISLABEL;
+		set_used(&r, "windows-1254");
+		if (via_iconv(b, "CP1254", p, len) > 0)
+			r.flags |= CHARSET_INVALID;
 	} else {
 		long nbad;
 
@@ -374,8 +395,10 @@ charset_describe(const struct charset_result *r, const char *declared,
 		sep = ", ";
 	}
 	if (r->flags & CHARSET_MISLABEL) {
-		buf_printf(b, "%sdeclared %.40s but not UTF-8, read as %s", sep,
-		    declared ? declared : "utf-8", r->used);
+		buf_printf(b, "%sdeclared %.40s but not %s, read as %s", sep,
+		    declared ? declared : "utf-8", declared == NULL ||
+		    strcasecmp(declared, "utf-8") == 0 ? "UTF-8" :
+		    "what its bytes are", r->used);
 		sep = ", ";
 	}
 	if (r->flags & CHARSET_INVALID)

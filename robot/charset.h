@@ -6,7 +6,9 @@
  *
  * Fallback rules (Turkish mail mislabels its charset often):
  *  - ISO-8859-9 (and latin5) is read with the windows-1254 table, its
- *    superset; ISO-8859-1 (latin1) with windows-1252.
+ *    superset; ISO-8859-1 (latin1) with windows-1252, unless it holds
+ *    the bytes of Ğ İ Ş ğ ı ş (Ð Ý Þ ð ý þ in Latin-1): then it is
+ *    windows-1254 mislabelled by an old client.
  *  - No charset, or us-ascii, with 8-bit bytes, and a charset iconv does
  *    not know: sniffed.  Valid UTF-8 is read as UTF-8, anything else as
  *    windows-1254.
@@ -24,7 +26,8 @@ enum {
 	CHARSET_UNKNOWN = 1,	/* the declared charset is unknown: sniffed */
 	CHARSET_SNIFFED = 2,	/* no charset (or us-ascii), 8-bit: sniffed */
 	CHARSET_INVALID = 4,	/* invalid bytes became U+FFFD */
-	CHARSET_MISLABEL = 8	/* declared UTF-8, read as windows-1254 */
+	CHARSET_MISLABEL = 8	/* declared UTF-8 or Latin-1, read as
+				 * windows-1254 */
 };
 
 struct charset_result {

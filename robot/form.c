@@ -527,8 +527,6 @@ form_free(struct form **fp)
 	*fp = NULL;
 }
 
-enum att_kind { ATT_NONE, ATT_XLSX, ATT_DOCX, ATT_CSV, ATT_ZIP };
-
 static int
 ends_with(const char *s, const char *suffix)
 {
@@ -541,30 +539,62 @@ ends_with(const char *s, const char *suffix)
 	return n >= m && strcasecmp(s + n - m, suffix) == 0;
 }
 
-static enum att_kind
-att_kind(const struct mime_attachment *a)
+/* Text a person could have typed or a program exported: no NUL byte and
+ * few control characters in the first 4 KB. */
+static int
+looks_textual(const unsigned char *p, size_t len)
+{
+	size_t n = len < 4096 ? len : 4096, ctl = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == 0)
+			return 0;
+		if (p[i] < 0x20 && p[i] != '\n' && p[i] != '\r' &&
+		    p[i] != '\t')
+			ctl++;
+	}
+	return n > 0 && ctl * 20 < n;
+}
+
+enum form_kind
+form_attachment_kind(const struct mime_attachment *a)
 {
 	const char *type = a->type != NULL ? a->type : "";
-
-	if (ends_with(a->name, ".xlsx") || strcmp(type,
-	    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	    == 0)
-		return ATT_XLSX;
-	if (ends_with(a->name, ".docx") || strcmp(type,
-	    "application/vnd.openxmlformats-officedocument.wordprocessingml."
-	    "document") == 0)
-		return ATT_DOCX;
-	if (ends_with(a->name, ".csv") || strcmp(type, "text/csv") == 0 ||
+	const unsigned char *d = a->data;
+	int named = ends_with(a->name, ".xlsx") || ends_with(a->name, ".docx") ||
+	    ends_with(a->name, ".xls") || ends_with(a->name, ".csv") ||
+	    ends_with(a->name, ".doc") || ends_with(a->name, ".ods");
+	int typed = strstr(type, "spreadsheet") || strstr(type, "excel") ||
+	    strstr(type, "wordprocessing") || strstr(type, "msword") ||
+	    strcmp(type, "text/csv") == 0 ||
 	    strcmp(type, "application/csv") == 0 ||
-	    strcmp(type, "text/comma-separated-values") == 0)
-		return ATT_CSV;
+	    strcmp(type, "text/comma-separated-values") == 0;
+
 	if (ends_with(a->name, ".pdf") || ends_with(a->name, ".p7s") ||
 	    ends_with(a->name, ".p7m"))
-		return ATT_NONE;
-	/* A zip under another name (octet-stream, no extension). */
-	if (a->len > 4 && memcmp(a->data, "PK\003\004", 4) == 0)
-		return ATT_ZIP;
-	return ATT_NONE;
+		return FORM_NONE;
+	/* What the bytes are decides; the name and type only say whether to
+	 * look (a spreadsheet saved as CSV keeps Excel's type, a form may
+	 * come as octet-stream with no extension). */
+	if (a->len > 4 && memcmp(d, "PK\003\004", 4) == 0) {
+		if (ends_with(a->name, ".docx") || strstr(type,
+		    "wordprocessing"))
+			return FORM_DOCX;
+		if (ends_with(a->name, ".xlsx") || strstr(type, "spreadsheet"))
+			return FORM_XLSX;
+		return FORM_ZIP;
+	}
+	if (!named && !typed && strcmp(type, "application/octet-stream") != 0)
+		return FORM_NONE;
+	if (a->len > 8 && memcmp(d, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8) ==
+	    0)
+		return FORM_OLD_OFFICE;
+	if (looks_textual(d, a->len)) {
+		size_t skip = strspn((const char *)d, " \t\r\n");
+
+		return skip < a->len && d[skip] == '<' ? FORM_HTML : FORM_CSV;
+	}
+	return FORM_NONE;
 }
 
 static void
@@ -588,19 +618,23 @@ form_find(const struct mime_msg *msg, int max_rows, struct form **form_r)
 	for (i = 0; i < msg->natt && f == NULL; i++) {
 		a = &msg->att[i];
 		err[0] = '\0';
-		switch (att_kind(a)) {
-		case ATT_XLSX:
+		switch (form_attachment_kind(a)) {
+		case FORM_XLSX:
 			f = form_read_xlsx(a->data, a->len, max_rows, err,
 			    sizeof(err));
 			break;
-		case ATT_DOCX:
+		case FORM_DOCX:
 			f = form_read_docx(a->data, a->len, max_rows, err,
 			    sizeof(err));
 			break;
-		case ATT_CSV:
+		case FORM_CSV:
 			f = form_read_csv(a->data, a->len, max_rows);
 			break;
-		case ATT_ZIP:
+		case FORM_HTML:
+			f = form_read_html((const char *)a->data, a->len,
+			    max_rows);
+			break;
+		case FORM_ZIP:
 			f = form_read_xlsx(a->data, a->len, max_rows, err,
 			    sizeof(err));
 			if (f == NULL)
@@ -608,7 +642,12 @@ form_find(const struct mime_msg *msg, int max_rows, struct form **form_r)
 				    err, sizeof(err));
 			err[0] = '\0';	/* only a guess: no complaint */
 			break;
-		case ATT_NONE:
+		case FORM_OLD_OFFICE:
+			snprintf(err, sizeof(err), "an old Excel or Word file "
+			    "(.xls, .doc), which the robot cannot read: send it "
+			    "as .xlsx, .docx or .csv");
+			break;
+		case FORM_NONE:
 			continue;
 		}
 		if (f != NULL)

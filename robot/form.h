@@ -42,6 +42,20 @@ struct form {
 	size_t	 nproblems;
 };
 
+/* What an attachment is as a form, by its bytes first, then its name and
+ * type: the one classifier of what the ledger keeps and what is read as
+ * a form. */
+enum form_kind {
+	FORM_NONE,	/* no form (a picture, a PDF, a signature, ...) */
+	FORM_XLSX,
+	FORM_DOCX,
+	FORM_ZIP,	/* a zip under another name: .xlsx or .docx */
+	FORM_CSV,	/* text: CSV (also "Excel" CSV, or no extension) */
+	FORM_HTML,	/* text that is HTML (Excel's "web page" .xls) */
+	FORM_OLD_OFFICE	/* .xls/.doc in the old binary format: not read */
+};
+enum form_kind form_attachment_kind(const struct mime_attachment *a);
+
 /* Looks for a form in msg: attachments first (.xlsx, .docx, .csv by name or
  * type), then an HTML table, then a text table/list in msg->text.  Returns
  * 1 and a form (caller frees with form_free) when a header row was found

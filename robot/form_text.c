@@ -136,6 +136,43 @@ row_cells(const struct form_table *t)
 	return t->nrow > 0 ? t->row[t->nrow - 1].ncell : 0;
 }
 
+/* Joins line l to the last row of t when it continues a wrapped row: its
+ * first piece goes on the last cell, the rest become the next cells.  A
+ * line that would give the row more cells than the header's is no
+ * continuation: returns 0 and leaves t alone. */
+static int
+continue_row(struct form_table *t, const struct line *l, char sep,
+    size_t want)
+{
+	struct form_table more;
+	struct form_row *r = &t->row[t->nrow - 1], *m;
+	struct buf last = BUF_INIT;
+	size_t k;
+	int ok = 0;
+
+	form_table_init(&more, 1);
+	if (split_cells(l, sep, &more, 0) == -1 || more.nrow == 0)
+		goto out;
+	m = &more.row[0];
+	if (m->ncell == 0 || r->ncell + m->ncell - 1 > want)
+		goto out;
+	buf_puts(&last, r->cell[r->ncell - 1] ? r->cell[r->ncell - 1] : "");
+	if (m->cell[0] != NULL) {
+		if (last.len)
+			buf_putc(&last, ' ');
+		buf_puts(&last, m->cell[0]);
+	}
+	form_table_cell(t, r->ncell - 1, buf_str(&last), last.len);
+	for (k = 1; k < m->ncell; k++)
+		form_table_push(t, m->cell[k] ? m->cell[k] : "",
+		    m->cell[k] ? strlen(m->cell[k]) : 0);
+	ok = 1;
+out:
+	buf_free(&last);
+	form_table_free(&more);
+	return ok;
+}
+
 static struct form *
 read_table(const struct line *l, size_t n, int max_rows)
 {
@@ -160,6 +197,14 @@ read_table(const struct line *l, size_t n, int max_rows)
 				continue;
 			if (split_cells(&l[i], sep, &t, (int)i + 1) == -1)
 				break;
+			/* A client that wraps long lines (Outlook, at 76
+			 * characters) splits a row: the lines that follow
+			 * continue its last cell until it has every column. */
+			while (sep != ' ' && row_cells(&t) >= 2 &&
+			    row_cells(&t) < t.row[0].ncell && i + 1 < n &&
+			    !blank(&l[i + 1]) && continue_row(&t, &l[i + 1],
+			    sep, t.row[0].ncell))
+				i++;
 			if (row_cells(&t) < 2) {
 				/* Prose after the table ends it. */
 				form_table_drop(&t);

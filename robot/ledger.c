@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "clock.h"
 #include "db.h"
+#include "form.h"
 #include "ledger.h"
 #include "log.h"
 #include "mem.h"
@@ -27,27 +28,10 @@ ledger_hash(const char *raw, size_t len, char out[LEDGER_HASH_SIZE])
 	out[32] = '\0';
 }
 
-static int
-has_suffix(const char *s, const char *suf)
-{
-	size_t n, m;
-
-	if (s == NULL)
-		return 0;
-	n = strlen(s);
-	m = strlen(suf);
-	return n >= m && strcasecmp(s + n - m, suf) == 0;
-}
-
 int
 ledger_is_form_attachment(const struct mime_attachment *a)
 {
-	const char *t = a->type ? a->type : "";
-
-	return has_suffix(a->name, ".xlsx") || has_suffix(a->name, ".docx") ||
-	    has_suffix(a->name, ".csv") || has_suffix(a->name, ".xls") ||
-	    strstr(t, "spreadsheetml") || strstr(t, "wordprocessingml") ||
-	    strcmp(t, "text/csv") == 0;
+	return form_attachment_kind(a) != FORM_NONE;
 }
 
 static char *

@@ -60,8 +60,8 @@ int ledger_folder_set(sqlite3 *db, const char *folder, uint32_t uidvalidity,
 int ledger_folder_get(sqlite3 *db, const char *folder,
     uint32_t *uidvalidity_r, uint32_t *last_uid_r);
 
-/* 1 when an attachment looks like a request form worth keeping (.xlsx,
- * .docx, .csv, .xls by name or type). */
+/* 1 when an attachment may be a request form, so its bytes are kept
+ * (form_attachment_kind(): what form_find reads is what is kept). */
 int ledger_is_form_attachment(const struct mime_attachment *a);
 
 #endif

@@ -70,6 +70,7 @@ notify_form_ack(sqlite3 *db, const struct config *cfg, int64_t request_id,
 	sqlite3_stmt *st;
 	char *subject = NULL, *text = NULL, *html = NULL, err[512], d[40];
 	char **tags = NULL, **tckns = NULL, *first_tag = NULL, mask[12];
+	int64_t *ids = NULL;
 	size_t ncases = 0, i, j;
 	const char *why = NULL, *to;
 	int ret = -1;
@@ -113,6 +114,8 @@ notify_form_ack(sqlite3 *db, const struct config *cfg, int64_t request_id,
 		tags = xrealloc(tags, (ncases + 1) * sizeof *tags);
 		tckns = xrealloc(tckns, (ncases + 1) * sizeof *tckns);
 		tags[ncases] = db_col_strdup(st, 1);
+		ids = xrealloc(ids, (ncases + 1) * sizeof *ids);
+		ids[ncases] = sqlite3_column_int64(st, 0);
 		tckns[ncases] = db_col_strdup(st, 2);
 		ncases++;
 	}
@@ -160,6 +163,8 @@ notify_form_ack(sqlite3 *db, const struct config *cfg, int64_t request_id,
 	/* About every person of the form: a reply to it belongs to the
 	 * request, and names the person it is about (cases_reply.c). */
 	m.request = request_id;
+	m.cases = ids;
+	m.ncases = ncases;
 	m.case_tag = first_tag;
 	m.to = &to;
 	m.nto = 1;
@@ -180,6 +185,7 @@ out:
 		free(tckns[i]);
 	}
 	free(tags);
+	free(ids);
 	free(tckns);
 	free(subject);
 	free(text);

@@ -356,6 +356,10 @@ outbox_queue(sqlite3 *db, const struct config *cfg,
 	if ((m->case_id || m->request) && cases_add_thread(db, buf_str(&mid),
 	    m->request, m->case_id) == -1)
 		goto fail;
+	for (i = 0; i < m->ncases; i++)
+		if (cases_add_thread(db, buf_str(&mid), m->request,
+		    m->cases[i]) == -1)
+			goto fail;
 	log_info("outbox: queued %s to %s (row %lld)", m->kind,
 	    buf_str(&rcpts), (long long)id);
 	if (id_r)
@@ -592,7 +596,8 @@ fail:
 
 int
 outbox_record_sent(sqlite3 *db, const char *kind, const char *message_id,
-    const char *to, int64_t case_id, int64_t request, time_t at)
+    const char *to, int64_t case_id, int64_t request, const int64_t *cases,
+    size_t ncases, time_t at)
 {
 	static const char sql[] =
 	    "INSERT INTO outbox(kind, case_id, request, message_id, mail_from,"
@@ -621,6 +626,8 @@ outbox_record_sent(sqlite3 *db, const char *kind, const char *message_id,
 	rc = db_done(db, st, "outbox");
 	if (rc == 0 && (case_id || request))
 		rc = cases_add_thread(db, mid, request, case_id);
+	for (size_t i = 0; rc == 0 && i < ncases; i++)
+		rc = cases_add_thread(db, mid, request, cases[i]);
 	free(mid);
 	return rc;
 }

@@ -64,6 +64,11 @@ struct outbox_mail {
 	const char	*html;		/* or NULL */
 	const char	*in_reply_to;	/* ids, with or without <>, or NULL */
 	const char	*references;	/* space separated, or NULL */
+	/* The people a mail about a request lists (the acknowledgement,
+	 * BİDB's and Yazı İşleri's reminders): a reply to it is about
+	 * them, not the whole request. */
+	const int64_t	*cases;
+	size_t		 ncases;
 };
 
 /* Queues m inside the caller's transaction: builds the message with a new
@@ -100,10 +105,11 @@ time_t outbox_backoff(int n);
 
 /* Records a mail the robot sent without this database (another
  * installation, the evaluation corpus's world): a row 'sent' with no
- * data, and its Message-ID on the case or request, so replies to it are
- * known.  0 or -1. */
+ * data, and its Message-ID on the case or request and on each of the
+ * ncases people it listed, so replies to it are known.  0 or -1. */
 int outbox_record_sent(sqlite3 *db, const char *kind, const char *message_id,
-    const char *to, int64_t case_id, int64_t request, time_t at);
+    const char *to, int64_t case_id, int64_t request, const int64_t *cases,
+    size_t ncases, time_t at);
 
 /* 1 when addr is the robot's own address (case-insensitive). */
 int outbox_is_self(const struct config *cfg, const char *addr);

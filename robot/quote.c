@@ -171,11 +171,11 @@ header_block_starts(const struct line *l)
 static enum boundary
 banner(const struct line *l)
 {
+	/* Apple Mail writes "İletilen ileti başlangıcı:" in Turkish. */
 	static const char *const colon_banners[] = {
-		"begin forwarded message:", "forwarded message:",
-		"yonlendirilen ileti:", "yonlendirilen e-posta:",
-		"yonlendirilmis ileti:", "iletilen ileti:", "iletilen mesaj:",
-		NULL
+		"forwarded message", "yonlendirilen ileti",
+		"yonlendirilen e-posta", "yonlendirilmis ileti",
+		"iletilen ileti", "iletilen mesaj", NULL
 	};
 	enum boundary b = B_NONE;
 	char *f;
@@ -197,11 +197,11 @@ banner(const struct line *l)
 		free(f);
 		return b;
 	}
-	if (l->len < 8 || l->len > 40 || l->s[l->len - 1] != ':')
+	if (l->len < 8 || l->len > 60 || l->s[l->len - 1] != ':')
 		return B_NONE;
 	f = fold_n(l->s, l->len);
 	for (i = 0; colon_banners[i]; i++)
-		if (strcmp(f, colon_banners[i]) == 0)
+		if (strstr(f, colon_banners[i]) != NULL)
 			b = B_FORWARD;
 	free(f);
 	return b;
@@ -282,6 +282,41 @@ next_nonblank(const char *p, struct line *l)
 	return NULL;
 }
 
+/* "> Begin forwarded message:": a forward inside a quote. */
+static int
+quoted_forward(const struct line *l)
+{
+	struct line u;
+
+	read_line_q(l->start, &u, 1);
+	return u.len > 0 && u.s[0] != '>' && banner(&u) == B_FORWARD;
+}
+
+static const char *header_block(const char *, struct quote_orig *, int);
+
+/* Where the text below a banner or header block at p starts. */
+static const char *
+past_block(const char *p, enum boundary b)
+{
+	struct quote_orig o;
+	struct line n;
+	const char *body = b == B_HEADERS ? p : NULL;
+
+	if (b != B_HEADERS) {
+		read_line(p, &n);
+		body = next_nonblank(n.next, &n);
+		if (body == NULL || header_word(&n, NULL) == H_NONE)
+			return body;
+	}
+	memset(&o, 0, sizeof o);
+	body = header_block(body, &o, 0);
+	free(o.from);
+	free(o.to);
+	free(o.subject);
+	free(o.date);
+	return body;
+}
+
 char *
 quote_fresh_text(const char *text)
 {
@@ -319,7 +354,17 @@ quote_fresh_text(const char *text)
 			break;
 		}
 		if (b != B_NONE) {
+			const char *body = past_block(p, b);
+
 			cut = 1;
+			/* The original quoted line by line under its block
+			 * (Zimbra, Outlook Express): a reply may go on below
+			 * it. */
+			if (body != NULL && next_nonblank(body, &n) != NULL &&
+			    n.s[0] == '>') {
+				l.next = body;
+				continue;
+			}
 			break;
 		}
 		prev_at = at;
@@ -484,6 +529,8 @@ quote_parse(const char *text, int forward_hint, struct quote *q)
 
 		read_line(p, &l);
 		b = classify(&l);
+		if (b == B_QUOTED && quoted_forward(&l))
+			b = B_FORWARD;
 		if (b == B_NONE || b == B_QUOTED)
 			continue;
 		memset(&o, 0, sizeof o);

@@ -356,6 +356,8 @@ send_one(sqlite3 *db, const struct config *cfg, const struct waiting *w,
 	 * reply to it is not taken as one about its first person. */
 	m.case_id = w->case_id;
 	m.request = w->request;
+	m.cases = w->cases;
+	m.ncases = w->ncases;
 	m.case_tag = w->tag;
 	m.to = &to;
 	m.nto = to ? 1 : 0;

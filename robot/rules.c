@@ -195,10 +195,16 @@ get_field(struct evalctx *c, enum rfield f, int hdr)
 		src = m->cc;
 		break;
 	case RF_ATTACHMENT:
-		for (i = 0; i < m->natt; i++)
+		/* The name and the type, each on a line of its own: a form
+		 * may come as "e-imza", typed as a spreadsheet. */
+		for (i = 0; i < m->natt; i++) {
 			if (m->att[i].name != NULL)
 				buf_printf(&b, "%s%s", b.len ? "\n" : "",
 				    m->att[i].name);
+			if (m->att[i].type != NULL)
+				buf_printf(&b, "%s%s", b.len ? "\n" : "",
+				    m->att[i].type);
+		}
 		fl->orig = buf_steal(&b);
 		fl->own = 1;
 		break;

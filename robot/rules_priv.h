@@ -18,7 +18,7 @@ enum rfield {
 	RF_FROM_ADDR,
 	RF_TO,
 	RF_CC,
-	RF_ATTACHMENT,	/* attachment names, one a line */
+	RF_ATTACHMENT,	/* attachment names and types, one a line */
 	RF_TEXT,	/* the subject, a line break, the fresh text */
 	RF_RCPT,	/* the To and Cc headers, one a line */
 	RF_HEADER,	/* every header called hdrs[hdr], one a line */

@@ -497,7 +497,7 @@ test_units_and_tickets(void **state)
 	    NULL), "applied");
 	assert_string_equal(apply(w, "bys-destek@example.edu.tr",
 	    "mudur.myo@example.edu.tr, bidb@example.edu.tr",
-	    "[BYS Destek #51001] Yeni destek talebi: e-imza",
+	    "[BYS Destek #51001] Yeni destek talebi: e-imza yenileme",
 	    "Talep No: 51001\r\nBirim: MYO\r\n", NULL), "applied");
 	assert_q(w, "SELECT r.ticket FROM cases c JOIN request r ON r.id = "
 	    "c.request WHERE c.tckn = '" T_OMER "'", "51001");
