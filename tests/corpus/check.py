@@ -201,6 +201,7 @@ def main(argv):
     by = {k: collections.Counter() for k in ("step", "outcome", "role", "client",
                                              "charset", "cte", "shape")}
     by_step_role = collections.Counter()
+    by_step_client = collections.defaultdict(collections.Counter)
     case_steps = collections.defaultdict(set)
     case_msgs = collections.Counter()
     mids = {}
@@ -303,6 +304,7 @@ def main(argv):
             by["role"][r] += 1
             by_step_role[(step, r)] += 1
             by["client"][msg["X-Corpus-Client"]] += 1
+            by_step_client[step][msg["X-Corpus-Client"]] += 1
             for c in cs:
                 by["charset"][c] += 1
             for c in ctes:
@@ -321,6 +323,12 @@ def main(argv):
         roles = ", ".join("%s %d" % (r, n) for (st, r), n in sorted(
             by_step_role.items(), key=lambda x: -x[1]) if st == s)
         print("| %s | %d | %s |" % (s, by["step"][s], roles))
+    print()
+    print("| step | programs that wrote its messages |")
+    print("| --- | --- |")
+    for s in STEPS + ["none"]:
+        print("| %s | %s |" % (s, ", ".join("%s %d" % (k, n) for k, n in sorted(
+            by_step_client[s].items(), key=lambda x: (-x[1], x[0])))))
     for title, key in (("outcome", "outcome"), ("sender role", "role"),
                        ("client or system", "client"), ("text charset", "charset"),
                        ("text transfer encoding", "cte"), ("shape", "shape")):
