@@ -603,7 +603,7 @@ class Gen:
                  "KURUMSAL NES BAŞVURUSU - {U}", "Kurumsal NES basvurusu - {a}"]
 
     def sent_mail(self, cases, body_kind, date, exp, desc, client=None, to=None, cc=None,
-                  subj=None, fwd_robot=False, reply_rm=None, sender=None):
+                  subj=None, fwd_robot=False, reply_rm=None, sender=None, text=None):
         rng, w = self.rng, self.w
         r = w.requests[cases[0].req]
         unit = self.pick(UNIT_NAMES[r.key])
@@ -670,9 +670,9 @@ class Gen:
                       quote=o, mode=mode, atts=atts if mode == "forward" else [])
         elif reply_rm is not None:
             o = self.robot_orig(reply_rm)
-            d = Draft(frm, [sy.ROBOT], client.reply_prefix + o.subject, date, body, sig=sig,
+            d = Draft(frm, [sy.ROBOT], client.reply_prefix + o.subject, date, text, sig=sig,
                       quote=o, mode="reply", in_reply_to=reply_rm.mid,
-                      references=reply_rm.mid, atts=atts)
+                      references=reply_rm.mid, atts=atts if "ekte" in text else [])
         else:
             d = Draft(frm, to, subj, date, body, cc=cc, sig=sig, atts=atts)
         hdrs, root = client.build(d)
@@ -733,7 +733,7 @@ class Gen:
             self.sent_mail(cases, "ticket", d,
                            expect("sent_to_kamusm", rm.tags,
                                   why="BİDB answers the robot's reminder: sent to Kamu SM"),
-                           "sent-reply-to-reminder", reply_rm=rm, sender=sy.BIDB)
+                           "sent-reply-to-reminder", reply_rm=rm, sender=sy.BIDB, text=text)
         # BİDB writes in English to Kamu SM's support
         cases = C(34, 35)
         d = self.date_for(cases[0], "sent_to_kamusm")
@@ -977,6 +977,18 @@ class Gen:
                               "NES başvuru formları hk.", "Islak İmzalı Formlar"])
             to = [sy.BIDB]
             cc = []
+        elif reply_rm is not None or (not fwd and self.chance(0.3)):
+            # to BİDB or the robot: "the forms went", not "we send you"
+            text = self.pick([
+                "Merhaba,\n\nAşağıdaki personelin ıslak imzalı başvuru formları {d} "
+                "tarihinde {c} ile Kamu SM'ye gönderilmiştir. Kargo takip no: {t}\n\n{n}",
+                "Bilginize; {c} ile Kamu SM'ye kargolandı, takip numarası {t}:\n{n}",
+                "Islak imzalı formlar bugün kargoya verildi ({c}, gönderi no {t}).\n\n{n}",
+            ]).format(d="%02d.%02d.%d" % (date.day, date.month, date.year), c=carrier,
+                      t=tno, n=names)
+            subj = self.pick(["Islak imzalı formlar kargoya verildi",
+                              "NES formları kargo bilgisi", "Kargo takip no"])
+            to, cc = [sy.BIDB], []
         else:
             text = self.pick([
                 "Sayın Yetkili,\n\nÜniversitemiz personeline ait aşağıda isimleri yazılı "
@@ -997,8 +1009,6 @@ class Gen:
                               "Örnek Üniversitesi - Islak İmzalı Başvuru Formları Kargo Bildirimi"])
             to = [self.pick(KSM_TO[:3])]
             cc = [sy.BIDB]
-            if self.chance(0.3):
-                to, cc = [sy.BIDB], []
         if partial:
             text += "\n\n" + partial
         sig = self.pick(["Nermin Taş\nYazı İşleri ve Arşiv Şube Müdürlüğü\nDahili: 1150",
