@@ -244,7 +244,12 @@ collect(sqlite3 *db, const char *sql, const char *p, struct idset *out)
 	sqlite3_reset(st);
 }
 
-/* [NES-2026-0042] anywhere in the subject. */
+/* Digits of a case number read at most: more than any counter reaches. */
+#define TAG_MAX_DIGITS	18
+
+/* [NES-2026-0042] anywhere in the subject.  The number is written with at
+ * least four digits (new_tag) and has more past case 9,999: it is read to
+ * its last digit, so NES-2026-10000 never names NES-2026-1000. */
 static void
 find_by_tag(sqlite3 *db, const char *subject, struct idset *out)
 {
@@ -252,17 +257,19 @@ find_by_tag(sqlite3 *db, const char *subject, struct idset *out)
 	const char *p = subject;
 
 	while (p && (p = strstr(p, "NES-")) != NULL) {
-		char tag[16];
-		size_t i;
+		char tag[32];
+		size_t i, n;
 
-		for (i = 4; i < 13 && p[i]; i++)
-			if (!((p[i] >= '0' && p[i] <= '9') || (i == 8 &&
-			    p[i] == '-')))
-				break;
-		if (i == 13) {
-			memcpy(tag, p, 13);
-			tag[13] = '\0';
-			collect(db, sql, tag, out);
+		for (i = 4; i < 8 && p[i] >= '0' && p[i] <= '9'; i++)
+			;
+		if (i == 8 && p[8] == '-') {
+			for (n = 0; p[9 + n] >= '0' && p[9 + n] <= '9'; n++)
+				;
+			if (n >= 4 && n <= TAG_MAX_DIGITS) {
+				memcpy(tag, p, 9 + n);
+				tag[9 + n] = '\0';
+				collect(db, sql, tag, out);
+			}
 		}
 		p += 4;
 	}

@@ -262,7 +262,7 @@ table(sqlite3 *db, const struct config *cfg, time_t now, FILE *f)
 		fputs("(none)\n", f);
 
 	fputs("\nCASES\n", f);
-	status_pad(f, "CASE", 13);
+	status_pad(f, "CASE", 14);
 	status_pad(f, "NAME", 20);
 	status_pad(f, "T.C. KİMLİK", 11);
 	status_pad(f, "UNIT", 24);
@@ -275,7 +275,7 @@ table(sqlite3 *db, const struct config *cfg, time_t now, FILE *f)
 	while (st && sqlite3_step(st) == SQLITE_ROW) {
 		const char *t = (const char *)sqlite3_column_text(st, 5);
 
-		status_pad(f, (const char *)sqlite3_column_text(st, 1), 13);
+		status_pad(f, (const char *)sqlite3_column_text(st, 1), 14);
 		status_pad(f, (const char *)sqlite3_column_text(st, 4), 20);
 		tckn_mask(t ? t : "", m);
 		status_pad(f, m, 11);
