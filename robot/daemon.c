@@ -17,6 +17,7 @@
 #include "imap.h"
 #include "ledger.h"
 #include "log.h"
+#include "mime.h"
 #include "rules.h"
 #include "tmpl.h"
 
@@ -179,6 +180,10 @@ daemon_reload(struct daemon *d, const char *cfgpath, int verbose)
 	r->cfg = cfg;
 	rules_free(&r->rules);
 	r->rules = rules;
+	/* The decoder keeps its own copy of [limits]: between polls no
+	 * message is being decoded, so it can change here. */
+	mime_set_limits(cfg->limits.max_depth, cfg->limits.max_parts,
+	    cfg->limits.max_attachment);
 	log_init(verbose ? LOG_LVL_DEBUG : robot_log_level(r->cfg),
 	    r->cfg->robot.log && strcmp(r->cfg->robot.log, "syslog") == 0);
 	log_info("reloaded: %zu rule(s) from %s, templates in %s",

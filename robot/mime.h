@@ -68,7 +68,7 @@ struct mime_msg {
 };
 
 /* Bounds every later mime_parse keeps to ([limits] of cfg.h; the robot
- * sets them once at start-up): MIME nesting depth (default 20), leaf parts
+ * sets them at start-up and again on every reload): MIME nesting depth
  * read (200), and decoded bytes kept of one attachment (10 MiB; the rest
  * is dropped and noted).  A value of 0 leaves that bound as it was. */
 void mime_set_limits(int max_depth, int max_parts, size_t max_attachment);
