@@ -14,6 +14,7 @@
 #include "log.h"
 #include "mem.h"
 #include "fetch.h"
+#include "redact.h"
 #include "robot.h"
 
 struct fetch_ctx {
@@ -93,6 +94,7 @@ fetch_decode(const char *raw, size_t len, size_t limit)
 	if (len <= limit) {
 		if (mime_parse(raw, len, &m, &errstr) == -1)
 			return NULL;
+		redact_message(m);
 		return m;
 	}
 	/* Too large to decode in full: keep what identifies it. */
@@ -110,6 +112,7 @@ fetch_decode(const char *raw, size_t len, size_t limit)
 	    "headers only", len, limit);
 	free(m->notes);
 	m->notes = buf_steal(&note);
+	redact_message(m);
 	return m;
 }
 

@@ -40,30 +40,6 @@ set_counter() {
 	    ON CONFLICT(name) DO UPDATE SET value = excluded.value"
 }
 
-# reply SRC OUT SUBJECT MESSAGE-ID: SRC with a new subject and Message-ID,
-# answering nothing (so that only the tag can name the case).
-reply() {
-	python3 - "$@" <<'EOF'
-import sys
-src, out, subject, mid = sys.argv[1:]
-raw = open(src, "rb").read()
-head, sep, body = raw.partition(b"\n\n")
-drop = (b"subject:", b"message-id:", b"in-reply-to:", b"references:")
-lines, skip = [], False
-for line in head.split(b"\n"):
-    if line[:1] in (b" ", b"\t"):
-        if not skip:
-            lines.append(line)
-        continue
-    skip = line.lower().startswith(drop)
-    if not skip:
-        lines.append(line)
-lines.append(b"Subject: " + subject.encode())
-lines.append(b"Message-ID: <" + mid.encode() + b">")
-open(out, "wb").write(b"\n".join(lines) + sep + body)
-EOF
-}
-
 check "a first poll makes the database" poll 2026-12-01T09:00:00+03:00
 set_counter 999
 servers_append robot@example.edu.tr INBOX \
@@ -86,9 +62,12 @@ check_eq "its cases are NES-2026-10000 to -10002" \
     WHERE id > 3 ORDER BY id)")"
 step1000=$(ledger "SELECT step FROM cases WHERE tag = 'NES-2026-1000'")
 
-reply "$STORY/stage4/05-bidb-closes-ayse.eml" "$SRV_DIR/close.eml" \
-    "YNT: [NES-2026-10000] sertifika kurye ile gönderildi" \
-    "bidb.close.10000@example.edu.tr"
+# BİDB's reply with a new subject, answering nothing: only the tag can
+# name the case.
+python3 tests/lib/remail.py "$STORY/stage4/05-bidb-closes-ayse.eml" \
+    "$SRV_DIR/close.eml" \
+    --subject "YNT: [NES-2026-10000] sertifika kurye ile gönderildi" \
+    --message-id bidb.close.10000@example.edu.tr
 servers_append robot@example.edu.tr INBOX "$SRV_DIR/close.eml"
 check "BİDB's reply is polled" poll 2026-12-16T10:00:00+03:00
 check_eq "the reply is applied" "applied" \
