@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -80,6 +81,7 @@ int
 daemon_lock(const char *dbpath, char *err, size_t errlen)
 {
 	char path[PATH_MAX], pidbuf[32];
+	struct stat st;
 	ssize_t n;
 	long pid;
 	int fd = -1, len;
@@ -90,10 +92,18 @@ daemon_lock(const char *dbpath, char *err, size_t errlen)
 		    dbpath);
 		return -1;
 	}
-	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) == -1) {
+	/* Not through a link someone put in its place: the robot would
+	 * truncate and write whatever file it points to. */
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+	    0600)) == -1) {
 		snprintf(err, errlen, "%s: cannot open: %s", path,
+		    errno == ELOOP ? "it is a symbolic link" :
 		    strerror(errno));
 		return -1;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		goto fail;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
 		if (errno != EWOULDBLOCK) {
@@ -162,7 +172,7 @@ daemon_reload(struct daemon *d, const char *cfgpath, int verbose)
 	char err[1024];
 
 	log_info("reloading %s", cfgpath);
-	if (cfg_load(cfgpath, &cfg, err, sizeof err) == -1)
+	if (cfg_reload(cfgpath, r->cfg, &cfg, err, sizeof err) == -1)
 		goto fail;
 	if (rules_load(cfg->robot.rules_dir, &rules, err, sizeof err) == -1)
 		goto fail;

@@ -47,6 +47,7 @@ conf() {	# $1 file, then [limits] lines
 	printf 'templates_dir = %s/templates\n' "$PWD" >>"$f"
 	printf '\n[limits]\n' >>"$f"
 	printf '%s\n' "$@" >>"$f"
+	chmod 600 "$f"	# it holds a password
 }
 
 conf "$dir/default.ini"
