@@ -142,6 +142,8 @@ static const struct key keys[] = {
 	    NULL },
 	{ "limits", "max_form_rows", K_INT, F(limits.max_form_rows), 1,
 	    1000000, "2000", 0, NULL },
+	{ "limits", "max_decode_seconds", K_INT,
+	    F(limits.max_decode_seconds), 1, 3600, "60", 0, NULL },
 
 	{ "reminders", "hour", K_INT, F(reminders.hour), 0, 23, "9", 0, NULL },
 	{ "reminders", "max_per_step", K_INT, F(reminders.max_per_step), 1,

@@ -86,6 +86,7 @@ struct config {
 		int	 max_parts;	/* default 200 */
 		int	 max_depth;	/* MIME nesting, default 20 */
 		int	 max_form_rows;	/* default 2000 */
+		int	 max_decode_seconds; /* one message, default 60 */
 	} limits;
 
 	/* [reminders]: business days before the first reminder, and

@@ -181,6 +181,17 @@ static const char *const migrations[] = {
 	 * Message-ID (indexed) and then its hash; an index of random hashes
 	 * had every new message write a page of it somewhere new. */
 	"DROP INDEX message_hash;",
+
+	/* 6: the fetch of a folder under way, written before its messages
+	 * are decoded and removed after: one still there at the next fetch
+	 * was cut short by the process's end, maybe by a message that
+	 * crashes the decoder, so the next fetch decodes the messages after
+	 * first_uid one at a time, guarded (fetch.c). */
+	"CREATE TABLE decoding("
+	"  folder TEXT PRIMARY KEY,"
+	"  uidvalidity INTEGER NOT NULL,"
+	"  first_uid INTEGER NOT NULL,"
+	"  started_t INTEGER NOT NULL);",
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])

@@ -76,6 +76,8 @@ struct imap_item {
 	time_t			 date;
 	size_t			 len;
 	int			 ready;		/* prep has run (or was skipped) */
+	double			 prep_start;	/* when prep took it (monotonic
+						 * s), 0 before */
 	void			*prepared;	/* what fns->prep gave */
 	char			 data[];	/* len bytes and a NUL */
 };
@@ -581,6 +583,42 @@ imap_date(const struct mailimap_date_time *dt)
 	return dt->dt_zone < 0 ? t + off : t - off;
 }
 
+/* Seconds of the monotonic clock. */
+static double
+imap_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Waits for the next message to take.  With fns->stall_seconds, wakes
+ * every second to see whether prep has been at the first one too long;
+ * then hands it to fns->stalled (with the lock released). */
+static void
+imap_wait_head(struct imap_queue *q)
+{
+	const struct imap_fetch_fns *fns = q->fns;
+	struct timespec ts;
+	uint32_t uid;
+
+	if (fns->stall_seconds <= 0 || fns->stalled == NULL) {
+		pthread_cond_wait(&q->cv, &q->mu);
+		return;
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += 1;
+	pthread_cond_timedwait(&q->cv, &q->mu, &ts);
+	if (q->head != NULL && !q->head->ready && q->head->prep_start > 0 &&
+	    imap_mono() - q->head->prep_start > fns->stall_seconds) {
+		uid = q->head->uid;
+		pthread_mutex_unlock(&q->mu);
+		fns->stalled(fns->ctx, uid);
+		pthread_mutex_lock(&q->mu);	/* not reached */
+	}
+}
+
 /* Queues a copy of one message, waiting for room; dropped once fn has
  * asked to stop. */
 static void
@@ -595,6 +633,7 @@ imap_queue_put(struct imap_queue *q, uint32_t uid, const char *data,
 	it->date = date;
 	it->len = len;
 	it->ready = q->fns->prep == NULL;
+	it->prep_start = 0;
 	it->prepared = NULL;
 	memcpy(it->data, data, len);
 	it->data[len] = '\0';
@@ -637,6 +676,7 @@ imap_prepper(void *arg)
 			break;		/* the reader is done, all prepared */
 		q->unprepped = it->next;
 		stop = q->stop;
+		it->prep_start = imap_mono();
 		pthread_mutex_unlock(&q->mu);
 		/* Outside the lock: the work that overlaps the others. */
 		if (!stop)
@@ -846,7 +886,7 @@ imap_fetch_prep(struct imap *imap, uint32_t first_uid, int batch,
 		pthread_mutex_lock(&q.mu);
 		while ((q.head == NULL && !q.done) ||
 		    (q.head != NULL && !q.head->ready))
-			pthread_cond_wait(&q.cv, &q.mu);
+			imap_wait_head(&q);
 		if ((it = q.head) == NULL) {
 			pthread_mutex_unlock(&q.mu);
 			break;		/* done and drained */
@@ -915,7 +955,8 @@ imap_fetch(struct imap *imap, uint32_t first_uid, int batch, imap_msg_fn fn,
     void *ctx, char *err, size_t errlen)
 {
 	struct imap_plain p = { fn, ctx };
-	struct imap_fetch_fns fns = { NULL, NULL, imap_plain_take, &p };
+	struct imap_fetch_fns fns = { NULL, NULL, imap_plain_take, &p, 0,
+	    NULL };
 
 	return imap_fetch_prep(imap, first_uid, batch, &fns, err, errlen);
 }

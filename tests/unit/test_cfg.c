@@ -256,6 +256,7 @@ test_defaults(void **state)
 	assert_int_equal(cfg->limits.max_parts, 200);
 	assert_int_equal(cfg->limits.max_depth, 20);
 	assert_int_equal(cfg->limits.max_form_rows, 2000);
+	assert_int_equal(cfg->limits.max_decode_seconds, 60);
 
 	assert_int_equal(cfg->reminders.hour, 9);
 	assert_int_equal(cfg->reminders.max_per_step, 3);
