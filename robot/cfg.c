@@ -612,8 +612,8 @@ password_source(struct ctx *ctx, const char *section, char **pw,
 {
 	static const char *const names[] = { "password", "password_file",
 		"password_env" };
-	const struct config *prev = ctx->prev;
-	int n = 0, last = -1, lines[3], imap = strcmp(section, "imap") == 0;
+	const char *prev_pw = NULL, *prev_env = NULL;
+	int n = 0, last = -1, lines[3];
 
 	for (int i = 0; i < 3; i++) {
 		lines[i] = key_line(ctx, section, names[i]);
@@ -637,13 +637,17 @@ password_source(struct ctx *ctx, const char *section, char **pw,
 	}
 	if (file != NULL)
 		return read_password_file(ctx, section, file, pw);
-	if (env != NULL)
-		return password_from_env(ctx, section, lines[2], env,
-		    prev == NULL ? NULL : imap ? prev->imap.password :
-		    prev->smtp.password, prev == NULL ? NULL : imap ?
-		    prev->imap.password_env : prev->smtp.password_env, pw,
-		    env_r);
-	return 0;
+	if (env == NULL)
+		return 0;
+	if (ctx->prev != NULL && strcmp(section, "imap") == 0) {
+		prev_pw = ctx->prev->imap.password;
+		prev_env = ctx->prev->imap.password_env;
+	} else if (ctx->prev != NULL) {
+		prev_pw = ctx->prev->smtp.password;
+		prev_env = ctx->prev->smtp.password_env;
+	}
+	return password_from_env(ctx, section, lines[2], env, prev_pw,
+	    prev_env, pw, env_r);
 }
 
 /* A config that holds a password (password = ... in any section) must be
