@@ -186,8 +186,9 @@ static const char *const migrations[] = {
 	 * are decoded and removed after: one still there at the next fetch
 	 * was cut short by the process's end, maybe by a message that
 	 * crashes the decoder, so the next fetch decodes the messages after
-	 * first_uid one at a time, guarded (fetch.c). */
-	"CREATE TABLE decoding("
+	 * first_uid one at a time, guarded (fetch.c).  IF NOT EXISTS: a
+	 * database put back to an older version by hand may keep it. */
+	"CREATE TABLE IF NOT EXISTS decoding("
 	"  folder TEXT PRIMARY KEY,"
 	"  uidvalidity INTEGER NOT NULL,"
 	"  first_uid INTEGER NOT NULL,"

@@ -36,6 +36,7 @@ struct fetch_ctx {
 	int			 careful;	/* messages still to decode
 						 * guarded, one at a time */
 	int			 window_done;	/* those are done */
+	struct guard		*guard;		/* the child that tries them */
 	const char		*crash_on;	/* test hooks, see test_hook */
 	const char		*hang_on;
 };
@@ -261,24 +262,20 @@ unprep_message(void *arg, void *prepared)
 	prepared_free(&p);
 }
 
-/* What a guarded child decodes; only its ending is looked at. */
-struct probe {
-	const struct fetch_ctx	*fc;
-	const char		*raw;
-	size_t			 len;
-	int			 headers;	/* the headers alone */
-};
+/* What the guarded child decodes (the headers alone, or all); only how
+ * it ends is looked at. */
+enum { PROBE_FULL, PROBE_HEADERS };
 
 static void
-probe(void *arg)
+probe(void *arg, int kind, const char *raw, size_t len)
 {
-	const struct probe *pr = arg;
+	const struct fetch_ctx *fc = arg;
 	struct mime_msg *m;
 
-	if (pr->headers)
-		m = decode_headers(pr->raw, pr->len, pr->len, "");
+	if (kind == PROBE_HEADERS)
+		m = decode_headers(raw, len, len, "");
 	else
-		m = decode_full(pr->fc, pr->raw, pr->len);
+		m = decode_full(fc, raw, len);
 	mime_free(&m);
 }
 
@@ -291,15 +288,14 @@ static struct prepared *
 prep_guarded(const struct fetch_ctx *fc, uint32_t uid, const char *raw,
     size_t len)
 {
-	struct probe pr = { fc, raw, len, 0 };
 	int secs = fc->cfg->limits.max_decode_seconds, r = GUARD_OK, i;
 	struct prepared *p;
 	struct buf why = BUF_INIT;
 	char how[160], hhow[160];
 
 	for (i = 0; i < FETCH_ATTEMPTS; i++) {
-		if ((r = guard_run(probe, &pr, secs, how, sizeof how)) ==
-		    GUARD_OK || r == GUARD_FAILED)
+		if ((r = guard_job(fc->guard, PROBE_FULL, raw, len, secs, how,
+		    sizeof how)) == GUARD_OK || r == GUARD_FAILED)
 			break;
 		log_warn("%s UID %u: decoding %s (attempt %d of %d)",
 		    fc->folder, uid, how, i + 1, FETCH_ATTEMPTS);
@@ -318,9 +314,9 @@ prep_guarded(const struct fetch_ctx *fc, uint32_t uid, const char *raw,
 	buf_printf(&why, "decoding %s in each of %d tries: not decoded, "
 	    "headers only", how, FETCH_ATTEMPTS);
 	p->poison = buf_steal(&why);
-	/* The headers too are read only if a child lives through them. */
-	pr.headers = 1;
-	if (guard_run(probe, &pr, secs, hhow, sizeof hhow) == GUARD_OK)
+	/* The headers too are read only if the child lives through them. */
+	if (guard_job(fc->guard, PROBE_HEADERS, raw, len, secs, hhow,
+	    sizeof hhow) == GUARD_OK)
 		p->m = decode_headers(raw, len, len, p->poison);
 	if (p->m == NULL) {
 		p->m = xcalloc(1, sizeof *p->m);
@@ -530,7 +526,9 @@ fetch_folder(const struct config *cfg, sqlite3 *db, struct imap *imap,
 		return IMAP_OK;		/* nothing new: no FETCH at all */
 	if ((was = mark_get(db, folder)) == -1 ||
 	    mark_set(db, folder, uv, last + 1) == -1) {
-		snprintf(err, errlen, "database: %s", db_errmsg(db));
+		snprintf(err, errlen, "%s: the messages from UID %u on were "
+		    "not taken (database: %s); they will be taken again next "
+		    "time", folder, last + 1, db_errmsg(db));
 		return IMAP_CONN_BAD;
 	}
 	if (was)
@@ -547,6 +545,10 @@ fetch_folder(const struct config *cfg, sqlite3 *db, struct imap *imap,
 	 * the form readers (in this one) may then run at once: its globals
 	 * must be set up before the second thread starts. */
 	xmlInitParser();
+	/* The guarded child, forked while this is the only thread. */
+	if (fc->careful > 0 && (fc->guard = guard_start(probe, fc, err,
+	    errlen)) == NULL)
+		return IMAP_CONN_BAD;	/* the mark stays */
 	for (;;) {
 		fc->window_done = 0;
 		r = imap_fetch_prep(imap, fc->first, cfg->imap.batch,
@@ -557,8 +559,10 @@ fetch_folder(const struct config *cfg, sqlite3 *db, struct imap *imap,
 			fc->failed = 1;
 		if (r != IMAP_ABORTED || !fc->window_done || fc->failed)
 			break;
+		guard_stop(&fc->guard);
 		fc->first = fc->last + 1;	/* and now the fast way */
 	}
+	guard_stop(&fc->guard);
 	/* The process lived through this fetch. */
 	if (mark_set(db, folder, uv, 0) == -1)
 		log_err("%s: the decoding mark stays: %s", folder,
