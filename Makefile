@@ -173,13 +173,13 @@ clean:
 	rm -rf $(BUILD)
 
 # test tools
-PROBEOBJS := $(patsubst %,$(BUILD)/obj/%.o,imap mem buf log \
+PROBEOBJS := $(patsubst %,$(BUILD)/obj/%.o,imap mem buf log tckn \
 	$(if $(wildcard robot/cfg.c),cfg cfg_datadir))
 
 $(BUILD)/tests/imap_probe: tests/tools/imap_probe.c $(PROBEOBJS) | $(BUILD)/tests
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(PROBEOBJS) $(LDFLAGS) $(LDLIBS)
 
-SMTPPROBEOBJS := $(patsubst %,$(BUILD)/obj/%.o,smtp compose charset tmpl mem buf log)
+SMTPPROBEOBJS := $(patsubst %,$(BUILD)/obj/%.o,smtp compose charset tmpl mem buf log tckn)
 
 $(BUILD)/tests/smtp_probe: tests/tools/smtp_probe.c $(SMTPPROBEOBJS) | $(BUILD)/tests
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(SMTPPROBEOBJS) $(LDFLAGS) $(LDLIBS)

@@ -142,6 +142,8 @@ static const struct key keys[] = {
 	    NULL },
 	{ "limits", "max_form_rows", K_INT, F(limits.max_form_rows), 1,
 	    1000000, "2000", 0, NULL },
+	{ "limits", "max_decode_seconds", K_INT,
+	    F(limits.max_decode_seconds), 1, 3600, "60", 0, NULL },
 
 	{ "reminders", "hour", K_INT, F(reminders.hour), 0, 23, "9", 0, NULL },
 	{ "reminders", "max_per_step", K_INT, F(reminders.max_per_step), 1,
@@ -170,6 +172,7 @@ static const char *const sections[] = { "imap", "smtp", "database",
 
 struct ctx {
 	struct config	*cfg;
+	const struct config *prev;	/* the config a reload replaces */
 	struct scratch	 scratch;
 	const char	*path;		/* as the caller named it */
 	char		*dir;		/* its directory; NULL for the cwd */
@@ -578,16 +581,44 @@ fail:
 	return -1;
 }
 
+/* A password from the environment variable env into *pw, and the
+ * variable's name into *env_r.  The variable is removed once read, so that
+ * nothing the robot starts inherits it.  When it is already gone, the
+ * password prev read from the same variable is taken (a reload); prev_pw
+ * and prev_env may be NULL. */
+static int
+password_from_env(struct ctx *ctx, const char *section, int line,
+    const char *env, const char *prev_pw, const char *prev_env, char **pw,
+    char **env_r)
+{
+	const char *v;
+
+	if ((v = getenv(env)) != NULL && *v != '\0') {
+		*pw = xstrdup(v);
+		unsetenv(env);
+	} else if (v == NULL && prev_pw != NULL && prev_env != NULL &&
+	    strcmp(prev_env, env) == 0)
+		*pw = xstrdup(prev_pw);
+	else {
+		problem(ctx, line, "%s.password_env: environment variable %s "
+		    "is unset or empty", section, env);
+		return -1;
+	}
+	*env_r = xstrdup(env);
+	return 0;
+}
+
 /* Exactly one of password, password_file, password_env (or none, when
- * need is 0).  Resolves it into *pw. */
+ * need is 0).  Resolves it into *pw (and, from password_env, the
+ * variable's name into *env_r). */
 static int
 password_source(struct ctx *ctx, const char *section, char **pw,
-    char *file, char *env, int need)
+    char **env_r, char *file, char *env, int need)
 {
 	static const char *const names[] = { "password", "password_file",
 		"password_env" };
+	const char *prev_pw = NULL, *prev_env = NULL;
 	int n = 0, last = -1, lines[3];
-	const char *v;
 
 	for (int i = 0; i < 3; i++) {
 		lines[i] = key_line(ctx, section, names[i]);
@@ -611,13 +642,42 @@ password_source(struct ctx *ctx, const char *section, char **pw,
 	}
 	if (file != NULL)
 		return read_password_file(ctx, section, file, pw);
-	if (env != NULL) {
-		if ((v = getenv(env)) == NULL || *v == '\0') {
-			problem(ctx, lines[2], "%s.password_env: environment "
-			    "variable %s is unset or empty", section, env);
+	if (env == NULL)
+		return 0;
+	if (ctx->prev != NULL && strcmp(section, "imap") == 0) {
+		prev_pw = ctx->prev->imap.password;
+		prev_env = ctx->prev->imap.password_env;
+	} else if (ctx->prev != NULL) {
+		prev_pw = ctx->prev->smtp.password;
+		prev_env = ctx->prev->smtp.password_env;
+	}
+	return password_from_env(ctx, section, lines[2], env, prev_pw,
+	    prev_env, pw, env_r);
+}
+
+/* A config that holds a password (password = ... in any section) must be
+ * as private as a password_file. */
+static int
+check_private(struct ctx *ctx)
+{
+	static const char *const secs[] = { "imap", "smtp" };
+	struct stat st;
+	int line;
+
+	for (size_t i = 0; i < sizeof secs / sizeof secs[0]; i++) {
+		if ((line = key_line(ctx, secs[i], "password")) == 0)
+			continue;
+		if (fstat(fileno(ctx->fp), &st) == -1) {
+			problem(ctx, line, "%s.password: %s: %s", secs[i],
+			    ctx->path, strerror(errno));
 			return -1;
 		}
-		*pw = xstrdup(v);
+		if (st.st_mode & (S_IRGRP | S_IROTH)) {
+			problem(ctx, line, "%s.password: %s holds a password "
+			    "and is readable by others; chmod 600 it",
+			    secs[i], ctx->path);
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -706,8 +766,11 @@ finish(struct ctx *ctx)
 		    set_value(ctx, &keys[i], keys[i].def, 0, &why) == -1)
 			abort();
 	}
+	if (check_private(ctx) == -1)
+		return -1;
 	if (password_source(ctx, "imap", &cfg->imap.password,
-	    s->imap_password_file, s->imap_password_env, 1) == -1)
+	    &cfg->imap.password_env, s->imap_password_file,
+	    s->imap_password_env, 1) == -1)
 		return -1;
 	if (cfg->imap.tls == CFG_TLS_NONE && !cfg_is_loopback(cfg->imap.host)) {
 		problem(ctx, key_line(ctx, "imap", "tls"), "imap.tls: none is "
@@ -718,8 +781,8 @@ finish(struct ctx *ctx)
 		cfg->imap.port = cfg->imap.tls == CFG_TLS_IMAPS ? 993 : 143;
 
 	if (password_source(ctx, "smtp", &cfg->smtp.password,
-	    s->smtp_password_file, s->smtp_password_env,
-	    cfg->smtp.user != NULL) == -1)
+	    &cfg->smtp.password_env, s->smtp_password_file,
+	    s->smtp_password_env, cfg->smtp.user != NULL) == -1)
 		return -1;
 	if (cfg->smtp.user == NULL && cfg->smtp.password != NULL) {
 		problem(ctx, 0, "smtp.user: required when a password is set");
@@ -770,8 +833,9 @@ free_secret(char **s)
 	}
 }
 
-int
-cfg_load(const char *path, struct config **cfg_r, char *err, size_t errlen)
+static int
+load(const char *path, const struct config *prev, struct config **cfg_r,
+    char *err, size_t errlen)
 {
 	struct ctx ctx;
 	const char *slash;
@@ -779,6 +843,7 @@ cfg_load(const char *path, struct config **cfg_r, char *err, size_t errlen)
 
 	*cfg_r = NULL;
 	memset(&ctx, 0, sizeof ctx);
+	ctx.prev = prev;
 	ctx.path = path;
 	ctx.err_line = -1;
 	ctx.cfg = xcalloc(1, sizeof *ctx.cfg);
@@ -827,6 +892,19 @@ fail:
 	return -1;
 }
 
+int
+cfg_load(const char *path, struct config **cfg_r, char *err, size_t errlen)
+{
+	return load(path, NULL, cfg_r, err, errlen);
+}
+
+int
+cfg_reload(const char *path, const struct config *prev,
+    struct config **cfg_r, char *err, size_t errlen)
+{
+	return load(path, prev, cfg_r, err, errlen);
+}
+
 void
 cfg_free(struct config **cfgp)
 {
@@ -837,6 +915,8 @@ cfg_free(struct config **cfgp)
 	/* Before the table frees them, without wiping. */
 	free_secret(&cfg->imap.password);
 	free_secret(&cfg->smtp.password);
+	free(cfg->imap.password_env);
+	free(cfg->smtp.password_env);
 	for (size_t i = 0; i < NKEYS; i++) {
 		const struct key *k = &keys[i];
 		char *f = (char *)cfg + k->off;

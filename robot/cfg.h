@@ -7,7 +7,11 @@
  *
  * A password comes from `password`, from `password_file` (first line; the
  * file must not be readable by group or others), or from `password_env`
- * (the name of an environment variable); exactly one of them. */
+ * (the name of an environment variable); exactly one of them.  A config
+ * file that holds a `password` must not be readable by group or others
+ * either.  The variable of `password_env` is removed from the environment
+ * once read, so nothing the robot starts inherits it; a reload
+ * (cfg_reload) takes the password read before from the same variable. */
 #ifndef ROBOT_CFG_H
 #define ROBOT_CFG_H
 
@@ -25,6 +29,7 @@ struct config {
 		char	*ca_file;	/* NULL: the system store */
 		char	*user;
 		char	*password;	/* resolved; never logged */
+		char	*password_env;	/* the variable it came from, or NULL */
 		char   **folders;	/* NULL-terminated; default INBOX */
 		size_t	 nfolders;
 		int	 batch;		/* messages per UID FETCH, default 500 */
@@ -36,6 +41,7 @@ struct config {
 		char	*url;		/* smtp://host:port or smtps://host:port */
 		char	*user;		/* NULL: no AUTH */
 		char	*password;
+		char	*password_env;	/* the variable it came from, or NULL */
 		char	*from;		/* the robot's own address */
 		char	*ca_file;
 		enum cfg_tls tls;	/* starttls (required) | none (opportunistic
@@ -79,6 +85,7 @@ struct config {
 		int	 max_parts;	/* default 200 */
 		int	 max_depth;	/* MIME nesting, default 20 */
 		int	 max_form_rows;	/* default 2000 */
+		int	 max_decode_seconds; /* one message, default 60 */
 	} limits;
 
 	/* [reminders]: business days before the first reminder, and
@@ -108,6 +115,11 @@ struct config {
  * or -1 with a message "FILE:LINE: key: problem" in err (errlen bytes). */
 int cfg_load(const char *path, struct config **cfg_r, char *err,
     size_t errlen);
+/* cfg_load for a reload while prev is in use: a password_env whose
+ * variable is gone (cfg_load removed it) gives the password prev read from
+ * that same variable. */
+int cfg_reload(const char *path, const struct config *prev,
+    struct config **cfg_r, char *err, size_t errlen);
 void cfg_free(struct config **cfg);
 
 /* The data directory compiled in by the build (rules/, templates/ and

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -17,6 +18,7 @@
 #include "imap.h"
 #include "ledger.h"
 #include "log.h"
+#include "mime.h"
 #include "rules.h"
 #include "tmpl.h"
 
@@ -79,6 +81,7 @@ int
 daemon_lock(const char *dbpath, char *err, size_t errlen)
 {
 	char path[PATH_MAX], pidbuf[32];
+	struct stat st;
 	ssize_t n;
 	long pid;
 	int fd = -1, len;
@@ -89,10 +92,18 @@ daemon_lock(const char *dbpath, char *err, size_t errlen)
 		    dbpath);
 		return -1;
 	}
-	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) == -1) {
+	/* Not through a link someone put in its place: the robot would
+	 * truncate and write whatever file it points to. */
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+	    0600)) == -1) {
 		snprintf(err, errlen, "%s: cannot open: %s", path,
+		    errno == ELOOP ? "it is a symbolic link" :
 		    strerror(errno));
 		return -1;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		goto fail;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
 		if (errno != EWOULDBLOCK) {
@@ -161,7 +172,7 @@ daemon_reload(struct daemon *d, const char *cfgpath, int verbose)
 	char err[1024];
 
 	log_info("reloading %s", cfgpath);
-	if (cfg_load(cfgpath, &cfg, err, sizeof err) == -1)
+	if (cfg_reload(cfgpath, r->cfg, &cfg, err, sizeof err) == -1)
 		goto fail;
 	if (rules_load(cfg->robot.rules_dir, &rules, err, sizeof err) == -1)
 		goto fail;
@@ -179,6 +190,10 @@ daemon_reload(struct daemon *d, const char *cfgpath, int verbose)
 	r->cfg = cfg;
 	rules_free(&r->rules);
 	r->rules = rules;
+	/* The decoder keeps its own copy of [limits]: between polls no
+	 * message is being decoded, so it can change here. */
+	mime_set_limits(cfg->limits.max_depth, cfg->limits.max_parts,
+	    cfg->limits.max_attachment);
 	log_init(verbose ? LOG_LVL_DEBUG : robot_log_level(r->cfg),
 	    r->cfg->robot.log && strcmp(r->cfg->robot.log, "syslog") == 0);
 	log_info("reloaded: %zu rule(s) from %s, templates in %s",

@@ -30,7 +30,8 @@
  *
  * One robot per database: daemon_lock takes an advisory lock (flock) on
  * "DATABASE.lock" holding the owner's PID; `run` and `poll` both take it
- * and refuse to start when another process holds it. */
+ * and refuse to start when another process holds it.  The lock file is
+ * created 0600 and never opened through a symbolic link. */
 #ifndef ROBOT_DAEMON_H
 #define ROBOT_DAEMON_H
 

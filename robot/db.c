@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "db.h"
 #include "log.h"
@@ -180,6 +181,18 @@ static const char *const migrations[] = {
 	 * Message-ID (indexed) and then its hash; an index of random hashes
 	 * had every new message write a page of it somewhere new. */
 	"DROP INDEX message_hash;",
+
+	/* 6: the fetch of a folder under way, written before its messages
+	 * are decoded and removed after: one still there at the next fetch
+	 * was cut short by the process's end, maybe by a message that
+	 * crashes the decoder, so the next fetch decodes the messages after
+	 * first_uid one at a time, guarded (fetch.c).  IF NOT EXISTS: a
+	 * database put back to an older version by hand may keep it. */
+	"CREATE TABLE IF NOT EXISTS decoding("
+	"  folder TEXT PRIMARY KEY,"
+	"  uidvalidity INTEGER NOT NULL,"
+	"  first_uid INTEGER NOT NULL,"
+	"  started_t INTEGER NOT NULL);",
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
@@ -288,12 +301,40 @@ fail:
 	return -1;
 }
 
+/* The database holds personal data.  New files are 0600 (the robot runs
+ * under umask 077, and SQLite gives its WAL and shared-memory files the
+ * database's own mode); files made before that (an older version, a
+ * copy) are made private here. */
+static void
+db_private(const char *path)
+{
+	static const char *const sfx[] = { "", "-wal", "-shm", "-journal" };
+	char name[4096];
+	struct stat st;
+
+	for (size_t i = 0; i < sizeof sfx / sizeof sfx[0]; i++) {
+		if ((size_t)snprintf(name, sizeof name, "%s%s", path, sfx[i]) >=
+		    sizeof name)
+			return;
+		if (stat(name, &st) == -1 || !S_ISREG(st.st_mode) ||
+		    (st.st_mode & (S_IRWXG | S_IRWXO)) == 0)
+			continue;
+		if (chmod(name, st.st_mode & S_IRWXU) == -1)
+			log_warn("%s is readable by others and cannot be made "
+			    "private: %s", name, strerror(errno));
+		else
+			log_info("%s was readable by others: made private "
+			    "(0600)", name);
+	}
+}
+
 int
 db_open(const char *path, sqlite3 **db_r, char *err, size_t errlen)
 {
 	sqlite3 *db = NULL;
 
 	*db_r = NULL;
+	db_private(path);
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open database %s: %s", path,

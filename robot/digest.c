@@ -12,6 +12,7 @@
 #include "mem.h"
 #include "outbox.h"
 #include "remind.h"
+#include "tckn.h"
 #include "tmpl.h"
 
 #define WEEK	(7 * 24 * 3600)
@@ -392,6 +393,11 @@ digest_render(sqlite3 *db, const struct config *cfg, time_t now,
 		log_err("digest: %s", err);
 		goto out;
 	}
+	/* Printed or sent, the digest shows no T.C. Kimlik No in full,
+	 * not even one a subject or a reason carries. */
+	tckn_mask_text(*subject_r);
+	tckn_mask_text(*text_r);
+	tckn_mask_text(*html_r);
 	ret = 0;
 out:
 	tmpl_vars_free(&v);

@@ -4,16 +4,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 
 #include "buf.h"
 #include "clock.h"
 #include "db.h"
+#include "guard.h"
 #include "ledger.h"
 #include "log.h"
 #include "mem.h"
 #include "fetch.h"
+#include "redact.h"
 #include "robot.h"
 
 struct fetch_ctx {
@@ -29,6 +32,13 @@ struct fetch_ctx {
 	int			 in_tx;		/* a batch transaction is open */
 	unsigned		 tx_msgs;	/* messages in it */
 	double			 tx_start;	/* when it began (monotonic s) */
+	uint32_t		 last;		/* the last UID taken */
+	int			 careful;	/* messages still to decode
+						 * guarded, one at a time */
+	int			 window_done;	/* those are done */
+	struct guard		*guard;		/* the child that tries them */
+	const char		*crash_on;	/* test hooks, see test_hook */
+	const char		*hang_on;
 };
 
 /*
@@ -45,6 +55,27 @@ struct fetch_ctx {
  */
 #define FETCH_TX_MSGS		256
 #define FETCH_TX_SECONDS	0.2
+
+/*
+ * The poison-message guard.  Before the messages of a folder are decoded
+ * (in the prep thread, fast, many at a time), a mark is committed (table
+ * decoding); it is removed when the fetch returns, however it ended.  A
+ * mark still there at the next fetch means the process did not live
+ * through the last one: killed, or brought down by a message the decoder
+ * cannot survive (libetpan recursing out of its stack, say), or stopped
+ * by its watchdog when one message took longer than [limits]
+ * max_decode_seconds.  That message is at most the open batch and the
+ * reader's queue past the last UID committed, so the next
+ * FETCH_CAREFUL_MSGS messages are decoded one at a time, each first in a
+ * child process with the time limit (guard.h): one that crashes or runs
+ * past it FETCH_ATTEMPTS times is recorded with its headers only and
+ * quarantined, with the reason, and the folder's mark moves past it as
+ * for any other.  Then the fast path takes over again.  So no message
+ * is retried for ever, and the first poll of a mailbox pays one commit
+ * per folder for all this, not one per message.
+ */
+#define FETCH_CAREFUL_MSGS	512
+#define FETCH_ATTEMPTS		2
 
 /* Prepared once (db_stmt), not parsed again for every message. */
 static const char SQL_SAVEPOINT[] = "SAVEPOINT msg";
@@ -82,35 +113,59 @@ batch_commit(struct fetch_ctx *fc)
 	return 0;
 }
 
-struct mime_msg *
-fetch_decode(const char *raw, size_t len, size_t limit)
+/* The length of raw's header block, through the blank line after it. */
+static size_t
+header_len(const char *raw, size_t len)
+{
+	const char *end;
+
+	if ((end = memmem(raw, len, "\r\n\r\n", 4)) != NULL)
+		return (size_t)(end - raw) + 4;
+	if ((end = memmem(raw, len, "\n\n", 2)) != NULL)
+		return (size_t)(end - raw) + 2;
+	return len;
+}
+
+/* The first max bytes of raw's header block alone, decoded, with why in
+ * its notes.  NULL for empty input. */
+static struct mime_msg *
+decode_headers(const char *raw, size_t len, size_t max, const char *why)
 {
 	struct mime_msg *m = NULL;
-	const char *errstr = NULL, *end;
-	size_t hlen = len;
+	const char *errstr = NULL;
 	struct buf note = BUF_INIT;
+	size_t hlen = header_len(raw, len);
 
-	if (len <= limit) {
-		if (mime_parse(raw, len, &m, &errstr) == -1)
-			return NULL;
-		return m;
-	}
-	/* Too large to decode in full: keep what identifies it. */
-	if ((end = memmem(raw, len, "\r\n\r\n", 4)) != NULL)
-		hlen = (size_t)(end - raw) + 4;
-	else if ((end = memmem(raw, len, "\n\n", 2)) != NULL)
-		hlen = (size_t)(end - raw) + 2;
-	if (hlen > limit)
-		hlen = limit;
+	if (hlen > max)
+		hlen = max;
 	if (mime_parse(raw, hlen, &m, &errstr) == -1)
 		return NULL;
 	if (m->notes)
 		buf_printf(&note, "%s; ", m->notes);
-	buf_printf(&note, "message of %zu bytes is over the %zu-byte limit: "
-	    "headers only", len, limit);
+	buf_puts(&note, why);
 	free(m->notes);
 	m->notes = buf_steal(&note);
+	redact_message(m);
 	return m;
+}
+
+struct mime_msg *
+fetch_decode(const char *raw, size_t len, size_t limit)
+{
+	struct mime_msg *m = NULL;
+	const char *errstr = NULL;
+	char why[128];
+
+	if (len <= limit) {
+		if (mime_parse(raw, len, &m, &errstr) == -1)
+			return NULL;
+		redact_message(m);
+		return m;
+	}
+	/* Too large to decode in full: keep what identifies it. */
+	snprintf(why, sizeof why, "message of %zu bytes is over the "
+	    "%zu-byte limit: headers only", len, limit);
+	return decode_headers(raw, len, limit, why);
 }
 
 /* A message that could not even be parsed still gets a ledger row. */
@@ -123,23 +178,78 @@ empty_message(void)
 	return m;
 }
 
+/* 1 when the header block of raw names Message-ID <id>. */
+static int
+carries_id(const char *raw, size_t len, const char *id)
+{
+	size_t hlen = header_len(raw, len), n = strlen(id);
+	const char *p = raw, *end = raw + hlen;
+
+	while ((p = memmem(p, (size_t)(end - p), id, n)) != NULL) {
+		if (p > raw && p[-1] == '<' && p + n < end && p[n] == '>')
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+/*
+ * Test hooks, for tests/e2e/test_poison.sh only: with
+ * ROBOT_TEST_DECODER_CRASH or ROBOT_TEST_DECODER_HANG set to a
+ * Message-ID, the full decoding of the message that carries it aborts or
+ * never ends, as a decoder bug would.  They do nothing unless set (the
+ * robot never sets them), and cost one getenv() per poll.
+ */
+static void
+test_hook(const struct fetch_ctx *fc, const char *raw, size_t len)
+{
+	if (fc->crash_on != NULL && carries_id(raw, len, fc->crash_on))
+		abort();
+	if (fc->hang_on != NULL && carries_id(raw, len, fc->hang_on))
+		for (;;)
+			sleep(1);
+}
+
+/* The full decoding of a message, as the poller keeps it. */
+static struct mime_msg *
+decode_full(const struct fetch_ctx *fc, const char *raw, size_t len)
+{
+	struct mime_msg *m;
+
+	test_hook(fc, raw, len);
+	if ((m = fetch_decode(raw, len, fc->cfg->limits.max_message)) == NULL)
+		m = empty_message();
+	return m;
+}
+
 /* A message decoded and hashed in the IMAP prep thread, while the main
  * thread records the one before it.  Only the decoder and the hash run
  * there: nothing in them touches the database or the fetch state. */
 struct prepared {
 	struct mime_msg	*m;
+	char		*poison;	/* why it is quarantined unread, or
+					 * NULL */
 	char		 hash[LEDGER_HASH_SIZE];
 };
+
+static void
+prepared_free(struct prepared **pp)
+{
+	if (*pp == NULL)
+		return;
+	mime_free(&(*pp)->m);
+	free((*pp)->poison);
+	free(*pp);
+	*pp = NULL;
+}
 
 static void *
 prep_message(void *arg, const char *data, size_t len)
 {
 	const struct fetch_ctx *fc = arg;
-	struct prepared *p = xmalloc(sizeof *p);
+	struct prepared *p = xcalloc(1, sizeof *p);
 
-	if ((p->m = fetch_decode(data, len, fc->cfg->limits.max_message)) ==
-	    NULL)
-		p->m = empty_message();
+	p->m = decode_full(fc, data, len);
 	ledger_hash(data, len, p->hash);
 	return p;
 }
@@ -149,8 +259,89 @@ unprep_message(void *arg, void *prepared)
 {
 	struct prepared *p = prepared;
 
-	mime_free(&p->m);
-	free(p);
+	prepared_free(&p);
+}
+
+/* What the guarded child decodes (the headers alone, or all); only how
+ * it ends is looked at. */
+enum { PROBE_FULL, PROBE_HEADERS };
+
+static void
+probe(void *arg, int kind, const char *raw, size_t len)
+{
+	const struct fetch_ctx *fc = arg;
+	struct mime_msg *m;
+
+	if (kind == PROBE_HEADERS)
+		m = decode_headers(raw, len, len, "");
+	else
+		m = decode_full(fc, raw, len);
+	mime_free(&m);
+}
+
+/* One message after a fetch the process did not live through: decoded
+ * here (in the thread that records, with no decoding thread running)
+ * once a guarded child has decoded it, or quarantined with its headers
+ * when FETCH_ATTEMPTS children could not.  NULL (logged) when no child
+ * could be started: then the fetch stops and is tried again. */
+static struct prepared *
+prep_guarded(const struct fetch_ctx *fc, uint32_t uid, const char *raw,
+    size_t len)
+{
+	int secs = fc->cfg->limits.max_decode_seconds, r = GUARD_OK, i;
+	struct prepared *p;
+	struct buf why = BUF_INIT;
+	char how[160], hhow[160];
+
+	for (i = 0; i < FETCH_ATTEMPTS; i++) {
+		if ((r = guard_job(fc->guard, PROBE_FULL, raw, len, secs, how,
+		    sizeof how)) == GUARD_OK || r == GUARD_FAILED)
+			break;
+		log_warn("%s UID %u: decoding %s (attempt %d of %d)",
+		    fc->folder, uid, how, i + 1, FETCH_ATTEMPTS);
+	}
+	if (r == GUARD_FAILED) {
+		log_err("%s UID %u: cannot decode it guarded: %s", fc->folder,
+		    uid, how);
+		return NULL;
+	}
+	p = xcalloc(1, sizeof *p);
+	ledger_hash(raw, len, p->hash);
+	if (r == GUARD_OK) {
+		p->m = decode_full(fc, raw, len);
+		return p;
+	}
+	buf_printf(&why, "decoding %s in each of %d tries: not decoded, "
+	    "headers only", how, FETCH_ATTEMPTS);
+	p->poison = buf_steal(&why);
+	/* The headers too are read only if the child lives through them. */
+	if (guard_job(fc->guard, PROBE_HEADERS, raw, len, secs, hhow,
+	    sizeof hhow) == GUARD_OK)
+		p->m = decode_headers(raw, len, len, p->poison);
+	if (p->m == NULL) {
+		p->m = xcalloc(1, sizeof *p->m);
+		p->m->notes = xstrdup(p->poison);
+	}
+	return p;
+}
+
+/* The watchdog of the fast path: a message has been decoding for longer
+ * than max_decode_seconds, in a thread that cannot be stopped.  What was
+ * recorded is committed and the process ends, leaving the decoding mark:
+ * the next fetch decodes from here guarded. */
+static void
+stalled(void *arg, uint32_t uid)
+{
+	struct fetch_ctx *fc = arg;
+
+	if (batch_commit(fc) == -1)
+		log_err("%s: the messages before UID %u were not recorded; "
+		    "they will be taken again next time", fc->folder, uid);
+	log_err("%s UID %u: decoding ran past %d s: stopping; the next poll "
+	    "decodes the messages from there one at a time, guarded",
+	    fc->folder, uid, fc->cfg->limits.max_decode_seconds);
+	fflush(NULL);
+	_exit(1);
 }
 
 static int
@@ -160,25 +351,28 @@ take_message(void *arg, uint32_t uid, const char *data, size_t len,
 	struct fetch_ctx *fc = arg;
 	struct prepared *p = prepared;
 	struct ledger_entry e;
-	struct mime_msg *m = p->m;
+	struct mime_msg *m;
 	char err[256];
 	int64_t id;
 	int dup;
 	time_t now;
 
 	(void)internaldate;
-	p->m = NULL;
 	if (uid < fc->first) {
 		/* "UID FETCH n:*" also answers the last UID */
-		mime_free(&m);
-		free(p);
+		prepared_free(&p);
 		return 0;
 	}
+	/* Not prepared: one of the messages decoded guarded. */
+	if (p == NULL && (p = prep_guarded(fc, uid, data, len)) == NULL) {
+		fc->failed = 1;
+		return -1;
+	}
+	m = p->m;
 	fc->stats->fetched++;
 	if (clock_now(&now, err, sizeof err) == -1) {
 		log_err("%s", err);
-		mime_free(&m);
-		free(p);
+		prepared_free(&p);
 		fc->failed = 1;
 		return -1;
 	}
@@ -202,15 +396,22 @@ take_message(void *arg, uint32_t uid, const char *data, size_t len,
 		goto fail;
 	if (ledger_record(fc->db, &e, &id, &dup) == -1)
 		goto undo;
-	if (fc->apply && fc->apply(fc->apply_ctx, fc->db, id, m, dup, now) ==
-	    -1)
+	if (p->poison != NULL && !dup) {
+		/* Never examined: nothing in it can be trusted to be read. */
+		if (ledger_set_outcome(fc->db, id, "quarantined", p->poison) ==
+		    -1)
+			goto undo;
+		log_warn("%s UID %u: quarantined: %s", fc->folder, uid,
+		    p->poison);
+	} else if (fc->apply && fc->apply(fc->apply_ctx, fc->db, id, m, dup,
+	    now) == -1)
 		goto undo;
 	if (ledger_folder_set(fc->db, fc->folder, fc->uidvalidity, uid) == -1)
 		goto undo;
 	if (savepoint(fc->db, SQL_RELEASE) == -1)
 		goto undo;
-	mime_free(&m);
-	free(p);
+	prepared_free(&p);
+	fc->last = uid;
 	fc->tx_msgs++;
 	if ((fc->tx_msgs >= FETCH_TX_MSGS || robot_stop_requested() ||
 	    mono_now() - fc->tx_start >= FETCH_TX_SECONDS) &&
@@ -225,7 +426,18 @@ take_message(void *arg, uint32_t uid, const char *data, size_t len,
 	if (dup)
 		fc->stats->duplicates++;
 	/* SIGTERM in `run`: stop after this message, which is committed. */
-	return robot_stop_requested() ? -1 : 0;
+	if (robot_stop_requested())
+		return -1;
+	if (fc->careful > 0 && --fc->careful == 0) {
+		/* The guarded window is done: the rest goes the fast way. */
+		if (batch_commit(fc) == -1) {
+			fc->failed = 1;
+			return -1;
+		}
+		fc->window_done = 1;
+		return -1;
+	}
+	return 0;
 undo:
 	/* This message only: what came before it in the batch stays. */
 	if (db_exec(fc->db, "ROLLBACK TO msg") == 0)
@@ -235,8 +447,7 @@ undo:
 		fc->in_tx = 0;
 	}
 fail:
-	mime_free(&m);
-	free(p);
+	prepared_free(&p);
 	log_err("%s UID %u: not recorded; it will be taken again next time",
 	    fc->folder, uid);
 	if (batch_commit(fc) == -1)
@@ -247,14 +458,56 @@ fail:
 	return -1;
 }
 
+/* The decoding mark of folder (see FETCH_CAREFUL_MSGS): 1 when one is
+ * there (the last fetch did not end), 0 when not, -1 on error. */
+static int
+mark_get(sqlite3 *db, const char *folder)
+{
+	static const char sql[] = "SELECT first_uid FROM decoding WHERE "
+	    "folder = ?1";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	db_bind_text(st, 1, folder);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Sets (first_uid > 0) or clears the mark, committed at once.  0 or -1. */
+static int
+mark_set(sqlite3 *db, const char *folder, uint32_t uidvalidity,
+    uint32_t first_uid)
+{
+	static const char set[] = "INSERT OR REPLACE INTO decoding(folder, "
+	    "uidvalidity, first_uid, started_t) VALUES (?1, ?2, ?3, ?4)";
+	static const char clear[] = "DELETE FROM decoding WHERE folder = ?1";
+	sqlite3_stmt *st = db_stmt(db, first_uid > 0 ? set : clear);
+	time_t now = time(NULL);
+
+	if (st == NULL)
+		return -1;
+	db_bind_text(st, 1, folder);
+	if (first_uid > 0) {
+		sqlite3_bind_int64(st, 2, uidvalidity);
+		sqlite3_bind_int64(st, 3, first_uid);
+		sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
+	}
+	return db_done(db, st, first_uid > 0 ? set : clear);
+}
+
 static int
 fetch_folder(const struct config *cfg, sqlite3 *db, struct imap *imap,
     const char *folder, struct fetch_ctx *fc, char *err, size_t errlen)
 {
-	struct imap_fetch_fns fns = { prep_message, unprep_message,
-	    take_message, fc };
+	struct imap_fetch_fns fast = { prep_message, unprep_message,
+	    take_message, fc, cfg->limits.max_decode_seconds, stalled };
+	struct imap_fetch_fns guarded = { NULL, NULL, take_message, fc, 0,
+	    NULL };
 	uint32_t uv, uidnext, old_uv, last;
-	int r;
+	int r, was;
 
 	if ((r = imap_examine(imap, folder, &uv, &uidnext, err, errlen)) !=
 	    IMAP_OK)
@@ -271,19 +524,49 @@ fetch_folder(const struct config *cfg, sqlite3 *db, struct imap *imap,
 	}
 	if (uidnext != 0 && last + 1 >= uidnext)
 		return IMAP_OK;		/* nothing new: no FETCH at all */
+	if ((was = mark_get(db, folder)) == -1 ||
+	    mark_set(db, folder, uv, last + 1) == -1) {
+		snprintf(err, errlen, "%s: the messages from UID %u on were "
+		    "not taken (database: %s); they will be taken again next "
+		    "time", folder, last + 1, db_errmsg(db));
+		return IMAP_CONN_BAD;
+	}
+	if (was)
+		log_warn("%s: the last fetch did not end (the process was "
+		    "stopped or crashed): the next %d messages from UID %u "
+		    "are decoded one at a time, guarded", folder,
+		    FETCH_CAREFUL_MSGS, last + 1);
 	fc->folder = folder;
 	fc->uidvalidity = uv;
 	fc->first = last + 1;
+	fc->last = last;
+	fc->careful = was ? FETCH_CAREFUL_MSGS : 0;
 	/* libxml2 (the HTML of a message, decoded in the prep thread) and
 	 * the form readers (in this one) may then run at once: its globals
 	 * must be set up before the second thread starts. */
 	xmlInitParser();
-	r = imap_fetch_prep(imap, last + 1, cfg->imap.batch, &fns, err,
-	    errlen);
-	/* Whatever stopped the fetch, the whole messages taken so far are
-	 * kept. */
-	if (batch_commit(fc) == -1)
-		fc->failed = 1;
+	/* The guarded child, forked while this is the only thread. */
+	if (fc->careful > 0 && (fc->guard = guard_start(probe, fc, err,
+	    errlen)) == NULL)
+		return IMAP_CONN_BAD;	/* the mark stays */
+	for (;;) {
+		fc->window_done = 0;
+		r = imap_fetch_prep(imap, fc->first, cfg->imap.batch,
+		    fc->careful > 0 ? &guarded : &fast, err, errlen);
+		/* Whatever stopped the fetch, the whole messages taken so
+		 * far are kept. */
+		if (batch_commit(fc) == -1)
+			fc->failed = 1;
+		if (r != IMAP_ABORTED || !fc->window_done || fc->failed)
+			break;
+		guard_stop(&fc->guard);
+		fc->first = fc->last + 1;	/* and now the fast way */
+	}
+	guard_stop(&fc->guard);
+	/* The process lived through this fetch. */
+	if (mark_set(db, folder, uv, 0) == -1)
+		log_err("%s: the decoding mark stays: %s", folder,
+		    db_errmsg(db));
 	if (r == IMAP_ABORTED && !fc->failed) {
 		snprintf(err, errlen, "%s: stopped on request", folder);
 		return IMAP_ABORTED;
@@ -311,6 +594,8 @@ fetch_folders(const struct config *cfg, sqlite3 *db, struct imap *imap,
 	fc.apply = apply;
 	fc.apply_ctx = ctx;
 	fc.stats = stats;
+	fc.crash_on = getenv("ROBOT_TEST_DECODER_CRASH");
+	fc.hang_on = getenv("ROBOT_TEST_DECODER_HANG");
 	for (size_t i = 0; i < cfg->imap.nfolders; i++) {
 		r = fetch_folder(cfg, db, imap, cfg->imap.folders[i], &fc, ferr,
 		    sizeof ferr);

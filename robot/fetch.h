@@ -39,8 +39,8 @@ int fetch_folders(const struct config *cfg, sqlite3 *db, struct imap *imap,
     size_t errlen);
 
 /* Decodes raw as the poller does: in full up to limit bytes, headers only
- * beyond (noted).  Returns a message (mime_free it) or NULL (empty
- * input). */
+ * beyond (noted); form access passwords are taken out (redact.h).
+ * Returns a message (mime_free it) or NULL (empty input). */
 struct mime_msg *fetch_decode(const char *raw, size_t len, size_t limit);
 
 #endif

@@ -26,15 +26,24 @@
 #include "log.h"
 #include "mem.h"
 
-/* Bytes of each protocol chunk shown in the debug log: enough to follow
- * the dialogue without copying whole messages into the log. */
+/* Bytes of each protocol line shown in the debug log: enough to follow
+ * the dialogue.  The mail itself (the literals of FETCH) is never shown:
+ * it holds personal data in forms no mask can read (base64, QP). */
 #define IMAP_LOG_CHUNK	200
+#define IMAP_LOG_TAIL	32	/* end of a line kept across reads */
 
 struct imap {
 	mailimap	*m;
 	char		*host;
 	int		 port;
 	int		 has_idle;
+
+	/* The debug log's view of what the server sends: bytes of a
+	 * literal still to come (not logged), and the end of a line cut
+	 * between two reads (to see its "{N}"). */
+	size_t		 log_literal;
+	char		 log_tail[IMAP_LOG_TAIL];
+	size_t		 log_tail_len;
 
 	/* State of the fetch in progress, read by the libetpan callbacks
 	 * in the reader thread. */
@@ -67,6 +76,8 @@ struct imap_item {
 	time_t			 date;
 	size_t			 len;
 	int			 ready;		/* prep has run (or was skipped) */
+	double			 prep_start;	/* when prep took it (monotonic
+						 * s), 0 before */
 	void			*prepared;	/* what fns->prep gave */
 	char			 data[];	/* len bytes and a NUL */
 };
@@ -89,30 +100,89 @@ struct imap_queue {
 	char			 err[512];
 };
 
+/* The N of a line that ends in "{N}" CRLF (a literal of N bytes follows),
+ * or 0. */
+static size_t
+literal_size(const char *line, size_t n)
+{
+	size_t v = 0, mult = 1;
+
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		n--;
+	if (n < 3 || line[--n] != '}')
+		return 0;
+	for (; n > 0 && line[n - 1] >= '0' && line[n - 1] <= '9' &&
+	    mult <= 1000000000; n--, mult *= 10)
+		v += (size_t)(line[n - 1] - '0') * mult;
+	return n > 0 && line[n - 1] == '{' ? v : 0;
+}
+
+/* Logs what the server sent, line by line, leaving literals out. */
+static void
+imap_log_received(struct imap *imap, const char *s, size_t n)
+{
+	const char *nl;
+	char look[IMAP_LOG_TAIL + IMAP_LOG_CHUNK];
+	size_t line, k, lit;
+
+	while (n > 0) {
+		if (imap->log_literal > 0) {
+			k = n < imap->log_literal ? n : imap->log_literal;
+			imap->log_literal -= k;
+			s += k;
+			n -= k;
+			continue;
+		}
+		nl = memchr(s, '\n', n);
+		line = nl != NULL ? (size_t)(nl - s) + 1 : n;
+		log_debug("imap: < %.*s%s", (int)(line < IMAP_LOG_CHUNK ?
+		    line : IMAP_LOG_CHUNK), s, line > IMAP_LOG_CHUNK ? " ..." :
+		    "");
+		/* The line's end, with what an earlier read left of it. */
+		k = line < IMAP_LOG_CHUNK ? line : IMAP_LOG_CHUNK;
+		memcpy(look, imap->log_tail, imap->log_tail_len);
+		memcpy(look + imap->log_tail_len, s + line - k, k);
+		k += imap->log_tail_len;
+		imap->log_tail_len = 0;
+		if (nl == NULL) {
+			/* cut: keep its end for the next read */
+			imap->log_tail_len = k < IMAP_LOG_TAIL ? k :
+			    IMAP_LOG_TAIL;
+			memcpy(imap->log_tail, look + k - imap->log_tail_len,
+			    imap->log_tail_len);
+		} else if ((lit = literal_size(look, k)) > 0) {
+			imap->log_literal = lit;
+			log_debug("imap: < (%zu bytes of mail, not logged)",
+			    lit);
+		}
+		s += line;
+		n -= line;
+	}
+}
+
 static void
 imap_logger(mailimap *m, int type, const char *str, size_t size, void *ctx)
 {
-	const char *dir;
+	struct imap *imap = ctx;
 
+	if (str == NULL)
+		return;
 	switch (type) {
 	case MAILSTREAM_LOG_TYPE_DATA_SENT_PRIVATE:
 		/* LOGIN's password: never logged, not even its length. */
 		log_debug("imap: > (LOGIN command not logged)");
 		return;
 	case MAILSTREAM_LOG_TYPE_DATA_SENT:
-		dir = ">";
-		break;
+		log_debug("imap: > %.*s%s", (int)(size < IMAP_LOG_CHUNK ?
+		    size : IMAP_LOG_CHUNK), str, size > IMAP_LOG_CHUNK ?
+		    " ..." : "");
+		return;
 	case MAILSTREAM_LOG_TYPE_DATA_RECEIVED:
-		dir = "<";
-		break;
+		imap_log_received(imap, str, size);
+		return;
 	default:
 		return;
 	}
-	if (str == NULL)
-		return;
-	log_debug("imap: %s %.*s%s", dir,
-	    (int)(size < IMAP_LOG_CHUNK ? size : IMAP_LOG_CHUNK), str,
-	    size > IMAP_LOG_CHUNK ? " ..." : "");
 }
 
 static int
@@ -305,7 +375,7 @@ imap_connect(const struct config *cfg, struct imap **imap_r, char *err,
 	}
 	mailimap_set_timeout(imap->m,
 	    cfg->imap.timeout > 0 ? cfg->imap.timeout : 60);
-	mailimap_set_logger(imap->m, imap_logger, NULL);
+	mailimap_set_logger(imap->m, imap_logger, imap);
 
 	if (cfg->imap.tls == CFG_TLS_IMAPS)
 		r = mailimap_ssl_connect_with_callback(imap->m, host,
@@ -513,6 +583,42 @@ imap_date(const struct mailimap_date_time *dt)
 	return dt->dt_zone < 0 ? t + off : t - off;
 }
 
+/* Seconds of the monotonic clock. */
+static double
+imap_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Waits for the next message to take.  With fns->stall_seconds, wakes
+ * every second to see whether prep has been at the first one too long;
+ * then hands it to fns->stalled (with the lock released). */
+static void
+imap_wait_head(struct imap_queue *q)
+{
+	const struct imap_fetch_fns *fns = q->fns;
+	struct timespec ts;
+	uint32_t uid;
+
+	if (fns->stall_seconds <= 0 || fns->stalled == NULL) {
+		pthread_cond_wait(&q->cv, &q->mu);
+		return;
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += 1;
+	pthread_cond_timedwait(&q->cv, &q->mu, &ts);
+	if (q->head != NULL && !q->head->ready && q->head->prep_start > 0 &&
+	    imap_mono() - q->head->prep_start > fns->stall_seconds) {
+		uid = q->head->uid;
+		pthread_mutex_unlock(&q->mu);
+		fns->stalled(fns->ctx, uid);
+		pthread_mutex_lock(&q->mu);	/* not reached */
+	}
+}
+
 /* Queues a copy of one message, waiting for room; dropped once fn has
  * asked to stop. */
 static void
@@ -527,6 +633,7 @@ imap_queue_put(struct imap_queue *q, uint32_t uid, const char *data,
 	it->date = date;
 	it->len = len;
 	it->ready = q->fns->prep == NULL;
+	it->prep_start = 0;
 	it->prepared = NULL;
 	memcpy(it->data, data, len);
 	it->data[len] = '\0';
@@ -569,6 +676,7 @@ imap_prepper(void *arg)
 			break;		/* the reader is done, all prepared */
 		q->unprepped = it->next;
 		stop = q->stop;
+		it->prep_start = imap_mono();
 		pthread_mutex_unlock(&q->mu);
 		/* Outside the lock: the work that overlaps the others. */
 		if (!stop)
@@ -778,7 +886,7 @@ imap_fetch_prep(struct imap *imap, uint32_t first_uid, int batch,
 		pthread_mutex_lock(&q.mu);
 		while ((q.head == NULL && !q.done) ||
 		    (q.head != NULL && !q.head->ready))
-			pthread_cond_wait(&q.cv, &q.mu);
+			imap_wait_head(&q);
 		if ((it = q.head) == NULL) {
 			pthread_mutex_unlock(&q.mu);
 			break;		/* done and drained */
@@ -847,7 +955,8 @@ imap_fetch(struct imap *imap, uint32_t first_uid, int batch, imap_msg_fn fn,
     void *ctx, char *err, size_t errlen)
 {
 	struct imap_plain p = { fn, ctx };
-	struct imap_fetch_fns fns = { NULL, NULL, imap_plain_take, &p };
+	struct imap_fetch_fns fns = { NULL, NULL, imap_plain_take, &p, 0,
+	    NULL };
 
 	return imap_fetch_prep(imap, first_uid, batch, &fns, err, errlen);
 }

@@ -64,6 +64,12 @@ struct imap_fetch_fns {
 	int	 (*take)(void *ctx, uint32_t uid, const char *data, size_t len,
 		    time_t internaldate, void *prepared);
 	void	*ctx;
+	/* When prep has worked on the message take waits for longer than
+	 * stall_seconds (0: never), stalled(ctx, uid) is called in take's
+	 * thread; it does not return (a prep that does not finish cannot be
+	 * stopped: the process ends). */
+	int	 stall_seconds;
+	void	 (*stalled)(void *ctx, uint32_t uid);
 };
 int imap_fetch_prep(struct imap *imap, uint32_t first_uid, int batch,
     const struct imap_fetch_fns *fns, char *err, size_t errlen);

@@ -1,11 +1,11 @@
 /* log: levelled lines to stderr or syslog; see log.h. */
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
 
 #include "log.h"
+#include "tckn.h"
 
 static enum log_level log_level = LOG_LVL_INFO;
 static int log_syslog;
@@ -17,24 +17,6 @@ log_init(enum log_level level, int use_syslog)
 	log_syslog = use_syslog;
 	if (use_syslog)
 		openlog("nes-robot", LOG_PID, LOG_MAIL);
-}
-
-void
-log_mask_tckn(char *s)
-{
-	size_t i = 0, j;
-
-	while (s[i]) {
-		if (!isdigit((unsigned char)s[i])) {
-			i++;
-			continue;
-		}
-		for (j = i; isdigit((unsigned char)s[j]); j++)
-			;
-		if (j - i == 11 && (i == 0 || !isalnum((unsigned char)s[i - 1])))
-			memset(s + i + 3, '*', 6);
-		i = j;
-	}
 }
 
 void
@@ -53,7 +35,7 @@ log_msg(enum log_level level, const char *fmt, ...)
 	for (char *p = line; *p; p++)
 		if (*p == '\r' || *p == '\n')
 			*p = ' ';
-	log_mask_tckn(line);
+	tckn_mask_text(line);
 	if (log_syslog)
 		syslog(prio[level], "%s", line);
 	else

@@ -2,7 +2,7 @@
  *
  * Nothing secret is ever passed here: callers log host names, folders and
  * counts, never passwords.  Every line is also scrubbed of T.C. Kimlik
- * Nos (personal data) before it leaves the process. */
+ * Nos (personal data, tckn_mask_text) before it leaves the process. */
 #ifndef ROBOT_LOG_H
 #define ROBOT_LOG_H
 
@@ -17,9 +17,5 @@ void log_msg(enum log_level level, const char *fmt, ...)
 #define log_warn(...)	log_msg(LOG_LVL_WARN, __VA_ARGS__)
 #define log_info(...)	log_msg(LOG_LVL_INFO, __VA_ARGS__)
 #define log_debug(...)	log_msg(LOG_LVL_DEBUG, __VA_ARGS__)
-
-/* Replaces every run of exactly 11 digits in s by its masked form
- * (first three, six '*', last two), in place. */
-void log_mask_tckn(char *s);
 
 #endif

@@ -863,6 +863,7 @@ mime_parse(const char *raw, size_t len, struct mime_msg **msg_r,
 	struct ctx c;
 	struct mime_msg *msg;
 	struct mailmime *mime = NULL;
+	struct mime_shape shape;
 	struct hdr *h = NULL;
 	size_t nh = 0, body, idx = 0;
 
@@ -877,8 +878,17 @@ mime_parse(const char *raw, size_t len, struct mime_msg **msg_r,
 	body = mimeh_scan_headers(raw, len, &h, &nh);
 	mimeh_top_fields(msg, h, nh, &c);
 
+	if (nh > 0)
+		mimes_measure(raw, len, h, nh, body, mime_max_depth,
+		    mime_max_parts, &shape);
 	if (nh == 0)
 		plain_body(&c, raw + body, len - body);
+	else if (shape.depth > mime_max_depth)
+		mime_note(&c, "MIME nesting deeper than %d: headers only",
+		    mime_max_depth);
+	else if (shape.parts > mime_max_parts)
+		mime_note(&c, "more than %d parts: headers only",
+		    mime_max_parts);
 	else if (mailmime_parse(raw, len, &idx, &mime) != MAILIMF_NO_ERROR ||
 	    mime == NULL) {
 		mime_note(&c,

@@ -2,8 +2,10 @@
  * mime.c and mime_header.c).
  *
  * mime_header.c decodes header fields: RFC 2047 encoded words, the header
- * block scan, and the structured fields of struct mime_msg.  mime.c walks
- * the body parts and owns the public entry points of mime.h.  Nothing
+ * block scan, and the structured fields of struct mime_msg.  mime_scan.c
+ * measures the nesting and parts of a message before it is parsed.
+ * mime.c walks the body parts and owns the public entry points of
+ * mime.h.  Nothing
  * here is mutable global state: mime_parse runs in the fetch's prep thread. */
 #ifndef ROBOT_MIME_INT_H
 #define ROBOT_MIME_INT_H
@@ -144,5 +146,19 @@ char *mimeh_decode_hdr(const struct hdr *h, struct ctx *c);
 /* Fills msg's headers and structured fields from the nh fields h. */
 void mimeh_top_fields(struct mime_msg *msg, const struct hdr *h, size_t nh,
     struct ctx *c);
+
+/* The MIME structure's shape (mime_scan.c). */
+struct mime_shape {
+	int	 depth;		/* deepest entity (the top one is 0) */
+	int	 parts;		/* leaf parts */
+};
+
+/* Measures raw (len bytes) whose top header block, already split, is
+ * the ntop fields top and ends at offset body.  Counting stops once the
+ * depth passes max_depth or the parts max_parts: then shape says so
+ * (max + 1), and libetpan must not be given the message. */
+void mimes_measure(const char *raw, size_t len, const struct hdr *top,
+    size_t ntop, size_t body, int max_depth, int max_parts,
+    struct mime_shape *shape);
 
 #endif

@@ -17,6 +17,7 @@
 #include "mem.h"
 #include "outbox.h"
 #include "smtp.h"
+#include "tckn.h"
 
 #define OUTBOX_DISPLAY_NAME	"NES Yenileme Robotu"
 
@@ -248,6 +249,7 @@ outbox_queue(sqlite3 *db, const struct config *cfg,
 	struct compose_msg cm;
 	struct buf mid = BUF_INIT, rcpts = BUF_INIT, xcase = BUF_INIT;
 	char *data = NULL, err[256], day[40];
+	char *subject = NULL, *text = NULL, *html = NULL;
 	size_t len = 0;
 	sqlite3_stmt *st;
 	int64_t id;
@@ -292,7 +294,15 @@ outbox_queue(sqlite3 *db, const struct config *cfg,
 	cm.nto = nto;
 	cm.cc = acc;
 	cm.ncc = ncc;
-	cm.subject = m->subject ? m->subject : "";
+	/* No T.C. Kimlik No leaves in full, whatever put it in the mail
+	 * (a name field, a subject quoted from a message). */
+	subject = xstrdup(m->subject ? m->subject : "");
+	text = xstrdup(m->text ? m->text : "");
+	html = m->html ? xstrdup(m->html) : NULL;
+	tckn_mask_text(subject);
+	tckn_mask_text(text);
+	tckn_mask_text(html);
+	cm.subject = subject;
 	cm.date = now;
 	cm.message_id = buf_str(&mid);
 	cm.in_reply_to = m->in_reply_to;
@@ -304,8 +314,8 @@ outbox_queue(sqlite3 *db, const struct config *cfg,
 		cm.extra = hdr;
 		cm.nextra = 1;
 	}
-	cm.text = m->text ? m->text : "";
-	cm.html = m->html;
+	cm.text = text;
+	cm.html = html;
 	if (compose_build(&cm, &data, &len, err, sizeof err) == -1) {
 		log_err("outbox: %s: cannot build the message: %s", m->kind,
 		    err);
@@ -326,7 +336,7 @@ outbox_queue(sqlite3 *db, const struct config *cfg,
 	db_bind_text(st, 4, buf_str(&mid));
 	db_bind_text(st, 5, cfg->smtp.from);
 	db_bind_text(st, 6, buf_str(&rcpts));
-	db_bind_text(st, 7, m->subject);
+	db_bind_text(st, 7, subject);
 	/* Bound in place: a digest can be a megabyte, and the step below
 	 * is the only use. */
 	sqlite3_bind_blob(st, 8, data, (int)len, SQLITE_STATIC);
@@ -367,6 +377,9 @@ outbox_queue(sqlite3 *db, const struct config *cfg,
 	ret = 1;
 fail:
 	free(data);
+	free(subject);
+	free(text);
+	free(html);
 	free(ato);
 	free(acc);
 	free_strv(to, nto);

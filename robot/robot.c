@@ -89,15 +89,24 @@ int
 robot_cmd_status(struct robot *r, int argc, char **argv)
 {
 	time_t now;
-	int json = 0;
+	int flags = 0, i;
 
-	if (argc == 2 && strcmp(argv[1], "--json") == 0)
-		json = 1;
-	else if (argc != 1)
-		return 2;
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0 && !(flags & STATUS_JSON))
+			flags |= STATUS_JSON;
+		else if (strcmp(argv[i], "--unmasked") == 0 &&
+		    !(flags & STATUS_UNMASKED))
+			flags |= STATUS_UNMASKED;
+		else
+			return 2;
+	}
 	if (now_or_fail(&now) == -1)
 		return 1;
-	return status_print(r->db, r->cfg, now, json, stdout) == 0 ? 0 : 1;
+	if (status_print(r->db, r->cfg, now, flags, stdout) == -1) {
+		fprintf(stderr, "robot: status: cannot write the output\n");
+		return 1;
+	}
+	return 0;
 }
 
 int

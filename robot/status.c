@@ -238,7 +238,8 @@ json_unplaced(sqlite3 *db, FILE *f)
 }
 
 static void
-table(sqlite3 *db, const struct config *cfg, time_t now, FILE *f)
+table(sqlite3 *db, const struct config *cfg, time_t now, int unmasked,
+    FILE *f)
 {
 	sqlite3_stmt *st;
 	char since[32], m[12];
@@ -263,7 +264,7 @@ table(sqlite3 *db, const struct config *cfg, time_t now, FILE *f)
 		fputs("(none)\n", f);
 
 	fputs("\nCASES\n", f);
-	status_pad(f, "CASE", 13);
+	status_pad(f, "CASE", 14);
 	status_pad(f, "NAME", 20);
 	status_pad(f, "T.C. KİMLİK", 11);
 	status_pad(f, "UNIT", 24);
@@ -276,10 +277,14 @@ table(sqlite3 *db, const struct config *cfg, time_t now, FILE *f)
 	while (st && sqlite3_step(st) == SQLITE_ROW) {
 		const char *t = (const char *)sqlite3_column_text(st, 5);
 
-		status_pad(f, (const char *)sqlite3_column_text(st, 1), 13);
+		status_pad(f, (const char *)sqlite3_column_text(st, 1), 14);
 		status_pad(f, (const char *)sqlite3_column_text(st, 4), 20);
-		tckn_mask(t ? t : "", m);
-		status_pad(f, m, 11);
+		if (unmasked)
+			status_pad(f, t, 11);
+		else {
+			tckn_mask(t ? t : "", m);
+			status_pad(f, m, 11);
+		}
 		status_pad(f, (const char *)sqlite3_column_text(st, 3), 24);
 		status_pad(f, (const char *)sqlite3_column_text(st, 7), 19);
 		clock_format_iso((time_t)sqlite3_column_int64(st, 10), since);
@@ -314,20 +319,63 @@ table(sqlite3 *db, const struct config *cfg, time_t now, FILE *f)
 		fputs("(none)\n", f);
 }
 
+/* A stream for the output: f itself when nothing is to be masked, else a
+ * buffer that mask_flush() masks and writes to f. */
+struct out {
+	FILE	*f;		/* where the output goes */
+	FILE	*mem;		/* the buffer, or NULL */
+	char	*buf;
+	size_t	 len;
+};
+
+static FILE *
+out_open(struct out *o, FILE *f, int unmasked)
+{
+	memset(o, 0, sizeof *o);
+	o->f = f;
+	if (unmasked)
+		return f;
+	o->mem = open_memstream(&o->buf, &o->len);
+	return o->mem;
+}
+
+static int
+out_close(struct out *o)
+{
+	int rc = 0;
+
+	if (o->mem == NULL)
+		return 0;
+	if (fclose(o->mem) != 0)
+		rc = -1;
+	else {
+		tckn_mask_text(o->buf);
+		if (fwrite(o->buf, 1, o->len, o->f) != o->len)
+			rc = -1;
+	}
+	free(o->buf);
+	return rc;
+}
+
 int
-status_print(sqlite3 *db, const struct config *cfg, time_t now, int json,
+status_print(sqlite3 *db, const struct config *cfg, time_t now, int flags,
     FILE *f)
 {
-	if (!json) {
-		table(db, cfg, now, f);
-		return 0;
+	struct out o;
+	FILE *w;
+
+	if ((w = out_open(&o, f, flags & STATUS_UNMASKED)) == NULL)
+		return -1;
+	if (!(flags & STATUS_JSON))
+		table(db, cfg, now, flags & STATUS_UNMASKED, w);
+	else {
+		fputs("{", w);
+		json_requests(db, w);
+		json_cases(db, cfg, now, w);
+		json_unplaced(db, w);
+		fputs("\n}\n", w);
 	}
-	fputs("{", f);
-	json_requests(db, f);
-	json_cases(db, cfg, now, f);
-	json_unplaced(db, f);
-	fputs("\n}\n", f);
-	return 0;
+	return out_close(&o);
 }
 
 int
@@ -344,8 +392,10 @@ status_print_case(sqlite3 *db, const char *key, FILE *f)
 	    "WHERE e.case_id = ?1 OR (e.case_id IS NULL AND e.request = "
 	    "(SELECT request FROM cases WHERE id = ?1)) ORDER BY e.at_t, e.id";
 	sqlite3_stmt *st = db_stmt(db, find);
+	struct out o;
 	int64_t id;
 	char m[12], t[32];
+	FILE *out;
 
 	if (st == NULL)
 		return -1;
@@ -356,6 +406,11 @@ status_print_case(sqlite3 *db, const char *key, FILE *f)
 		return -1;
 	}
 	id = sqlite3_column_int64(st, 0);
+	if ((out = out_open(&o, f, 0)) == NULL) {
+		sqlite3_reset(st);
+		return -1;
+	}
+	f = out;
 	tckn_mask(sqlite3_column_text(st, 3) ? (const char *)
 	    sqlite3_column_text(st, 3) : "", m);
 	fprintf(f, "%s  %s  (T.C. %s, %s)\nunit: %s  ticket: %s\n"
@@ -368,8 +423,10 @@ status_print_case(sqlite3 *db, const char *key, FILE *f)
 	    sqlite3_column_text(st, 6), sqlite3_column_text(st, 7) ?
 	    (const char *)sqlite3_column_text(st, 7) : "-");
 	sqlite3_reset(st);
-	if ((st = db_stmt(db, hist)) == NULL)
+	if ((st = db_stmt(db, hist)) == NULL) {
+		out_close(&o);
 		return -1;
+	}
 	sqlite3_bind_int64(st, 1, id);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const unsigned char *step = sqlite3_column_text(st, 2);
@@ -386,5 +443,5 @@ status_print_case(sqlite3 *db, const char *key, FILE *f)
 			    sqlite3_column_text(st, 3));
 	}
 	sqlite3_reset(st);
-	return 0;
+	return out_close(&o);
 }

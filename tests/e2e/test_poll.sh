@@ -180,6 +180,7 @@ servers_append "$USER_" INBOX "$MAIL/utf8-plain.eml"
 total=$n
 
 sed "s|^ca_file = .*|ca_file = $SRV_WRONG_CA|" "$CONF" >"$SRV_DIR/wrong-ca.ini"
+chmod 600 "$SRV_DIR/wrong-ca.ini"	# it holds a password
 poll "$SRV_DIR/wrong-ca.ini"
 check_eq "wrong CA: poll exits 1" 1 "$?"
 check "wrong CA: says the certificate is not trusted" \
@@ -190,6 +191,7 @@ check_eq "wrong CA: nothing recorded" "$total" \
 closed=$(_srv_free_ports 1)
 sed "s|^port = $SRV_IMAPS_PORT\$|port = $closed|" "$CONF" \
     >"$SRV_DIR/closed.ini"
+chmod 600 "$SRV_DIR/closed.ini"
 poll "$SRV_DIR/closed.ini"
 check_eq "closed port: poll exits 1" 1 "$?"
 check "closed port: says it cannot connect" \

@@ -62,7 +62,7 @@ load_text(const char *text)
 	struct config *cfg = NULL;
 	char err[512];
 
-	write_file("robot.ini", text, 0644);
+	write_file("robot.ini", text, 0600);
 	if (cfg_load("robot.ini", &cfg, err, sizeof err) == -1)
 		fail_msg("config:\n%s\nfailed: %s", text, err);
 	unlink("robot.ini");
@@ -76,7 +76,7 @@ expect_error(const char *text, const char *want)
 	char err[512] = "";
 	int rc;
 
-	write_file("robot.ini", text, 0644);
+	write_file("robot.ini", text, 0600);
 	rc = cfg_load("robot.ini", &cfg, err, sizeof err);
 	if (rc != -1 || strcmp(err, want) != 0)
 		fail_msg("config:\n%s\nwant: %s\ngot:  %s (rc %d)", text, want,
@@ -113,6 +113,17 @@ leave_tmpdir(void **state)
 		return -1;
 	close(top);
 	return rmdir(tmpdir);
+}
+
+/* The fixtures hold passwords: a config that does must be private, and a
+ * checkout gives them 0644. */
+static int
+private_fixtures(void **state)
+{
+	if (chmod(FIXTURES "/full.ini", 0600) == -1 ||
+	    chmod(FIXTURES "/minimal.ini", 0600) == -1)
+		return -1;
+	return 0;
 }
 
 static void
@@ -257,6 +268,7 @@ test_defaults(void **state)
 	assert_int_equal(cfg->limits.max_parts, 200);
 	assert_int_equal(cfg->limits.max_depth, 20);
 	assert_int_equal(cfg->limits.max_form_rows, 2000);
+	assert_int_equal(cfg->limits.max_decode_seconds, 60);
 
 	assert_int_equal(cfg->reminders.hour, 9);
 	assert_int_equal(cfg->reminders.max_per_step, 3);
@@ -500,10 +512,11 @@ test_password_sources(void **state)
 	struct config *cfg = NULL;
 	char err[512];
 
-	/* password_env */
+	/* password_env; the variable is gone once read */
 	setenv("ROBOT_TEST_PW", "env-pass", 1);
 	cfg = load_text(BASE "[imap]\npassword_env = ROBOT_TEST_PW\n");
 	assert_string_equal(cfg->imap.password, "env-pass");
+	assert_null(getenv("ROBOT_TEST_PW"));
 	cfg_free(&cfg);
 	unsetenv("ROBOT_TEST_PW");
 	expect_error(BASE "[imap]\npassword_env = ROBOT_TEST_PW\n",
@@ -557,6 +570,70 @@ test_password_sources(void **state)
 	assert_string_equal(cfg->robot.rules_dir, "conf/../rules");
 	assert_datadir(cfg->robot.templates_dir, "templates");
 	cfg_free(&cfg);
+}
+
+/* A config that holds a password is refused when group or others may
+ * read it, as a password_file is. */
+static void
+test_private_config(void **state)
+{
+	static const char *const texts[] = { GOOD, BASE "[imap]\n"
+	    "password_file = imap.pass\n[smtp]\nuser = robot\n"
+	    "password = S3cr3t-Value\n" };
+	static const char *const wants[] = {
+		"robot.ini:9: imap.password: robot.ini holds a password and "
+		"is readable by others; chmod 600 it",
+		"robot.ini:12: smtp.password: robot.ini holds a password and "
+		"is readable by others; chmod 600 it" };
+	static const mode_t modes[] = { 0644, 0640, 0604 };
+	struct config *cfg = NULL;
+	char err[512];
+
+	write_file("imap.pass", "file-pass\n", 0600);
+	for (size_t t = 0; t < 2; t++)
+		for (size_t m = 0; m < 3; m++) {
+			write_file("robot.ini", texts[t], modes[m]);
+			assert_int_equal(cfg_load("robot.ini", &cfg, err,
+			    sizeof err), -1);
+			assert_string_equal(err, wants[t]);
+			assert_null(strstr(err, "S3cr3t"));
+		}
+	/* Without a password in it, a config may be read by all. */
+	write_file("robot.ini", BASE "[imap]\npassword_file = imap.pass\n",
+	    0644);
+	if (cfg_load("robot.ini", &cfg, err, sizeof err) == -1)
+		fail_msg("%s", err);
+	cfg_free(&cfg);
+	unlink("robot.ini");
+}
+
+/* A reload finds the password_env variable gone (the first load removed
+ * it) and keeps the password read from it; another variable is not
+ * taken that way. */
+static void
+test_reload_password_env(void **state)
+{
+	struct config *first = NULL, *again = NULL;
+	char err[512];
+
+	setenv("ROBOT_TEST_PW", "env-pass", 1);
+	first = load_text(BASE "[imap]\npassword_env = ROBOT_TEST_PW\n");
+	assert_null(getenv("ROBOT_TEST_PW"));
+	write_file("robot.ini", BASE "[imap]\npassword_env = ROBOT_TEST_PW\n",
+	    0600);
+	if (cfg_reload("robot.ini", first, &again, err, sizeof err) == -1)
+		fail_msg("%s", err);
+	assert_string_equal(again->imap.password, "env-pass");
+	assert_string_equal(again->imap.password_env, "ROBOT_TEST_PW");
+	cfg_free(&again);
+	write_file("robot.ini", BASE "[imap]\npassword_env = OTHER_PW\n",
+	    0600);
+	assert_int_equal(cfg_reload("robot.ini", first, &again, err,
+	    sizeof err), -1);
+	assert_string_equal(err, "robot.ini:9: imap.password_env: "
+	    "environment variable OTHER_PW is unset or empty");
+	cfg_free(&first);
+	unlink("robot.ini");
 }
 
 static void
@@ -615,13 +692,15 @@ main(void)
 		cmocka_unit_test(test_tls_rules),
 		cmocka_unit_test(test_smtp_auth),
 		cmocka_unit_test(test_password_sources),
+		cmocka_unit_test(test_private_config),
+		cmocka_unit_test(test_reload_password_env),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_lists_and_domains),
 	};
 	int failed;
 
-	failed = cmocka_run_group_tests_name("cfg (project files)", top, NULL,
-	    NULL);
+	failed = cmocka_run_group_tests_name("cfg (project files)", top,
+	    private_fixtures, NULL);
 	failed += cmocka_run_group_tests_name("cfg (error messages)", tmp,
 	    enter_tmpdir, leave_tmpdir);
 	return failed != 0;

@@ -2,8 +2,8 @@
  * applies it.  MIME nesting depth, parts and decoded attachment bytes
  * (mime_set_limits, set by robot_open from the config), the message size
  * (fetch_decode), the form rows (form readers), the zip bomb refusal of
- * .xlsx forms and the PCRE2 match limit (rules).  Run from the top of the
- * tree. */
+ * .xlsx forms, the memory an .xlsx of millions of cells or strings takes,
+ * and the PCRE2 match limit (rules).  Run from the top of the tree. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,9 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <zip.h>
 
 #include "buf.h"
 #include "fetch.h"
@@ -117,11 +121,13 @@ test_parts(void **state)
 	assert_int_equal(m->natt, 10);
 	mime_free(&m);
 
+	/* Over the limit: counted before the parse, headers only. */
 	mime_set_limits(0, 4, 0);
 	m = parse(raw, strlen(raw));
-	assert_int_equal(m->natt, 4);
+	assert_int_equal(m->natt, 0);
+	assert_string_equal(m->subject, "parts");
 	assert_non_null(m->notes);
-	assert_non_null(strstr(m->notes, "more than 4 parts"));
+	assert_non_null(strstr(m->notes, "more than 4 parts: headers only"));
 	mime_free(&m);
 	free(raw);
 }
@@ -271,6 +277,164 @@ test_zip_bomb(void **state)
 	}
 }
 
+/* The pathological workbooks: a few dozen kilobytes of zip that inflate
+ * to millions of cells or shared strings.  Each has a header row and two
+ * people first, then the bulk. */
+enum bulk { BULK_CELLS, BULK_ROWS, BULK_STRINGS };
+
+#define SHEET_HEAD \
+	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<worksheet xmlns=" \
+	"\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">" \
+	"<sheetData>"
+#define SHEET_TAIL	"</sheetData></worksheet>"
+
+static void
+is_cell(struct buf *b, const char *ref, const char *text)
+{
+	buf_printf(b, "<c r=\"%s\" t=\"inlineStr\"><is><t>%s</t></is></c>",
+	    ref, text);
+}
+
+static void
+wb_add(zip_t *za, const char *name, struct buf *b)
+{
+	zip_source_t *src = zip_source_buffer(za, b->s, b->len, 0);
+
+	assert_non_null(src);
+	assert_true(zip_file_add(za, name, src, ZIP_FL_OVERWRITE) >= 0);
+}
+
+/* Writes the workbook to path (in a child: the bulk never touches the
+ * measuring process). */
+static void
+write_workbook(const char *path, enum bulk kind)
+{
+	struct buf sheet = BUF_INIT, sst = BUF_INIT;
+	zip_t *za;
+	int err;
+	size_t i;
+
+	buf_puts(&sheet, SHEET_HEAD);
+	if (kind == BULK_STRINGS) {
+		/* Every text in the shared strings, a million after it. */
+		buf_puts(&sst, "<?xml version=\"1.0\"?><sst xmlns=\"http://"
+		    "schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+		    "<si><t>Adı Soyadı</t></si><si><t>T.C. Kimlik No</t></si>"
+		    "<si><t>Ayşe Yılmaz</t></si><si><r><t>Ömer </t></r><r>"
+		    "<t>Şahin</t></r></si>");
+		for (i = 0; i < 1000000; i++)
+			buf_puts(&sst, "<si><t>x</t></si>");
+		buf_puts(&sst, "</sst>");
+		buf_puts(&sheet, "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v>"
+		    "</c><c r=\"B1\" t=\"s\"><v>1</v></c></row>"
+		    "<row r=\"2\"><c r=\"A2\" t=\"s\"><v>2</v></c>"
+		    "<c r=\"B2\"><v>10000000146</v></c></row>"
+		    "<row r=\"3\"><c r=\"A3\" t=\"s\"><v>3</v></c>"
+		    "<c r=\"B3\"><v>1.2345678950E10</v></c></row>");
+	} else {
+		buf_puts(&sheet, "<row r=\"1\">");
+		is_cell(&sheet, "A1", "Adı Soyadı");
+		is_cell(&sheet, "B1", "T.C. Kimlik No");
+		buf_puts(&sheet, "</row><row r=\"2\">");
+		is_cell(&sheet, "A2", "Ayşe Yılmaz");
+		buf_puts(&sheet, "<c r=\"B2\"><v>10000000146</v></c></row>"
+		    "<row r=\"3\">");
+		is_cell(&sheet, "A3", "Ömer Şahin");
+		buf_puts(&sheet, "<c r=\"B3\"><v>12345678950</v></c></row>");
+		if (kind == BULK_CELLS) {
+			/* Three million empty cells in one row. */
+			buf_puts(&sheet, "<row r=\"4\">");
+			for (i = 0; i < 3000000; i++)
+				buf_puts(&sheet, "<c/>");
+			buf_puts(&sheet, "</row>");
+		} else
+			/* Two hundred thousand rows of empty cells. */
+			for (i = 0; i < 200000; i++)
+				buf_puts(&sheet, "<row><c/><c/><c/><c/><c/>"
+				    "<c/><c/><c/><c/><c/></row>");
+	}
+	buf_puts(&sheet, SHEET_TAIL);
+	za = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &err);
+	assert_non_null(za);
+	wb_add(za, "xl/worksheets/sheet1.xml", &sheet);
+	if (sst.len > 0)
+		wb_add(za, "xl/sharedStrings.xml", &sst);
+	assert_int_equal(zip_close(za), 0);
+	buf_free(&sheet);
+	buf_free(&sst);
+}
+
+/* Runs fn(arg) in a child; returns its exit status, and its peak RSS in
+ * kilobytes in *rss_r. */
+static int
+in_child(void (*fn)(const char *, enum bulk), const char *path,
+    enum bulk kind, long *rss_r)
+{
+	struct rusage ru;
+	pid_t pid;
+	int status;
+
+	fflush(NULL);
+	if ((pid = fork()) == 0) {
+		fn(path, kind);
+		_exit(0);
+	}
+	assert_true(pid > 0);
+	assert_int_equal(wait4(pid, &status, 0, &ru), pid);
+	*rss_r = ru.ru_maxrss;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+/* The child that reads: exits 0 when both people were read. */
+static void
+read_workbook(const char *path, enum bulk kind)
+{
+	unsigned char *data;
+	struct form *f;
+	char err[256];
+	size_t len;
+
+	data = load(path, &len);
+	f = form_read_xlsx(data, len, 2000, err, sizeof err);
+	if (f == NULL)
+		_exit(3);
+	if (f->npeople != 2 || strcmp(f->people[0].tckn, "10000000146") != 0 ||
+	    strcmp(f->people[1].tckn, "12345678950") != 0)
+		_exit(4);
+	form_free(&f);
+	free(data);
+}
+
+/* Peak memory stays bounded (64 MB, a resource bound, not a timing one)
+ * whatever the workbook inflates to, and the people before the bulk are
+ * read. */
+static void
+test_xlsx_memory(void **state)
+{
+	static const char *const what[] = { "3,000,000 empty cells in a row",
+	    "200,000 rows of empty cells", "1,000,000 shared strings" };
+	const char *base = getenv("TMPDIR") ? getenv("TMPDIR") : P_tmpdir;
+	char path[600];
+	struct stat st;
+	long rss;
+	int rc;
+
+	for (int k = BULK_CELLS; k <= BULK_STRINGS; k++) {
+		snprintf(path, sizeof path, "%s/test_limits.%d.%d.xlsx", base,
+		    (int)getpid(), k);
+		assert_int_equal(in_child(write_workbook, path, (enum bulk)k,
+		    &rss), 0);
+		assert_int_equal(stat(path, &st), 0);
+		assert_true(st.st_size < 100 * 1024);
+		rc = in_child(read_workbook, path, (enum bulk)k, &rss);
+		print_message("xlsx with %s (%lld bytes): peak RSS %ld KB\n",
+		    what[k], (long long)st.st_size, rss);
+		unlink(path);
+		assert_int_equal(rc, 0);
+		assert_true(rss < 64 * 1024);
+	}
+}
+
 static void
 test_match_limit(void **state)
 {
@@ -351,6 +515,7 @@ main(void)
 		cmocka_unit_test(test_message),
 		cmocka_unit_test(test_form_rows),
 		cmocka_unit_test(test_zip_bomb),
+		cmocka_unit_test(test_xlsx_memory),
 		cmocka_unit_test(test_match_limit),
 		cmocka_unit_test(test_read_file),
 	};

@@ -539,13 +539,138 @@ test_deep_nesting(void **state)
 	for (i = 39; i >= 0; i--)
 		buf_printf(&b, "--b%d--\r\n", i);
 	m = parse_mem(b.s, b.len);
-	assert_contains(m->text, "seviye 0\n\nseviye 1\n\nseviye 2");
-	assert_contains(m->text, "seviye 19");
-	assert_null(strstr(m->text, "seviye 20"));
-	assert_null(strstr(m->text, "en derin"));
+	/* Deeper than the limit: measured before libetpan sees it, and
+	 * only the headers are kept. */
+	assert_string_equal(m->from_addr, "a@example.edu.tr");
+	assert_string_equal(m->text, "");
+	assert_int_equal(m->natt, 0);
 	assert_string_equal(m->notes,
-	    "MIME nesting deeper than 20, inner parts skipped");
+	    "MIME nesting deeper than 20: headers only");
 	mime_free(&m);
+	buf_free(&b);
+}
+
+/* n multipart/mixed levels around a text part, each level with a text
+ * part of its own first. */
+static char *
+nested_multiparts(int n)
+{
+	struct buf b = BUF_INIT;
+	int i;
+
+	buf_puts(&b, "From: a@example.edu.tr\r\n"
+	    "Content-Type: multipart/mixed; boundary=\"b0\"\r\n\r\n");
+	for (i = 0; i < n - 1; i++)
+		buf_printf(&b, "--b%d\r\nContent-Type: text/plain\r\n\r\n"
+		    "seviye %d\r\n--b%d\r\nContent-Type: multipart/mixed; "
+		    "boundary=\"b%d\"\r\n\r\n", i, i, i, i + 1);
+	buf_printf(&b, "--b%d\r\nContent-Type: text/plain\r\n\r\nen derin\r\n"
+	    "--b%d--\r\n", i, i);
+	for (i--; i >= 0; i--)
+		buf_printf(&b, "--b%d--\r\n", i);
+	return buf_steal(&b);
+}
+
+/* At the limits exactly, everything is read; one more, headers only. */
+static void
+test_nesting_limit(void **state)
+{
+	struct mime_msg *m;
+	char *raw;
+
+	raw = nested_multiparts(20);	/* "en derin" at depth 20 */
+	m = parse_mem(raw, strlen(raw));
+	assert_contains(m->text, "seviye 0\n\nseviye 1");
+	assert_contains(m->text, "en derin");
+	assert_null(m->notes);
+	mime_free(&m);
+	free(raw);
+	raw = nested_multiparts(21);
+	m = parse_mem(raw, strlen(raw));
+	assert_string_equal(m->text, "");
+	assert_string_equal(m->notes,
+	    "MIME nesting deeper than 20: headers only");
+	mime_free(&m);
+	free(raw);
+}
+
+/* 50,000 message/rfc822 parts, each inside the one before (2.2 MB):
+ * libetpan's parser recursed once per level and overflowed its stack;
+ * now the message is measured first and never reaches it. */
+static void
+test_nested_rfc822(void **state)
+{
+	struct buf b = BUF_INIT;
+	struct mime_msg *m;
+	int i;
+
+	buf_puts(&b, "From: a@example.edu.tr\r\nSubject: matruska\r\n"
+	    "Message-ID: <deep.rfc822@example.org>\r\n"
+	    "Content-Type: multipart/mixed; boundary=\"top\"\r\n\r\n"
+	    "--top\r\nContent-Type: text/plain\r\n\r\nsee inside\r\n"
+	    "--top\r\n");
+	for (i = 0; i < 50000; i++)
+		buf_puts(&b, "Content-Type: message/rfc822\r\n\r\n"
+		    "Subject: x\r\n");
+	buf_puts(&b, "\r\ninnermost\r\n--top--\r\n");
+	assert_true(b.len > 2000000);
+	m = parse_mem(b.s, b.len);
+	assert_string_equal(m->subject, "matruska");
+	assert_string_equal(m->message_id, "deep.rfc822@example.org");
+	assert_string_equal(m->notes,
+	    "MIME nesting deeper than 20: headers only");
+	mime_free(&m);
+	buf_free(&b);
+}
+
+/* What the scan reads of Content-Type as libetpan does: a quoted or bare
+ * boundary among other parameters and comments, a boundary that is the
+ * start of another, multipart/digest's parts being messages. */
+static void
+test_scan_syntax(void **state)
+{
+	struct buf b = BUF_INIT;
+	struct mime_msg *m;
+	int i;
+
+	/* 20 levels under quoted, bare and commented boundaries, and a
+	 * sibling boundary that starts like the outer one: all read. */
+	buf_puts(&b, "From: a@example.edu.tr\r\nContent-Type: multipart/mixed"
+	    " (outer); charset=\"x;y\";\r\n\tBoundary = \"sep\"\r\n\r\n"
+	    "--sep\r\nContent-Type: MULTIPART/alternative; boundary=sep2"
+	    "\r\n\r\n--sep2\r\nContent-Type: text/plain\r\n\r\n"
+	    "alternatif\r\n--sep2--\r\n--sep\r\n");
+	for (i = 2; i < 20; i++)
+		buf_printf(&b, "Content-Type: multipart/mixed; boundary=d%d\r\n"
+		    "\r\n--d%d\r\n", i, i);
+	buf_puts(&b, "Content-Type: text/plain\r\n\r\nyirminci\r\n");
+	for (i = 19; i >= 2; i--)
+		buf_printf(&b, "--d%d--\r\n", i);
+	buf_puts(&b, "--sep--\r\n");
+	m = parse_mem(b.s, b.len);
+	assert_contains(m->text, "alternatif");
+	assert_contains(m->text, "yirminci");
+	assert_null(m->notes);
+	mime_free(&m);
+	buf_free(&b);
+
+	/* A digest's parts are messages: one level more each. */
+	buf_puts(&b, "From: a@example.edu.tr\r\n"
+	    "Content-Type: multipart/digest; boundary=\"dg\"\r\n\r\n");
+	for (i = 0; i < 3; i++)
+		buf_printf(&b, "--dg\r\n\r\nSubject: %d\r\n\r\nileti %d\r\n",
+		    i, i);
+	buf_puts(&b, "--dg--\r\n");
+	mime_set_limits(1, 0, 0);
+	m = parse_mem(b.s, b.len);
+	assert_string_equal(m->notes,
+	    "MIME nesting deeper than 1: headers only");
+	mime_free(&m);
+	mime_set_limits(2, 0, 0);
+	m = parse_mem(b.s, b.len);
+	assert_null(m->notes);
+	mime_free(&m);
+	mime_set_limits(20, 0, 0);
 	buf_free(&b);
 }
 
@@ -562,9 +687,24 @@ test_too_many_parts(void **state)
 		    "name=\"f%d.pdf\"\r\n\r\n%d\r\n", i, i);
 	buf_puts(&b, "--p--\r\n");
 	m = parse_mem(b.s, b.len);
+	/* More parts than the limit: counted before libetpan parses the
+	 * message, and only the headers are kept. */
+	assert_int_equal(m->natt, 0);
+	assert_string_equal(m->notes, "more than 200 parts: headers only");
+	mime_free(&m);
+	buf_free(&b);
+
+	/* 200 are read. */
+	buf_puts(&b, "From: a@example.edu.tr\r\n"
+	    "Content-Type: multipart/mixed; boundary=\"p\"\r\n\r\n");
+	for (int i = 0; i < 200; i++)
+		buf_printf(&b, "--p\r\nContent-Type: application/pdf; "
+		    "name=\"f%d.pdf\"\r\n\r\n%d\r\n", i, i);
+	buf_puts(&b, "--p--\r\n");
+	m = parse_mem(b.s, b.len);
 	assert_int_equal(m->natt, 200);
 	assert_string_equal(m->att[199].name, "f199.pdf");
-	assert_string_equal(m->notes, "more than 200 parts, the rest skipped");
+	assert_null(m->notes);
 	mime_free(&m);
 	buf_free(&b);
 }
@@ -792,6 +932,9 @@ main(void)
 		cmocka_unit_test(test_empty_body),
 		cmocka_unit_test(test_big_attachment),
 		cmocka_unit_test(test_deep_nesting),
+		cmocka_unit_test(test_nesting_limit),
+		cmocka_unit_test(test_nested_rfc822),
+		cmocka_unit_test(test_scan_syntax),
 		cmocka_unit_test(test_too_many_parts),
 		cmocka_unit_test(test_alternative_html_only),
 		cmocka_unit_test(test_alternative_blank_plain),
