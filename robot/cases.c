@@ -806,6 +806,12 @@ cases_apply(sqlite3 *db, const struct config *cfg,
 	out->outcome = "unplaced";
 	out->new_cases = 0;
 	buf_reset(&out->reason);
+	/* Two From headers, or one nobody can read: each reader may see
+	 * another sender, so nothing in it is believed. */
+	if (mime_check_headers(msg, &out->reason) == -1) {
+		out->outcome = "quarantined";
+		goto record;
+	}
 	if (msg->from_addr && outbox_is_self(cfg, msg->from_addr)) {
 		out->outcome = "ignored";
 		buf_puts(&out->reason, "the robot's own mail");
@@ -829,6 +835,13 @@ cases_apply(sqlite3 *db, const struct config *cfg,
 		} else
 			buf_printf(&out->reason, "automatic mail: %s",
 			    auto_why ? auto_why : "");
+		goto record;
+	}
+	/* A From that claims the institution or Kamu SM without our
+	 * server's word for it is a forgery, whatever its text says. */
+	if (why != NULL) {
+		out->outcome = "quarantined";
+		buf_puts(&out->reason, why);
 		goto record;
 	}
 	cands_make(cfg, msg, roles, why, &cs);

@@ -48,6 +48,9 @@ setup(void **state)
 		cfg.institution.yazi_isleri = "yaziisleri@example.edu.tr";
 		cfg.institution.bys = "bys-destek@example.edu.tr";
 		cfg.institution.robot = "robot@example.edu.tr";
+		/* These messages carry no stamp: roles from From alone
+		 * (test_trust.c is about the stamps). */
+		cfg.institution.authserv_none = 1;
 		cfg.smtp.from = "robot@example.edu.tr";
 		cfg.kamusm.domains = (char **)kamusm_domains;
 		cfg.kamusm.ndomains = 1;
@@ -291,6 +294,59 @@ test_trust(void **state)
 	    "Yardımcı olur musunuz?", NULL), "unplaced");
 }
 
+/* Headers nobody can believe, and a claim the institution's server does
+ * not back: quarantined whatever the text, with the reason. */
+static void
+test_forged_headers(void **state)
+{
+	static char *ids[] = { "mx.example.edu.tr", NULL };
+	struct world *w = *state;
+	const char *outcome;
+
+	form(w);
+	assert_string_equal(apply_h(w, "From: bidb@example.edu.tr\r\n",
+	    "evil@evil.example", "ayse.yilmaz@example.edu.tr",
+	    "[NES-2026-0001] Kapatıldı", "Süreç tamamlanmıştır.", NULL),
+	    "quarantined");
+	assert_q(w, "SELECT reason FROM message ORDER BY id DESC LIMIT 1",
+	    "two From headers");
+	assert_string_equal(apply(w, "=?utf-8?q?bidb=40example.edu.tr?= <<>",
+	    "ayse.yilmaz@example.edu.tr", "[NES-2026-0001] Kapatıldı",
+	    "Süreç tamamlanmıştır.", NULL), "quarantined");
+	assert_q(w, "SELECT reason FROM message ORDER BY id DESC LIMIT 1",
+	    "a From header without exactly one address that can be read");
+
+	cfg.institution.authserv_none = 0;
+	cfg.institution.authserv_id = ids;
+	cfg.institution.nauthserv_id = 1;
+	assert_string_equal(apply_h(w, "Authentication-Results: "
+	    "mx.example.edu.tr; spf=fail smtp.mailfrom=example.edu.tr; "
+	    "dmarc=fail header.from=example.edu.tr\r\nReceived: from evil "
+	    "by mx.example.edu.tr; Tue, 01 Dec 2026 09:00:00 +0300\r\n",
+	    "BİDB <bidb@example.edu.tr>", "ayse.yilmaz@example.edu.tr",
+	    "[NES-2026-0001] Kapatıldı", "Süreç tamamlanmıştır.", NULL),
+	    "quarantined");
+	assert_q(w, "SELECT reason FROM message ORDER BY id DESC LIMIT 1",
+	    "From bidb@example.edu.tr, but mx.example.edu.tr stamped "
+	    "spf=fail, dmarc=fail for example.edu.tr");
+	/* Out-of-office replies are still just set aside. */
+	assert_string_equal(apply_h(w, "Auto-Submitted: auto-replied\r\n",
+	    "ayse.yilmaz@example.edu.tr", "bidb@example.edu.tr",
+	    "Otomatik yanıt: izindeyim", "İzindeyim.", NULL), "ignored");
+	/* The same mail stamped is BİDB's own. */
+	outcome = apply_h(w, "Authentication-Results: "
+	    "mx.example.edu.tr; auth=pass smtp.auth=bidb\r\nReceived: from "
+	    "mail by mx.example.edu.tr; Tue, 01 Dec 2026 09:00:00 +0300\r\n",
+	    "BİDB <bidb@example.edu.tr>", "ayse.yilmaz@example.edu.tr",
+	    "[NES-2026-0001] Kapatıldı", "Süreç tamamlanmıştır.", NULL);
+	cfg.institution.authserv_none = 1;
+	cfg.institution.authserv_id = NULL;
+	cfg.institution.nauthserv_id = 0;
+	assert_string_not_equal(outcome, "quarantined");
+	assert_q(w, "SELECT count(*) FROM event WHERE kind = 'step' AND step = "
+	    "'closed'", "0");
+}
+
 static void
 test_unplaced_and_tag(void **state)
 {
@@ -521,6 +577,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_masked_and_folded_names,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trust, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_forged_headers, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_unplaced_and_tag, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_digest_lists, setup,
