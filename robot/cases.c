@@ -259,7 +259,8 @@ ticket_requester(const struct config *cfg, const struct mime_msg *msg,
 	char *copy, *tok, *save = NULL, *one = NULL;
 	int n = 0;
 
-	if (e != NULL)
+	/* Reminders go to it: never outside the institution. */
+	if (e != NULL && trust_addr_local(cfg, e))
 		return xstrdup(e);
 	if (msg->to_addrs == NULL)
 		return NULL;
@@ -460,6 +461,27 @@ form_request(sqlite3 *db, const struct mime_msg *msg, const char *sender,
 	return rq ? rq : sqlite3_last_insert_rowid(db);
 }
 
+/* A case's address is where its reminders go: one outside the
+ * institution (and [institution] other_domains) would let a form send
+ * the robot's mail anywhere, so such a row is reported, not taken. */
+static void
+refuse_outsiders(const struct config *cfg, struct form *form)
+{
+	char why[300];
+
+	for (size_t i = 0; i < form->npeople; ) {
+		const char *e = form->people[i].email;
+
+		if (e == NULL || trust_addr_local(cfg, e)) {
+			i++;
+			continue;
+		}
+		snprintf(why, sizeof why, "e-mail address %s is outside the "
+		    "institution", e);
+		form_refuse(form, i, why);
+	}
+}
+
 /* Form received: one case per good row; problems go on the request. */
 static int
 apply_form(sqlite3 *db, const struct config *cfg, int64_t msg_row,
@@ -472,6 +494,8 @@ apply_form(sqlite3 *db, const struct config *cfg, int64_t msg_row,
 	int r, made = 0, known = 0, rc = -1;
 
 	r = form_find(msg, cfg->limits.max_form_rows, &form);
+	if (form != NULL)
+		refuse_outsiders(cfg, form);
 	if (form == NULL || (form->npeople == 0 && form->nproblems == 0)) {
 		out->outcome = "unplaced";
 		buf_printf(&out->reason, "rule %s: no form with people found%s",

@@ -347,6 +347,30 @@ test_forged_headers(void **state)
 	    "'closed'", "0");
 }
 
+/* A form row whose address is outside the institution makes no case:
+ * the row is reported, as a bad T.C. Kimlik No is. */
+static void
+test_form_outside_address(void **state)
+{
+	struct world *w = *state;
+
+	assert_string_equal(apply(w, "Mehmet Karaca <mehmet.karaca@example"
+	    ".edu.tr>", "bidb@example.edu.tr", "NES Yenileme Talep Formu - "
+	    "Talep No 48213",
+	    "Ad Soyad | T.C. Kimlik No | E-posta\r\n"
+	    "Ayşe Yılmaz | " T_AYSE " | ayse.yilmaz@example.edu.tr\r\n"
+	    "Ömer Şahin | " T_OMER " | omer.sahin@gmail.example\r\n",
+	    NULL), "applied");
+	assert_q(w, "SELECT group_concat(email) FROM cases",
+	    "ayse.yilmaz@example.edu.tr");
+	assert_q(w, "SELECT detail FROM event WHERE kind = 'form_problem'",
+	    "body (text) row 3: Ömer Şahin: e-mail address "
+	    "omer.sahin@gmail.example is outside the institution");
+	assert_q(w, "SELECT reason FROM message", "rule form_in_body: form "
+	    "(body (text)): 1 new case(s), 0 already known, 1 bad "
+	    "row(s)");
+}
+
 static void
 test_unplaced_and_tag(void **state)
 {
@@ -579,6 +603,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_trust, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forged_headers, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_form_outside_address,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unplaced_and_tag, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_digest_lists, setup,
