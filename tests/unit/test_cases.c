@@ -12,11 +12,13 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "buf.h"
 #include "cases.h"
 #include "cfg.h"
 #include "clock.h"
 #include "db.h"
 #include "digest.h"
+#include "ledger.h"
 #include "mem.h"
 #include "mime.h"
 #include "rules.h"
@@ -347,6 +349,50 @@ test_forged_headers(void **state)
 	    "'closed'", "0");
 }
 
+/* What reprocess reads back from the ledger is judged as the poll judged
+ * it: the trace fields still raw, two From headers still two. */
+static void
+test_ledger_keeps_headers(void **state)
+{
+	static const char raw[] =
+	    "Authentication-Results: mx.example.edu.tr; spf=fail "
+	    "smtp.helo==?utf-8?q?x=3B_dkim=3Dpass_header.d=3Dkamusm.gov.tr?="
+	    "\r\nReceived: from evil by mx.example.edu.tr; Tue, 01 Dec 2026 "
+	    "09:00:00 +0300\r\nFrom: Kamu SM <bilgi@kamusm.gov.tr>\r\n"
+	    "From: evil@evil.example\r\nSubject: x\r\n"
+	    "Message-ID: <l1@evil.example>\r\n\r\nx\r\n";
+	struct world *w = *state;
+	struct ledger_entry e;
+	struct mime_msg *m = NULL, *back = NULL;
+	struct buf why = BUF_INIT;
+	const char *err = NULL;
+	int64_t id;
+	int dup;
+
+	assert_int_equal(mime_parse(raw, sizeof raw - 1, &m, &err), 0);
+	memset(&e, 0, sizeof e);
+	e.folder = "INBOX";
+	e.uidvalidity = 1;
+	e.uid = 1;
+	e.raw = raw;
+	e.len = sizeof raw - 1;
+	e.msg = m;
+	e.now = w->now;
+	assert_int_equal(db_begin(w->db), 0);
+	assert_int_equal(ledger_record(w->db, &e, &id, &dup), 0);
+	assert_int_equal(db_commit(w->db), 0);
+	assert_int_equal(ledger_load(w->db, id, &back), 0);
+	assert_string_equal(mime_header(back, "Authentication-Results"),
+	    mime_header(m, "Authentication-Results"));
+	assert_non_null(strstr(mime_header(back, "Authentication-Results"),
+	    "=?utf-8?q?x=3B_dkim=3Dpass_header.d=3Dkamusm.gov.tr?="));
+	assert_int_equal(mime_check_headers(back, &why), -1);
+	assert_string_equal(buf_str(&why), "two From headers");
+	buf_free(&why);
+	mime_free(&back);
+	mime_free(&m);
+}
+
 /* A form row whose address is outside the institution makes no case:
  * the row is reported, as a bad T.C. Kimlik No is. */
 static void
@@ -604,6 +650,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_forged_headers, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_form_outside_address,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ledger_keeps_headers,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unplaced_and_tag, setup,
 		    teardown),
