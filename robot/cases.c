@@ -260,7 +260,8 @@ ticket_requester(const struct config *cfg, const struct mime_msg *msg,
 	char *copy, *tok, *save = NULL, *one = NULL;
 	int n = 0;
 
-	if (e != NULL)
+	/* Reminders go to it: never outside the institution. */
+	if (e != NULL && trust_addr_local(cfg, e))
 		return xstrdup(e);
 	if (msg->to_addrs == NULL)
 		return NULL;
@@ -486,6 +487,27 @@ foreign_case(sqlite3 *db, int64_t id, const char *sender,
 	return tag;
 }
 
+/* A case's address is where its reminders go: one outside the
+ * institution (and [institution] other_domains) would let a form send
+ * the robot's mail anywhere, so such a row is reported, not taken. */
+static void
+refuse_outsiders(const struct config *cfg, struct form *form)
+{
+	char why[300];
+
+	for (size_t i = 0; i < form->npeople; ) {
+		const char *e = form->people[i].email;
+
+		if (e == NULL || trust_addr_local(cfg, e)) {
+			i++;
+			continue;
+		}
+		snprintf(why, sizeof why, "e-mail address %s is outside the "
+		    "institution", e);
+		form_refuse(form, i, why);
+	}
+}
+
 /* Form received: one case per good row; problems go on the request. */
 static int
 apply_form(sqlite3 *db, const struct config *cfg, int64_t msg_row,
@@ -499,6 +521,8 @@ apply_form(sqlite3 *db, const struct config *cfg, int64_t msg_row,
 	int r, made = 0, known = 0, nforeign = 0, rc = -1;
 
 	r = form_find(msg, cfg->limits.max_form_rows, &form);
+	if (form != NULL)
+		refuse_outsiders(cfg, form);
 	if (form == NULL || form->npeople == 0) {
 		out->outcome = "unplaced";
 		buf_printf(&out->reason, "rule %s: no form with people found%s%s",
@@ -871,6 +895,12 @@ cases_apply(sqlite3 *db, const struct config *cfg,
 	out->outcome = "unplaced";
 	out->new_cases = 0;
 	buf_reset(&out->reason);
+	/* Two From headers, or one nobody can read: each reader may see
+	 * another sender, so nothing in it is believed. */
+	if (mime_check_headers(msg, &out->reason) == -1) {
+		out->outcome = "quarantined";
+		goto record;
+	}
 	if (msg->from_addr && outbox_is_self(cfg, msg->from_addr)) {
 		out->outcome = "ignored";
 		buf_puts(&out->reason, "the robot's own mail");
@@ -894,6 +924,13 @@ cases_apply(sqlite3 *db, const struct config *cfg,
 		} else
 			buf_printf(&out->reason, "automatic mail: %s",
 			    auto_why ? auto_why : "");
+		goto record;
+	}
+	/* A From that claims the institution or Kamu SM without our
+	 * server's word for it is a forgery, whatever its text says. */
+	if (why != NULL) {
+		out->outcome = "quarantined";
+		buf_puts(&out->reason, why);
 		goto record;
 	}
 	cands_make(cfg, msg, roles, why, &cs);

@@ -100,6 +100,8 @@ static const struct key keys[] = {
 	{ "smtp", "tls", K_TLS, F(smtp.tls), 0, 0, NULL, 0, smtp_tls },
 	{ "smtp", "max_per_recipient_day", K_INT,
 	    F(smtp.max_per_recipient_day), 1, 10000, "20", 0, NULL },
+	{ "smtp", "max_per_day", K_INT, F(smtp.max_per_day), 1, 1000000,
+	    "500", 0, NULL },
 
 	{ "database", "path", K_PATH, F(database.path), 0, 0, NULL, 1, NULL },
 
@@ -111,8 +113,13 @@ static const struct key keys[] = {
 	    0, NULL, 0, NULL },
 	{ "institution", "bys", K_STR, F(institution.bys), 0, 0, NULL, 0,
 	    NULL },
-	{ "institution", "authserv_id", K_STR, F(institution.authserv_id), 0,
-	    0, NULL, 0, NULL },
+	/* Required, with its own message (finish). */
+	{ "institution", "authserv_id", K_DOMAINS,
+	    L(institution.authserv_id, institution.nauthserv_id), 0, 0, NULL,
+	    0, NULL },
+	{ "institution", "other_domains", K_DOMAINS,
+	    L(institution.other_domains, institution.nother_domains), 0, 0,
+	    NULL, 0, NULL },
 	{ "institution", "robot", K_STR, F(institution.robot), 0, 0, NULL, 0,
 	    NULL },
 
@@ -744,6 +751,56 @@ at_domain(const char *local, const char *domain)
 	return buf_steal(&b);
 }
 
+static void
+free_list(char ***list, size_t *n)
+{
+	if (*list != NULL)
+		for (char **p = *list; *p != NULL; p++)
+			free(*p);
+	free(*list);
+	*list = NULL;
+	*n = 0;
+}
+
+/* [institution] authserv_id: required, because without it anyone can
+ * write any From; "none" alone is the explicit opt-out, for a server that
+ * stamps nothing. */
+static int
+check_authserv(struct ctx *ctx)
+{
+	struct config *cfg = ctx->cfg;
+	int line = key_line(ctx, "institution", "authserv_id");
+
+	if (cfg->institution.authserv_id == NULL) {
+		problem(ctx, 0, "institution.authserv_id: required: the name "
+		    "your mail server writes in Authentication-Results (or "
+		    "'none' when it writes none, which lets anyone forge any "
+		    "sender)");
+		return -1;
+	}
+	for (size_t i = 0; i < cfg->institution.nauthserv_id; i++) {
+		const char *id = cfg->institution.authserv_id[i];
+
+		if (id[strcspn(id, " \t;()\"")] != '\0') {
+			problem(ctx, line, "institution.authserv_id: names "
+			    "separated by commas, as the server writes them");
+			return -1;
+		}
+		if (strcmp(id, "none") != 0)
+			continue;
+		if (cfg->institution.nauthserv_id > 1) {
+			problem(ctx, line, "institution.authserv_id: 'none' "
+			    "cannot be listed with other names");
+			return -1;
+		}
+		free_list(&cfg->institution.authserv_id,
+		    &cfg->institution.nauthserv_id);
+		cfg->institution.authserv_none = 1;
+		break;
+	}
+	return 0;
+}
+
 /* Defaults, requirements and the rules that tie keys together. */
 static int
 finish(struct ctx *ctx)
@@ -793,6 +850,9 @@ finish(struct ctx *ctx)
 	if (check_smtp(ctx) == -1)
 		return -1;
 
+	if (check_authserv(ctx) == -1)
+		return -1;
+
 	if (cfg->institution.bidb == NULL)
 		cfg->institution.bidb = at_domain("bidb",
 		    cfg->institution.domain);
@@ -810,17 +870,6 @@ finish(struct ctx *ctx)
 		cfg->digest.nto = 1;
 	}
 	return 0;
-}
-
-static void
-free_list(char ***list, size_t *n)
-{
-	if (*list != NULL)
-		for (char **p = *list; *p != NULL; p++)
-			free(*p);
-	free(*list);
-	*list = NULL;
-	*n = 0;
 }
 
 static void

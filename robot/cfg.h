@@ -48,6 +48,7 @@ struct config {
 					 * only when url is loopback); default
 					 * starttls for smtp://, imaps for smtps:// */
 		int	 max_per_recipient_day;	/* default 20 */
+		int	 max_per_day;	/* mails a day in all, default 500 */
 	} smtp;
 
 	struct {
@@ -59,7 +60,19 @@ struct config {
 		char	*bidb;		/* bidb@domain */
 		char	*yazi_isleri;
 		char	*bys;
-		char	*authserv_id;	/* NULL: no Authentication-Results check */
+		/* The authserv-ids whose Authentication-Results are believed
+		 * (lower case, NULL-terminated; the MX and the submission
+		 * server may stamp with different ones).  Required: NULL only
+		 * with authserv_none, the written-out opt-out "none", where
+		 * roles come from the From address alone. */
+		char   **authserv_id;
+		size_t	 nauthserv_id;
+		int	 authserv_none;
+		/* Domains besides domain whose addresses a case may have and
+		 * the robot may write to (lower case, NULL-terminated), or
+		 * NULL. */
+		char   **other_domains;
+		size_t	 nother_domains;
 		char	*robot;		/* the robot's own address; default
 					 * smtp.from */
 	} institution;

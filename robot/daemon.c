@@ -21,6 +21,7 @@
 #include "mime.h"
 #include "rules.h"
 #include "tmpl.h"
+#include "trust.h"
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t reload_requested;
@@ -199,6 +200,8 @@ daemon_reload(struct daemon *d, const char *cfgpath, int verbose)
 	log_info("reloaded: %zu rule(s) from %s, templates in %s",
 	    rules_count(r->rules), r->cfg->robot.rules_dir,
 	    r->cfg->robot.templates_dir);
+	if (trust_config_warning(r->cfg) != NULL)
+		log_warn("%s", trust_config_warning(r->cfg));
 	/* The [imap] section may have changed: connect again with it. */
 	imap_close(&d->imap);
 	d->lost = 0;

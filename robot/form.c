@@ -498,6 +498,7 @@ form_from_table(const struct form_table *t, int max_rows, const char *source)
 		nread++;
 		if (read_row(f, r, col, &p) == -1)
 			continue;
+		p.row = r->num;
 		f->people = xrealloc(f->people,
 		    (f->npeople + 1) * sizeof(*f->people));
 		f->people[f->npeople++] = p;
@@ -506,6 +507,18 @@ form_from_table(const struct form_table *t, int max_rows, const char *source)
 		add_problem(f, 0, "table longer than the row limit; the rest was "
 		    "not read");
 	return f;
+}
+
+void
+form_refuse(struct form *f, size_t i, const char *why)
+{
+	struct form_person *p = &f->people[i];
+
+	add_problem(f, p->row, "%s: %s", p->name ? p->name : "(no name)",
+	    why);
+	person_free(p);
+	memmove(p, p + 1, (f->npeople - i - 1) * sizeof *p);
+	f->npeople--;
 }
 
 void

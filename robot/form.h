@@ -25,6 +25,7 @@ struct form_person {
 	char	*phone;		/* or NULL */
 	char	*birth_date;	/* Doğum Tarihi as written, or NULL */
 	char	*kind;		/* Başvuru Türü, or NULL */
+	int	 row;		/* 1-based row in the source table */
 };
 
 struct form_problem {
@@ -65,6 +66,11 @@ enum form_kind form_attachment_kind(const struct mime_attachment *a);
  * A person's tckn is NULL when the form has no T.C. Kimlik No column.  max_rows bounds the rows read. */
 int form_find(const struct mime_msg *msg, int max_rows, struct form **form_r);
 void form_free(struct form **form);
+/* Takes person i (< npeople) out of f's people and reports its row as
+ * a problem "NAME: why" instead, as a row with a bad T.C. Kimlik No is:
+ * for a row whose fields read well but may not be taken (an address
+ * outside the institution). */
+void form_refuse(struct form *f, size_t i, const char *why);
 
 /* The readers, one per source; each returns a form or NULL when no header
  * row was found.  Exposed for tests and fuzzing. */

@@ -24,6 +24,7 @@
 #include "fetch.h"
 #include "robot.h"
 #include "rules.h"
+#include "trust.h"
 
 #define ROBOT_VERSION "0.1.0"
 
@@ -234,7 +235,7 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *cfgpath = NULL;
+	const char *cfgpath = NULL, *warning;
 	struct robot r;
 	int ch, verbose = 0, rc;
 
@@ -284,6 +285,8 @@ main(int argc, char **argv)
 		log_init(verbose ? LOG_LVL_DEBUG : robot_log_level(r.cfg),
 		    r.cfg->robot.log && strcmp(r.cfg->robot.log, "syslog") ==
 		    0);
+		if ((warning = trust_config_warning(r.cfg)) != NULL)
+			log_warn("%s", warning);
 		rc = c->fn(&r, argc, argv);
 		robot_close(&r);
 		if (rc == 2) {

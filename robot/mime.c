@@ -960,3 +960,34 @@ mime_header(const struct mime_msg *msg, const char *name)
 			return msg->headers[i].value;
 	return NULL;
 }
+
+int
+mime_check_headers(const struct mime_msg *msg, struct buf *why)
+{
+	/* RFC 5322 section 3.6: each at most once.  Two of them let two
+	 * readers see two different messages. */
+	static const char *const once[] = { "From", "Sender", "Subject",
+	    "Message-ID", "In-Reply-To", "References", NULL };
+	static const char *const words[] = { "no", "one", "two", "three" };
+	size_t n, i, k;
+
+	for (k = 0; once[k] != NULL; k++) {
+		for (i = 0, n = 0; i < msg->nheaders; i++)
+			if (msg->headers[i].name != NULL &&
+			    ascii_casecmp(msg->headers[i].name, once[k]) == 0)
+				n++;
+		if (n < 2)
+			continue;
+		if (n < sizeof words / sizeof words[0])
+			buf_printf(why, "%s %s headers", words[n], once[k]);
+		else
+			buf_printf(why, "%zu %s headers", n, once[k]);
+		return -1;
+	}
+	if (mime_header(msg, "From") != NULL && msg->from_addr == NULL) {
+		buf_puts(why, "a From header without exactly one address that "
+		    "can be read");
+		return -1;
+	}
+	return 0;
+}

@@ -17,7 +17,12 @@
 
 struct mime_header {
 	char	*name;		/* as written, e.g. "Authentication-Results" */
-	char	*value;		/* unfolded, RFC 2047 decoded, UTF-8 */
+	char	*value;		/* unfolded, RFC 2047 decoded, UTF-8; the
+				 * trace and authentication fields
+				 * (Authentication-Results, ARC-Authentication-
+				 * Results, Received, Received-SPF,
+				 * DKIM-Signature) only unfolded: their
+				 * encoded words stay as written */
 };
 
 struct mime_attachment {
@@ -37,8 +42,11 @@ struct mime_msg {
 	char	*date;		/* the Date header as written */
 	time_t	 date_t;	/* parsed Date, 0 when absent or unreadable */
 	char	*from;		/* display form: "Ayşe Yılmaz <ayse@x.edu.tr>" */
-	char	*from_addr;	/* lower case addr-spec of the first From */
-	char	*sender_addr;	/* lower case Sender/Return-Path addr, or NULL */
+	char	*from_addr;	/* lower case addr-spec of the From, NULL
+				 * unless it names exactly one that can be
+				 * read (see mime_check_headers) */
+	char	*sender_addr;	/* lower case Sender addr (when it names
+				 * exactly one), else Return-Path's, or NULL */
 	char	*return_path;	/* addr of Return-Path ("" for <>), or NULL */
 	char	*to;		/* display form, comma separated */
 	char	*cc;
@@ -86,6 +94,16 @@ void mime_free(struct mime_msg **msg);
 /* The first header called name (ASCII case-insensitive), or NULL.
  * Borrowed from msg. */
 const char *mime_header(const struct mime_msg *msg, const char *name);
+
+/* Whether msg's top-level headers can be believed at all: 0, or -1 with
+ * the reason appended to why ("two From headers").  Refused: a field
+ * RFC 5322 allows once (From, Sender, Subject, Message-ID, In-Reply-To,
+ * References) given more often, where each reader may take another one;
+ * a From without exactly one address mime_parse could read (it never
+ * takes one out of display text).  Judges only what struct mime_msg
+ * holds, so a message reloaded from the ledger is judged as it was. */
+struct buf;
+int mime_check_headers(const struct mime_msg *msg, struct buf *why);
 
 /* Decodes an RFC 2047 header value to UTF-8 (adjacent encoded words
  * joined, unknown charsets read as windows-1254).  Caller frees. */

@@ -117,11 +117,12 @@ only_space(const char *p, size_t n)
 	return 1;
 }
 
-/* Decodes a raw header value (len bytes) into out: unfolded, encoded words
- * decoded, 8-bit bytes sniffed, controls replaced by spaces, trimmed.
- * What had to be guessed is described in why (may be NULL). */
-void
-mimeh_decode_value(const char *v, size_t len, struct buf *out, struct buf *why)
+/* A raw header value (len bytes) into out: unfolded, encoded words decoded
+ * when words is set, 8-bit bytes sniffed, controls replaced by spaces,
+ * trimmed.  What had to be guessed is described in why (may be NULL). */
+static void
+decode_value(const char *v, size_t len, struct buf *out, struct buf *why,
+    int words)
 {
 	struct buf u = BUF_INIT, enc = BUF_INIT;
 	struct charset_result r;
@@ -145,8 +146,8 @@ mimeh_decode_value(const char *v, size_t len, struct buf *out, struct buf *why)
 
 	cs[0] = '\0';
 	for (i = 0, lit = 0; i < u.len; ) {
-		if (u.s[i] != '=' || (wl = encoded_word(u.s + i, u.len - i,
-		    wcs, sizeof wcs, &e, &txt, &tl)) == 0) {
+		if (!words || u.s[i] != '=' || (wl = encoded_word(u.s + i,
+		    u.len - i, wcs, sizeof wcs, &e, &txt, &tl)) == 0) {
 			i++;
 			continue;
 		}
@@ -196,6 +197,18 @@ mimeh_decode_value(const char *v, size_t len, struct buf *out, struct buf *why)
 	out->len = start + (t - s);
 	if (out->s != NULL)
 		out->s[out->len] = '\0';
+}
+
+void
+mimeh_decode_value(const char *v, size_t len, struct buf *out, struct buf *why)
+{
+	decode_value(v, len, out, why, 1);
+}
+
+void
+mimeh_raw_value(const char *v, size_t len, struct buf *out, struct buf *why)
+{
+	decode_value(v, len, out, why, 0);
 }
 
 char *
@@ -395,7 +408,7 @@ plausible_addr(const char *a)
 {
 	const char *at = strchr(a, '@');
 
-	if (at == NULL || at == a || at[1] == '\0')
+	if (at == NULL || at == a || at[1] == '\0' || strchr(at + 1, '@'))
 		return 0;
 	for (; *a; a++)
 		if ((unsigned char)*a <= ' ' || strchr("<>()[],;:\\\"", *a))
@@ -404,12 +417,14 @@ plausible_addr(const char *a)
 }
 
 static void
-add_mailbox(struct mailimf_mailbox *mb, struct buf *disp, struct buf *addrs)
+add_mailbox(struct mailimf_mailbox *mb, struct buf *disp, struct buf *addrs,
+    size_t *n)
 {
 	size_t from;
 
 	if (mb == NULL || mb->mb_addr_spec == NULL)
 		return;
+	(*n)++;
 	if (disp->len > 0)
 		buf_puts(disp, ", ");
 	if (mb->mb_display_name != NULL && *mb->mb_display_name != '\0') {
@@ -437,9 +452,24 @@ only_blank(const char *p, size_t n)
 	return 1;
 }
 
-/* Whether any address libetpan returned is not a plausible addr-spec. */
+/* Whether libetpan's mailbox is no plausible addr-spec; with strict
+ * (From, Sender), also one not written as such in the raw value h: it
+ * joins "BİDB bidb@x" into the local part "BİDBbidb", an address nobody
+ * wrote. */
 static int
-suspect(const struct mailimf_address_list *al)
+bad_mailbox(const struct mailimf_mailbox *mb, const struct hdr *h,
+    int strict)
+{
+	if (mb == NULL || !plausible_addr(mb->mb_addr_spec))
+		return 1;
+	return strict && memmem(h->val, h->vlen, mb->mb_addr_spec,
+	    strlen(mb->mb_addr_spec)) == NULL;
+}
+
+/* Whether any address libetpan returned is bad (bad_mailbox). */
+static int
+suspect(const struct mailimf_address_list *al, const struct hdr *h,
+    int strict)
 {
 	clistiter *it, *jt;
 
@@ -447,38 +477,117 @@ suspect(const struct mailimf_address_list *al)
 		struct mailimf_address *a = clist_content(it);
 
 		if (a->ad_type == MAILIMF_ADDRESS_MAILBOX) {
-			struct mailimf_mailbox *mb = a->ad_data.ad_mailbox;
-
-			if (mb == NULL || !plausible_addr(mb->mb_addr_spec))
+			if (bad_mailbox(a->ad_data.ad_mailbox, h, strict))
 				return 1;
 		} else if (a->ad_type == MAILIMF_ADDRESS_GROUP &&
 		    a->ad_data.ad_group->grp_mb_list != NULL) {
 			clist *l = a->ad_data.ad_group->grp_mb_list->mb_list;
 
-			for (jt = clist_begin(l); jt; jt = clist_next(jt)) {
-				struct mailimf_mailbox *mb = clist_content(jt);
-
-				if (!plausible_addr(mb->mb_addr_spec))
+			for (jt = clist_begin(l); jt; jt = clist_next(jt))
+				if (bad_mailbox(clist_content(jt), h, strict))
 					return 1;
-			}
 		}
 	}
 	return 0;
 }
 
+/* s without its RFC 5322 comments (nested, with quoted-pairs; quoted
+ * strings kept), trimmed, into out: "MAILER-DAEMON@x (Mail Delivery
+ * System)" is an address and a comment.  -1 for an unclosed comment or
+ * quoted string. */
+static int
+strip_comments(const char *s, struct buf *out)
+{
+	int depth = 0, quoted = 0;
+	size_t a, b;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '\\' && s[1] != '\0' && (depth || quoted)) {
+			if (!depth)
+				buf_add(out, s, 2);
+			s++;
+		} else if (quoted) {
+			buf_putc(out, *s);
+			quoted = *s != '"';
+		} else if (*s == '(')
+			depth++;
+		else if (*s == ')' && depth > 0)
+			depth--;
+		else if (!depth) {
+			buf_putc(out, *s);
+			quoted = *s == '"';
+		}
+	}
+	if (depth || quoted)
+		return -1;
+	buf_putc(out, '\0');
+	out->len--;
+	for (a = 0; out->s[a] == ' '; a++)
+		;
+	for (b = out->len; b > a && out->s[b - 1] == ' '; b--)
+		;
+	memmove(out->s, out->s + a, b - a);
+	out->len = b - a;
+	out->s[out->len] = '\0';
+	return 0;
+}
+
+/* The fallback for a From or Sender libetpan could not read, on the raw
+ * value: a bare addr-spec, or exactly one <addr-spec> ending the value.
+ * Nothing is ever taken out of display text: "=?utf-8?q?bidb=40x?= <<"
+ * would otherwise make its display name the sender.  Appends the address
+ * (lower case) to addrs; returns 1, or 0 when there is none. */
+static int
+strict_addr(const struct hdr *h, struct buf *addrs)
+{
+	struct buf u = BUF_INIT, c = BUF_INIT;
+	const char *s, *lt;
+	char *a = NULL;
+	size_t n, from;
+	int ok;
+
+	mimeh_raw_value(h->val, h->vlen, &u, NULL);
+	if (strip_comments(buf_str(&u), &c) == -1) {
+		buf_free(&u);
+		buf_free(&c);
+		return 0;
+	}
+	buf_free(&u);
+	u = c;
+	s = buf_str(&u);
+	n = u.len;
+	lt = strchr(s, '<');
+	if (n > 0 && s[n - 1] == '>' && lt != NULL && lt == strrchr(s, '<') &&
+	    strchr(s, '>') == s + n - 1)
+		a = xstrndup(lt + 1, (size_t)(s + n - 1 - (lt + 1)));
+	else if (lt == NULL && strchr(s, '>') == NULL)
+		a = xstrdup(s);
+	ok = a != NULL && plausible_addr(a);
+	if (ok) {
+		from = addrs->len;
+		buf_puts(addrs, a);
+		ascii_lower(addrs->s + from);
+	}
+	free(a);
+	buf_free(&u);
+	return ok;
+}
+
 /* Parses an address-list header into its display form and its lower-case
- * addr-specs (appended to addrs, ", " separated).  Returns the display
- * form (caller frees). */
+ * addr-specs (appended to addrs, ", " separated; *n_r counts them).
+ * With strict (From, Sender) an unreadable value gives at most the
+ * address strict_addr finds; otherwise every a@b of its decoded text.
+ * Returns the display form (caller frees). */
 static char *
-addresses(const struct hdr *h, struct buf *addrs)
+addresses(const struct hdr *h, struct buf *addrs, int strict, size_t *n_r)
 {
 	struct mailimf_address_list *al = NULL;
 	struct buf disp = BUF_INIT;
-	size_t idx = 0, before = addrs->len;
+	size_t idx = 0, before = addrs->len, n = 0;
 	clistiter *it, *jt;
 
 	if (mailimf_address_list_parse(h->val, h->vlen, &idx, &al) ==
-	    MAILIMF_NO_ERROR && al != NULL && !suspect(al) &&
+	    MAILIMF_NO_ERROR && al != NULL && !suspect(al, h, strict) &&
 	    only_blank(h->val + idx, h->vlen - idx)) {
 		for (it = clist_begin(al->ad_list); it; it = clist_next(it)) {
 			struct mailimf_address *a = clist_content(it);
@@ -487,13 +596,13 @@ addresses(const struct hdr *h, struct buf *addrs)
 
 			if (a->ad_type == MAILIMF_ADDRESS_MAILBOX)
 				add_mailbox(a->ad_data.ad_mailbox, &disp,
-				    addrs);
+				    addrs, &n);
 			else if (a->ad_type == MAILIMF_ADDRESS_GROUP &&
 			    g->grp_mb_list != NULL) {
 				for (jt = clist_begin(g->grp_mb_list->mb_list);
 				    jt; jt = clist_next(jt))
 					add_mailbox(clist_content(jt), &disp,
-					    addrs);
+					    addrs, &n);
 			}
 		}
 	}
@@ -504,10 +613,53 @@ addresses(const struct hdr *h, struct buf *addrs)
 
 		buf_reset(&disp);
 		buf_puts(&disp, dec);
-		scrape_addrs(dec, addrs);
+		if (strict)
+			n = (size_t)strict_addr(h, addrs);
+		else
+			scrape_addrs(dec, addrs);
 		free(dec);
 	}
+	if (n_r != NULL)
+		*n_r = n;
 	return buf_steal(&disp);
+}
+
+/* The one address of a From or Sender field, or NULL when it has none
+ * the robot can read or several (who of them would be the sender?).
+ * *disp_r (when not NULL) gets the display form. */
+static char *
+one_mailbox(const struct hdr *h, char **disp_r)
+{
+	struct buf a = BUF_INIT;
+	size_t n = 0;
+	char *disp = addresses(h, &a, 1, &n);
+
+	if (disp_r != NULL)
+		*disp_r = disp;
+	else
+		free(disp);
+	if (n != 1) {
+		buf_free(&a);
+		return NULL;
+	}
+	return buf_steal(&a);
+}
+
+/* Header fields whose value is syntax other fields are judged by: an
+ * RFC 2047 encoded word in them is text their server copied from the
+ * sender (a HELO name, an envelope address), never to be decoded. */
+static int
+raw_field(const struct hdr *h)
+{
+	static const char *const names[] = { "Authentication-Results",
+	    "ARC-Authentication-Results", "Received", "Received-SPF",
+	    "DKIM-Signature", NULL };
+
+	for (size_t i = 0; names[i] != NULL; i++)
+		if (h->nlen == strlen(names[i]) &&
+		    ascii_casecmp_n(h->name, names[i], h->nlen) == 0)
+			return 1;
+	return 0;
 }
 
 /* The addr-spec of Return-Path (lower case; "" for <>). */
@@ -572,7 +724,7 @@ mimeh_top_fields(struct mime_msg *msg, const struct hdr *h, size_t nh,
     struct ctx *c)
 {
 	const struct hdr *f;
-	struct buf addrs = BUF_INIT, dummy = BUF_INIT;
+	struct buf addrs = BUF_INIT;
 	const char *v;
 
 	msg->headers = xcalloc(nh ? nh : 1, sizeof *msg->headers);
@@ -581,7 +733,13 @@ mimeh_top_fields(struct mime_msg *msg, const struct hdr *h, size_t nh,
 
 		buf_add(&nb, h[i].name, h[i].nlen);
 		msg->headers[i].name = buf_steal(&nb);
-		msg->headers[i].value = mimeh_decode_hdr(&h[i], c);
+		if (raw_field(&h[i])) {
+			struct buf rv = BUF_INIT;
+
+			mimeh_raw_value(h[i].val, h[i].vlen, &rv, NULL);
+			msg->headers[i].value = buf_steal(&rv);
+		} else
+			msg->headers[i].value = mimeh_decode_hdr(&h[i], c);
 	}
 	msg->nheaders = nh;
 
@@ -591,38 +749,20 @@ mimeh_top_fields(struct mime_msg *msg, const struct hdr *h, size_t nh,
 	msg->date = xstrdup(mime_header(msg, "Date"));
 	msg->date_t = parse_date(msg->date);
 	msg->subject = xstrdup(mime_header(msg, "Subject"));
-	if ((f = mimeh_find_hdr(h, nh, "From")) != NULL) {
-		msg->from = addresses(f, &dummy);
-		if (dummy.len > 0) {
-			char *comma = strchr(dummy.s, ',');
-
-			if (comma != NULL)
-				*comma = '\0';
-			msg->from_addr = xstrdup(dummy.s);
-		}
-	}
+	if ((f = mimeh_find_hdr(h, nh, "From")) != NULL)
+		msg->from_addr = one_mailbox(f, &msg->from);
 	if ((f = mimeh_find_hdr(h, nh, "To")) != NULL)
-		msg->to = addresses(f, &addrs);
+		msg->to = addresses(f, &addrs, 0, NULL);
 	if ((f = mimeh_find_hdr(h, nh, "Cc")) != NULL)
-		msg->cc = addresses(f, &addrs);
+		msg->cc = addresses(f, &addrs, 0, NULL);
 	if (addrs.len > 0)
 		msg->to_addrs = buf_steal(&addrs);
 	if ((v = mime_header(msg, "Return-Path")) != NULL)
 		msg->return_path = angle_addr(v);
-	buf_reset(&dummy);
-	if ((f = mimeh_find_hdr(h, nh, "Sender")) != NULL) {
-		free(addresses(f, &dummy));
-		if (dummy.len > 0) {
-			char *comma = strchr(dummy.s, ',');
-
-			if (comma != NULL)
-				*comma = '\0';
-			msg->sender_addr = xstrdup(dummy.s);
-		}
-	}
+	if ((f = mimeh_find_hdr(h, nh, "Sender")) != NULL)
+		msg->sender_addr = one_mailbox(f, NULL);
 	if (msg->sender_addr == NULL && msg->return_path != NULL &&
 	    *msg->return_path != '\0')
 		msg->sender_addr = xstrdup(msg->return_path);
-	buf_free(&dummy);
 	buf_free(&addrs);
 }

@@ -133,6 +133,12 @@ void mime_note(struct ctx *c, const char *fmt, ...)
  * What had to be guessed is described in why (may be NULL). */
 void mimeh_decode_value(const char *v, size_t len, struct buf *out,
     struct buf *why);
+/* The same without RFC 2047 decoding, for the structured trace fields
+ * (Authentication-Results, Received, ...): an encoded word in them is
+ * text their server copied from the sender, and decoding it would let
+ * that text become syntax. */
+void mimeh_raw_value(const char *v, size_t len, struct buf *out,
+    struct buf *why);
 /* Splits the header block at p into *h_r (caller frees), *n_r fields.
  * Returns the offset where the body starts. */
 size_t mimeh_scan_headers(const char *p, size_t len, struct hdr **h_r,

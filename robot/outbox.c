@@ -18,6 +18,8 @@
 #include "outbox.h"
 #include "smtp.h"
 #include "tckn.h"
+#include "tmpl.h"
+#include "trust.h"
 
 #define OUTBOX_DISPLAY_NAME	"NES Yenileme Robotu"
 
@@ -33,8 +35,16 @@ static const char SQL_RECOVER[] =
     "UPDATE outbox SET state = 'queued', next_t = ?1"
     " WHERE state = 'sending' AND next_t <= ?2";
 static const char SQL_DUE[] =
-    "SELECT id FROM outbox WHERE state = 'queued' AND next_t <= ?1"
-    " ORDER BY next_t, id";
+    "SELECT id, kind = '" OUTBOX_KIND_CAP "' FROM outbox"
+    " WHERE state = 'queued' AND next_t <= ?1 ORDER BY next_t, id";
+/* Mail sent since the start of the local day, the notice of the cap
+ * aside; and whether that notice was queued today. */
+static const char SQL_SENT_TODAY[] =
+    "SELECT count(*) FROM outbox WHERE state = 'sent' AND sent_t >= ?1"
+    " AND kind <> '" OUTBOX_KIND_CAP "'";
+static const char SQL_CAP_TOLD[] =
+    "SELECT count(*) FROM outbox WHERE kind = '" OUTBOX_KIND_CAP "'"
+    " AND created_t >= ?1";
 static const char SQL_CLAIM[] =
     "UPDATE outbox SET state = 'sending', next_t = ?2"
     " WHERE id = ?1 AND state = 'queued'";
@@ -95,6 +105,20 @@ outbox_is_self(const struct config *cfg, const char *addr)
 {
 	return same_addr(addr, cfg->institution.robot) ||
 	    same_addr(addr, cfg->smtp.from);
+}
+
+int
+outbox_may_mail(const struct config *cfg, const char *addr)
+{
+	if (trust_addr_local(cfg, addr) ||
+	    same_addr(addr, cfg->institution.bidb) ||
+	    same_addr(addr, cfg->institution.yazi_isleri) ||
+	    same_addr(addr, cfg->institution.bys))
+		return 1;
+	for (size_t i = 0; i < cfg->digest.nto; i++)
+		if (same_addr(addr, cfg->digest.to[i]))
+			return 1;
+	return 0;
 }
 
 static void
@@ -198,6 +222,21 @@ filter_rcpts(sqlite3 *db, const struct config *cfg,
 			continue;
 		}
 		low = lower_dup(a);
+		/* Whatever a message put into a case, the robot writes to
+		 * nobody outside the institution but whom it is told to. */
+		if (!outbox_may_mail(cfg, low)) {
+			log_warn("outbox: %s is outside the institution: %s "
+			    "not sent to it", low, m->kind);
+			snprintf(note, sizeof note, "%s not sent to %s: "
+			    "outside the institution", m->kind, low);
+			r = (m->case_id || m->request) ? cases_add_event(db,
+			    m->case_id, m->request, 0, NULL, now, "note", NULL,
+			    NULL, note) : 0;
+			free(low);
+			if (r == -1)
+				return -1;
+			continue;
+		}
 		for (size_t j = 0; j < *nkept; j++)
 			if (strcmp(kept[j], low) == 0)
 				dup = 1;
@@ -205,7 +244,9 @@ filter_rcpts(sqlite3 *db, const struct config *cfg,
 			free(low);
 			continue;
 		}
-		if ((r = over_cap(db, cfg, low, day)) == -1) {
+		if (m->uncapped)
+			r = 0;
+		else if ((r = over_cap(db, cfg, low, day)) == -1) {
 			free(low);
 			return -1;
 		}
@@ -509,14 +550,149 @@ outbox_send_due(sqlite3 *db, const struct config *cfg, time_t now)
 	return outbox_send_due_with(db, cfg, now, NULL);
 }
 
+/* Claims, sends and records row id, with the SMTP_* result in *rc_r.
+ * Returns 1, 0 when another run had claimed the row (nothing done), or
+ * -1 on a database error. */
+static int
+send_one(sqlite3 *db, const struct config *cfg, int64_t id, time_t now,
+    outbox_send_fn send, int *rc_r, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	char *from = NULL, *rcpt = NULL, *data = NULL, **v = NULL;
+	size_t len, nv = 0;
+	int attempts, r, rc;
+	time_t created;
+
+	if ((r = claim(db, id, now)) != 1)
+		return r;
+	if ((st = db_stmt(db, SQL_ROW)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return -1;
+	}
+	from = db_col_strdup(st, 0);
+	rcpt = db_col_strdup(st, 1);
+	len = (size_t)sqlite3_column_bytes(st, 2);
+	data = xmalloc(len + 1);
+	if (len)
+		memcpy(data, sqlite3_column_blob(st, 2), len);
+	data[len] = '\0';
+	attempts = sqlite3_column_int(st, 3);
+	created = (time_t)sqlite3_column_int64(st, 4);
+	sqlite3_reset(st);
+
+	v = split_rcpts(rcpt, &nv);
+	err[0] = '\0';
+	if (nv == 0) {
+		rc = SMTP_PERM;
+		snprintf(err, errlen, "no recipients");
+	} else
+		rc = send(cfg, from, (const char *const *)v, nv, data, len,
+		    err, errlen);
+	assert(rc == SMTP_OK || rc == SMTP_TEMP || rc == SMTP_PERM ||
+	    rc == SMTP_CONFIG);
+	r = record(db, id, rc, attempts, created, now, err);
+	free(from);
+	free(rcpt);
+	free(data);
+	free_strv(v, nv);
+	*rc_r = rc;
+	return r == -1 ? -1 : 1;
+}
+
+/* The first column of sql with ?1 bound to t, or -1. */
+static int64_t
+count_since(sqlite3 *db, const char *sql, time_t t)
+{
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int64_t n = -1;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)t);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
+
+static time_t
+day_start(time_t now)
+{
+	struct tm tm;
+
+	clock_local(now, &tm);
+	return clock_make_local(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+	    0);
+}
+
+/* BİDB is told once a day that the cap held mail back.  Queues the
+ * notice in its own transaction; it is exempt from both caps, so it
+ * leaves even when nothing else may.  Returns the row id, 0 when BİDB
+ * was already told today (or the notice could not be made: logged), -1
+ * on a database error. */
+static int64_t
+queue_cap_notice(sqlite3 *db, const struct config *cfg, time_t now,
+    int64_t waiting)
+{
+	struct tmpl_vars *v = NULL;
+	struct outbox_mail m;
+	char *subject = NULL, *text = NULL, *html = NULL, err[512], d[40];
+	const char *to = cfg->institution.bidb;
+	int64_t id = 0, told;
+
+	if ((told = count_since(db, SQL_CAP_TOLD, day_start(now))) != 0)
+		return told < 0 ? -1 : 0;
+	v = tmpl_vars_new();
+	clock_format_date(now, d);
+	tmpl_set(v, "today", d);
+	tmpl_set(v, "bidb_address", to ? to : "");
+	tmpl_set(v, "robot_address", cfg->institution.robot ?
+	    cfg->institution.robot : cfg->smtp.from ? cfg->smtp.from : "");
+	tmpl_set_int(v, "max_per_day", cfg->smtp.max_per_day);
+	tmpl_set_int(v, "waiting", (long)waiting);
+	if (tmpl_render(cfg->robot.templates_dir ? cfg->robot.templates_dir :
+	    "templates", OUTBOX_KIND_CAP, v, &subject, &text, &html, err,
+	    sizeof err) == -1) {
+		log_err("outbox: %s", err);
+		goto out;
+	}
+	memset(&m, 0, sizeof m);
+	m.kind = OUTBOX_KIND_CAP;
+	m.to = &to;
+	m.nto = 1;
+	m.subject = subject;
+	m.text = text;
+	m.html = html;
+	m.uncapped = 1;
+	if (db_begin(db) == -1) {
+		id = -1;
+		goto out;
+	}
+	if (outbox_queue(db, cfg, &m, now, &id) == -1) {
+		db_rollback(db);
+		id = -1;
+	} else if (db_commit(db) == -1)
+		id = -1;
+out:
+	free(subject);
+	free(text);
+	free(html);
+	tmpl_vars_free(&v);
+	return id;
+}
+
 int
 outbox_send_due_with(sqlite3 *db, const struct config *cfg, time_t now,
     outbox_send_fn send)
 {
 	sqlite3_stmt *st;
-	int64_t *ids = NULL;
+	int64_t *ids = NULL, today = 0, held = 0, notice;
+	int *notices = NULL;
 	size_t nids = 0, i;
-	int sent = 0, r, rc;
+	int sent = 0, rc, r;
 	char err[512];
 
 	if (send == NULL)
@@ -532,6 +708,9 @@ outbox_send_due_with(sqlite3 *db, const struct config *cfg, time_t now,
 	if (sqlite3_changes(db) > 0)
 		log_warn("outbox: %d mail(s) left 'sending' by an interrupted "
 		    "run queued again (may duplicate)", sqlite3_changes(db));
+	if (cfg->smtp.max_per_day > 0 &&
+	    (today = count_since(db, SQL_SENT_TODAY, day_start(now))) < 0)
+		return -1;
 
 	/* Collect first: the claims below change the rows being read. */
 	if ((st = db_stmt(db, SQL_DUE)) == NULL)
@@ -539,7 +718,9 @@ outbox_send_due_with(sqlite3 *db, const struct config *cfg, time_t now,
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		ids = xrealloc(ids, (nids + 1) * sizeof *ids);
-		ids[nids++] = sqlite3_column_int64(st, 0);
+		notices = xrealloc(notices, (nids + 1) * sizeof *notices);
+		ids[nids] = sqlite3_column_int64(st, 0);
+		notices[nids++] = sqlite3_column_int(st, 1);
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
@@ -548,62 +729,47 @@ outbox_send_due_with(sqlite3 *db, const struct config *cfg, time_t now,
 	}
 
 	for (i = 0; i < nids; i++) {
-		char *from = NULL, *rcpt = NULL, *data = NULL, **v = NULL;
-		size_t len, nv = 0;
-		int attempts;
-		time_t created;
-
-		if ((r = claim(db, ids[i], now)) == -1)
+		/* Over the day's cap the rest waits, queued, for tomorrow:
+		 * a flood of mail is stopped, not lost. */
+		if (!notices[i] && cfg->smtp.max_per_day > 0 &&
+		    today >= cfg->smtp.max_per_day) {
+			held++;
+			continue;
+		}
+		if ((r = send_one(db, cfg, ids[i], now, send, &rc, err,
+		    sizeof err)) == -1)
 			goto fail;
 		if (r == 0)
 			continue;
-		if ((st = db_stmt(db, SQL_ROW)) == NULL)
-			goto fail;
-		sqlite3_bind_int64(st, 1, ids[i]);
-		if (sqlite3_step(st) != SQLITE_ROW) {
-			sqlite3_reset(st);
-			goto fail;
-		}
-		from = db_col_strdup(st, 0);
-		rcpt = db_col_strdup(st, 1);
-		len = (size_t)sqlite3_column_bytes(st, 2);
-		data = xmalloc(len + 1);
-		if (len)
-			memcpy(data, sqlite3_column_blob(st, 2), len);
-		data[len] = '\0';
-		attempts = sqlite3_column_int(st, 3);
-		created = (time_t)sqlite3_column_int64(st, 4);
-		sqlite3_reset(st);
-
-		v = split_rcpts(rcpt, &nv);
-		err[0] = '\0';
-		if (nv == 0) {
-			rc = SMTP_PERM;
-			snprintf(err, sizeof err, "no recipients");
-		} else
-			rc = send(cfg, from, (const char *const *)v, nv, data,
-			    len, err, sizeof err);
-		assert(rc == SMTP_OK || rc == SMTP_TEMP || rc == SMTP_PERM ||
-		    rc == SMTP_CONFIG);
-		r = record(db, ids[i], rc, attempts, created, now, err);
-		free(from);
-		free(rcpt);
-		free(data);
-		free_strv(v, nv);
-		if (r == -1)
-			goto fail;
-		if (rc == SMTP_OK)
+		if (rc == SMTP_OK) {
 			sent++;
+			today += !notices[i];
+		}
 		if (rc == SMTP_CONFIG) {
 			log_err("outbox: [smtp] unusable, nothing more sent "
 			    "this time: %s", err);
 			break;
 		}
 	}
+	if (held > 0) {
+		log_warn("outbox: %lld mail(s) sent today, the [smtp] "
+		    "max_per_day limit: %lld more wait for tomorrow",
+		    (long long)today, (long long)held);
+		if ((notice = queue_cap_notice(db, cfg, now, held)) == -1)
+			goto fail;
+		if (notice > 0) {
+			if ((r = send_one(db, cfg, notice, now, send, &rc, err,
+			    sizeof err)) == -1)
+				goto fail;
+			sent += r == 1 && rc == SMTP_OK;
+		}
+	}
 	free(ids);
+	free(notices);
 	return sent;
 fail:
 	free(ids);
+	free(notices);
 	return -1;
 }
 

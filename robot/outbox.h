@@ -49,6 +49,10 @@
 /* Temporary failures are retried for this long, then the row fails. */
 #define OUTBOX_GIVE_UP	(3 * 24 * 3600)
 
+/* The kind (template) of the one mail a day that tells BİDB the daily
+ * cap held mail back. */
+#define OUTBOX_KIND_CAP	"cap_reached_bidb.tmpl"
+
 /* One mail to queue: everything already rendered. */
 struct outbox_mail {
 	const char	*kind;		/* template name, e.g. "digest.tmpl" */
@@ -69,6 +73,7 @@ struct outbox_mail {
 	 * them, not the whole request. */
 	const int64_t	*cases;
 	size_t		 ncases;
+	int		 uncapped;	/* the cap notice: no recipient cap */
 };
 
 /* Queues m inside the caller's transaction: builds the message with a new
@@ -111,6 +116,11 @@ int outbox_record_sent(sqlite3 *db, const char *kind, const char *message_id,
     const char *to, int64_t case_id, int64_t request, const int64_t *cases,
     size_t ncases, time_t at);
 
+/* 1 when the robot may write to addr: an address of the institution's
+ * domain or of [institution] other_domains, or one the config names
+ * (bidb, yazi_isleri, bys, [digest] to).  outbox_queue drops every other
+ * recipient (logged, and a note on the case). */
+int outbox_may_mail(const struct config *cfg, const char *addr);
 /* 1 when addr is the robot's own address (case-insensitive). */
 int outbox_is_self(const struct config *cfg, const char *addr);
 

@@ -135,6 +135,8 @@ robot_cmd_rules_check(struct robot *r, int argc, char **argv)
 	printf("rules: %zu rule(s) compiled from %s; templates in %s are "
 	    "good\n", rules_count(r->rules), r->cfg->robot.rules_dir,
 	    r->cfg->robot.templates_dir);
+	if (trust_config_warning(r->cfg) != NULL)
+		printf("warning: %s\n", trust_config_warning(r->cfg));
 	return 0;
 }
 
@@ -185,8 +187,9 @@ print_roles(unsigned roles, const char *why)
 			printf("%s%s", any ? ", " : "", names[i].name);
 			any = 1;
 		}
-	printf("%s%s%s\n", any ? "" : "none (outside the institution)",
-	    why ? "; " : "", why ? why : "");
+	/* A claim our server does not back gives no role either. */
+	printf("%s%s%s\n", any ? "" : why ? "none" :
+	    "none (outside the institution)", why ? "; " : "", why ? why : "");
 }
 
 int

@@ -48,6 +48,7 @@ static const struct kind {
 	{ "remind_shipping_bidb.tmpl", V_CASE "approval tracking " },
 	{ "escalate_bidb.tmpl", V_CASE "holder holder_address reminders_sent "
 	    "last_reminder " },
+	{ "cap_reached_bidb.tmpl", V_COMMON "max_per_day waiting " },
 	{ "ack_unit_head.tmpl", V_COMMON "case_tag ticket unit recipient_name "
 	    "form_source people people.name people.tckn_masked people.title "
 	    "people.unit people.email people.case_tag "

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "authres.h"
+#include "buf.h"
 #include "fold.h"
 #include "mem.h"
 #include "trust.h"
@@ -69,111 +71,6 @@ in_kamusm(const struct config *cfg, const char *addr)
 	return 0;
 }
 
-/* Skips white space and RFC 5322 comments "(...)", nested. */
-static const char *
-skip_cfws(const char *p)
-{
-	int depth;
-
-	for (;;) {
-		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
-			p++;
-		if (*p != '(')
-			return p;
-		for (depth = 0; *p; p++) {
-			if (*p == '\\' && p[1] != '\0')
-				p++;
-			else if (*p == '(')
-				depth++;
-			else if (*p == ')' && --depth == 0) {
-				p++;
-				break;
-			}
-		}
-	}
-}
-
-/* Copies the next token (up to white space, ';', '(' or '=') into out,
- * lower case; a quoted string is unquoted. */
-static const char *
-token(const char *p, char *out, size_t outlen, int stop_eq)
-{
-	size_t o = 0;
-
-	p = skip_cfws(p);
-	if (*p == '"') {
-		for (p++; *p && *p != '"'; p++) {
-			if (*p == '\\' && p[1] != '\0')
-				p++;
-			if (o + 1 < outlen)
-				out[o++] = (char)lower((unsigned char)*p);
-		}
-		if (*p == '"')
-			p++;
-	} else
-		for (; *p && !strchr(" \t\r\n;(", *p) &&
-		    !(stop_eq && *p == '='); p++)
-			if (o + 1 < outlen)
-				out[o++] = (char)lower((unsigned char)*p);
-	out[o] = '\0';
-	return p;
-}
-
-/* One Authentication-Results value: 1 when it carries dkim=pass with
- * header.d (or header.i) in a Kamu SM domain, or spf=pass with
- * smtp.mailfrom in one.  Sets *seen_r to a description of what it did
- * find, for the quarantine reason. */
-static int
-ar_passes(const struct config *cfg, const char *v, char *seen, size_t seenlen)
-{
-	char method[32], result[32], ptype[64], pval[256];
-	const char *p = strchr(v, ';');
-	int pass = 0, relevant;
-	size_t sl;
-
-	seen[0] = '\0';
-	while (p != NULL && *p == ';') {
-		p = token(p + 1, method, sizeof(method), 1);
-		p = skip_cfws(p);
-		if (*p != '=') {
-			/* "none", or garbage: skip to the next resinfo */
-			p = strchr(p, ';');
-			continue;
-		}
-		p = token(p + 1, result, sizeof(result), 1);
-		relevant = strcmp(method, "dkim") == 0 ||
-		    strcmp(method, "spf") == 0;
-		/* properties: ptype.property=value ... until ';' */
-		for (;;) {
-			p = skip_cfws(p);
-			if (*p == '\0' || *p == ';')
-				break;
-			p = token(p, ptype, sizeof(ptype), 1);
-			p = skip_cfws(p);
-			if (*p != '=') {
-				if (ptype[0] == '\0')
-					p++;
-				continue;
-			}
-			p = token(p + 1, pval, sizeof(pval), 0);
-			if (!relevant || !in_kamusm(cfg, pval))
-				continue;
-			if ((strcmp(method, "dkim") == 0 &&
-			    (strcmp(ptype, "header.d") == 0 ||
-			    strcmp(ptype, "header.i") == 0)) ||
-			    (strcmp(method, "spf") == 0 &&
-			    strcmp(ptype, "smtp.mailfrom") == 0)) {
-				if (strcmp(result, "pass") == 0)
-					pass = 1;
-				sl = strlen(seen);
-				snprintf(seen + sl, seenlen - sl, "%s%s=%s for %s",
-				    sl ? ", " : "", method, result, pval);
-			}
-		}
-	}
-	return pass;
-}
-
 unsigned
 trust_addr_roles(const struct config *cfg, const char *addr)
 {
@@ -197,48 +94,319 @@ trust_addr_roles(const struct config *cfg, const char *addr)
 	return roles;
 }
 
+int
+trust_addr_local(const struct config *cfg, const char *addr)
+{
+	size_t i;
+
+	if (addr == NULL || strchr(addr, '@') == NULL)
+		return 0;
+	if (trust_addr_in_domain(addr, cfg->institution.domain))
+		return 1;
+	for (i = 0; i < cfg->institution.nother_domains; i++)
+		if (trust_addr_in_domain(addr,
+		    cfg->institution.other_domains[i]))
+			return 1;
+	return 0;
+}
+
+static int
+is_authserv(const struct config *cfg, const char *id)
+{
+	for (size_t i = 0; i < cfg->institution.nauthserv_id; i++)
+		if (ieq(id, cfg->institution.authserv_id[i]))
+			return 1;
+	return 0;
+}
+
+/* Whether a Received field names one of our authserv-ids as its "by"
+ * host.  Any "by NAME" pair anywhere counts, parentheses or not: the
+ * sender chooses the HELO name in "from HELO (...)" and could otherwise
+ * hide the real "by" in an unclosed comment. */
+static int
+received_by_us(const struct config *cfg, const char *v)
+{
+	char prev[16] = "", word[256];
+	size_t n;
+
+	while (*v != '\0') {
+		while (*v != '\0' && strchr(" \t\r\n();", *v) != NULL)
+			v++;
+		for (n = 0; v[n] != '\0' && strchr(" \t\r\n();", v[n]) == NULL;
+		    n++)
+			;
+		if (n == 0)
+			break;
+		snprintf(word, sizeof word, "%.*s", (int)n, v);
+		if (ieq(prev, "by") && n < sizeof word &&
+		    is_authserv(cfg, word))
+			return 1;
+		snprintf(prev, sizeof prev, "%.*s", (int)n, v);
+		v += n;
+	}
+	return 0;
+}
+
+/* Where the headers our servers wrote end: the first Received whose
+ * "by" host is one of our authserv-ids (what the MX writes on taking
+ * the message), else the first Received of any kind, else the end.
+ * Everything from there down may be the sender's own writing. */
+static size_t
+trusted_top(const struct config *cfg, const struct mime_msg *msg)
+{
+	size_t i, first = msg->nheaders;
+
+	for (i = 0; i < msg->nheaders; i++) {
+		if (msg->headers[i].name == NULL ||
+		    !ieq(msg->headers[i].name, "Received"))
+			continue;
+		if (first == msg->nheaders)
+			first = i;
+		if (msg->headers[i].value != NULL &&
+		    received_by_us(cfg, msg->headers[i].value))
+			return i;
+	}
+	return first;
+}
+
+/* An address or domain a property names, without the angle brackets
+ * some servers put around smtp.mailfrom. */
+static void
+bare(const char *v, char *out, size_t outlen)
+{
+	size_t n;
+
+	if (*v == '<')
+		v++;
+	n = strcspn(v, ">");
+	snprintf(out, outlen, "%.*s", (int)(n < outlen ? n : outlen - 1), v);
+	if (n >= outlen)
+		out[0] = '\0';	/* cut: it must not match a shorter name */
+}
+
+/* What one result says for a sender from `from` of domain `dom`: the
+ * property it vouches for (into what, for the reason) and whether it is
+ * a pass that counts.  auth counts only for the institution's own
+ * senders, and only for the From itself: smtp.auth, when written, is the
+ * From address or its local part, so a member cannot pass as bidb@. */
+static int
+result_vouches(const struct authres_result *r, const char *from,
+    const char *dom, int internal, char *what, size_t whatlen)
+{
+	const char *v = NULL, *at;
+	char a[256];
+
+	what[0] = '\0';
+	if (strcmp(r->method, "dkim") == 0) {
+		if ((v = authres_prop(r, "header", "d")) == NULL)
+			v = authres_prop(r, "header", "i");
+	} else if (strcmp(r->method, "spf") == 0)
+		v = authres_prop(r, "smtp", "mailfrom");
+	else if (strcmp(r->method, "dmarc") == 0)
+		v = authres_prop(r, "header", "from");
+	else if (strcmp(r->method, "auth") == 0) {
+		if (!internal)
+			return 0;
+		if ((v = authres_prop(r, "smtp", "auth")) == NULL)
+			return strcmp(r->result, "pass") == 0;
+		bare(v, a, sizeof a);
+		snprintf(what, whatlen, "%s", a);
+		at = strchr(from, '@');
+		return strcmp(r->result, "pass") == 0 && (ieq(a, from) ||
+		    (at != NULL && strlen(a) == (size_t)(at - from) &&
+		    ieq_n(a, from, strlen(a))));
+	} else
+		return 0;
+	if (v == NULL)
+		return 0;
+	bare(v, a, sizeof a);
+	snprintf(what, whatlen, "%s", (at = strrchr(a, '@')) != NULL ?
+	    at + 1 : a);
+	return strcmp(r->result, "pass") == 0 && a[0] != '\0' &&
+	    trust_addr_in_domain(a, dom);
+}
+
+/* The domain a sender's role is claimed in: the institution's, or the
+ * Kamu SM domain the address is in. */
+static const char *
+claimed_domain(const struct config *cfg, const char *addr, unsigned roles)
+{
+	size_t i;
+
+	if (roles & ROLE_INTERNAL)
+		return cfg->institution.domain;
+	for (i = 0; cfg->kamusm.domains != NULL && cfg->kamusm.domains[i];
+	    i++)
+		if (trust_addr_in_domain(addr, cfg->kamusm.domains[i]))
+			return cfg->kamusm.domains[i];
+	return NULL;
+}
+
+/* The methods that say who sent a message. */
+static int
+relevant(const char *method)
+{
+	return strcmp(method, "auth") == 0 || strcmp(method, "dkim") == 0 ||
+	    strcmp(method, "spf") == 0 || strcmp(method, "dmarc") == 0;
+}
+
+/* Our configured spelling of an authserv-id (the parsed one is freed
+ * with its field). */
+static const char *
+authserv_name(const struct config *cfg, const char *id)
+{
+	for (size_t i = 0; i < cfg->institution.nauthserv_id; i++)
+		if (ieq(id, cfg->institution.authserv_id[i]))
+			return cfg->institution.authserv_id[i];
+	return id;
+}
+
+/* What our servers stamped that bears on a sender, for the reason of a
+ * refusal: "spf=fail, dmarc=fail for example.edu.tr". */
+struct stamps {
+	char	 item[16][48];		/* "dkim=fail" */
+	char	 what[16][128];		/* the domain or login it was for */
+	size_t	 n;
+	size_t	 ours;			/* our fields above trusted_top */
+	size_t	 below;			/* ours further down: ignored */
+	const char *id;			/* the authserv-id that stamped */
+};
+
+static void
+stamps_add(struct stamps *st, const struct authres_result *r,
+    const char *what)
+{
+	if (st->n == sizeof st->item / sizeof st->item[0])
+		return;
+	snprintf(st->item[st->n], sizeof st->item[0], "%s=%s", r->method,
+	    r->result);
+	snprintf(st->what[st->n], sizeof st->what[0], "%s", what);
+	st->n++;
+}
+
+/* "From bidb@example.edu.tr, but mx.example.edu.tr stamped spf=fail,
+ * dmarc=fail for example.edu.tr" and the like. */
+static void
+explain(const struct config *cfg, const char *from, const struct stamps *st,
+    struct buf *why)
+{
+	const char *common = NULL;
+	size_t i, same = 1;
+
+	buf_printf(why, "From %s, but ", from);
+	if (st->ours == 0) {
+		buf_puts(why, "no Authentication-Results of ");
+		for (i = 0; i < cfg->institution.nauthserv_id; i++)
+			buf_printf(why, "%s%s", i == 0 ? "" :
+			    i + 1 < cfg->institution.nauthserv_id ? ", " :
+			    " or ", cfg->institution.authserv_id[i]);
+		buf_puts(why, " above its Received header vouches for it");
+	} else if (st->n == 0)
+		buf_printf(why, "%s stamped no auth, dkim, spf or dmarc result",
+		    st->id);
+	else {
+		/* One "for DOMAIN" at the end when every result that names
+		 * something names the same. */
+		for (i = 0; i < st->n; i++)
+			if (st->what[i][0] != '\0') {
+				if (common == NULL)
+					common = st->what[i];
+				else if (strcmp(st->what[i], common) != 0)
+					same = 0;
+			}
+		buf_printf(why, "%s stamped ", st->id);
+		for (i = 0; i < st->n; i++) {
+			buf_printf(why, "%s%s", i ? ", " : "", st->item[i]);
+			if (!same && st->what[i][0] != '\0')
+				buf_printf(why, " for %s", st->what[i]);
+		}
+		if (same && common != NULL)
+			buf_printf(why, " for %s", common);
+	}
+	if (st->below)
+		buf_puts(why, " (an Authentication-Results below the "
+		    "institution's Received header was ignored: the sender "
+		    "may have written it)");
+}
+
+/* The results our servers stamped above trusted_top: 1 when one of them
+ * vouches for from in dom; otherwise why says what they did stamp. */
+static int
+stamped_pass(const struct config *cfg, const struct mime_msg *msg,
+    const char *from, const char *dom, int internal, struct buf *why)
+{
+	struct stamps st;
+	struct authres ar;
+	size_t top = trusted_top(cfg, msg), i, k;
+	char what[256];
+	int pass = 0;
+
+	memset(&st, 0, sizeof st);
+	for (i = 0; i < msg->nheaders && !pass; i++) {
+		if (msg->headers[i].name == NULL ||
+		    !ieq(msg->headers[i].name, "Authentication-Results"))
+			continue;
+		if (authres_parse(msg->headers[i].value, &ar) == 0 &&
+		    is_authserv(cfg, ar.authserv_id)) {
+			if (i > top)
+				st.below++;
+			else {
+				st.ours++;
+				if (st.id == NULL)
+					st.id = authserv_name(cfg,
+					    ar.authserv_id);
+				for (k = 0; k < ar.nres && !pass; k++) {
+					pass = result_vouches(&ar.res[k], from,
+					    dom, internal, what, sizeof what);
+					if (relevant(ar.res[k].method))
+						stamps_add(&st, &ar.res[k],
+						    what);
+				}
+			}
+		}
+		authres_free(&ar);
+	}
+	if (!pass)
+		explain(cfg, from, &st, why);
+	return pass;
+}
+
 unsigned
 trust_roles(const struct config *cfg, const struct mime_msg *msg,
     const char **why_r)
 {
-	static char why[512];
-	const char *from = msg->from_addr;
-	char id[256], seen[384];
-	unsigned roles = 0;
-	size_t i;
+	static char why[1024];
+	struct buf b = BUF_INIT;
+	const char *from = msg->from_addr, *dom;
+	unsigned roles;
 
 	if (why_r != NULL)
 		*why_r = NULL;
-	roles = trust_addr_roles(cfg, from) & ~ROLE_KAMUSM;
-	if (from == NULL || !in_kamusm(cfg, from))
-		return roles;
-	if (cfg->institution.authserv_id == NULL)
-		return roles | ROLE_KAMUSM;
-	/* Only the topmost header of our own server counts: the ones below
-	 * it, or from other ids, may have been written by the sender. */
-	for (i = 0; i < msg->nheaders; i++) {
-		const char *v = msg->headers[i].value;
-
-		if (msg->headers[i].name == NULL || v == NULL ||
-		    !ieq(msg->headers[i].name, "Authentication-Results"))
-			continue;
-		token(v, id, sizeof(id), 0);
-		if (!ieq(id, cfg->institution.authserv_id))
-			continue;
-		if (ar_passes(cfg, v, seen, sizeof(seen)))
-			return roles | ROLE_KAMUSM;
-		snprintf(why, sizeof(why), "Authentication-Results from %s: "
-		    "%s", cfg->institution.authserv_id, seen[0] ? seen :
-		    "no dkim or spf pass for a Kamu SM domain");
-		if (why_r != NULL)
-			*why_r = why;
+	if ((roles = trust_addr_roles(cfg, from)) == 0)
+		return 0;		/* an outsider claims nothing */
+	if (cfg->institution.authserv_none)
+		return roles;		/* the documented opt-out */
+	dom = claimed_domain(cfg, from, roles);
+	if (dom != NULL && stamped_pass(cfg, msg, from, dom,
+	    (roles & ROLE_INTERNAL) != 0, &b)) {
+		buf_free(&b);
 		return roles;
 	}
-	snprintf(why, sizeof(why), "no Authentication-Results from %s for a "
-	    "mail from a Kamu SM domain", cfg->institution.authserv_id);
+	snprintf(why, sizeof why, "%s", buf_str(&b));
+	buf_free(&b);
 	if (why_r != NULL)
 		*why_r = why;
-	return roles;
+	return 0;
+}
+
+const char *
+trust_config_warning(const struct config *cfg)
+{
+	if (!cfg->institution.authserv_none)
+		return NULL;
+	return "[institution] authserv_id = none: sender roles come from the "
+	    "From header alone, so anyone can forge any sender (BİDB, a unit "
+	    "head, Kamu SM) and move any case";
 }
 
 unsigned

@@ -1,13 +1,26 @@
 /* trust: who sent a message, as far as the robot can believe it.
  *
- * A sender's roles come from its From address (the addr-spec, lower case,
+ * A From address claims roles by its domain (the addr-spec, lower case,
  * compared as a whole domain or a subdomain: "x.kamusm.gov.tr" is Kamu SM,
- * "kamusm.gov.tr.evil.com" and "kamusm-gov.tr" are not) and, when
- * [institution] authserv_id is set, from the topmost Authentication-Results
- * header stamped by that authserv-id (RFC 8601): the Kamu SM role needs
- * dkim=pass with header.d in the Kamu SM domains, or spf=pass with
- * smtp.mailfrom in them.  Authentication-Results from any other authserv-id
- * are ignored: anyone can write one. */
+ * "kamusm.gov.tr.evil.com" and "kamusm-gov.tr" are not).  The claim holds
+ * only when the institution's own server vouches for it in an
+ * Authentication-Results field (RFC 8601, authres.h) stamped by one of
+ * [institution] authserv_id, above the topmost Received field that server
+ * wrote (what lies below it the sender could have written):
+ *
+ *   - an address of the institution's domain (a unit head, personnel,
+ *     BİDB, Yazı İşleri, BYS): auth=pass (authenticated submission; when
+ *     it carries smtp.auth, that must be the From address or its local
+ *     part, so a member cannot send as bidb@), or dkim=pass with header.d
+ *     in the institution's domain, or spf=pass with smtp.mailfrom in it,
+ *     or dmarc=pass with header.from in it;
+ *   - a Kamu SM address: dkim, spf or dmarc pass for the Kamu SM domain
+ *     the From is in.
+ *
+ * Without it the sender has no role at all.  authserv_id = none (a server
+ * that stamps nothing) gives the roles of the From address alone, and the
+ * robot says at every start that anyone can then forge any sender
+ * (trust_config_warning). */
 #ifndef ROBOT_TRUST_H
 #define ROBOT_TRUST_H
 
@@ -26,16 +39,24 @@ enum trust_role {
 };
 
 /* The roles of msg's sender (a bit set of enum trust_role; 0 for an
- * outsider).  When the From domain is Kamu SM's but the authentication
- * check fails, ROLE_KAMUSM is withheld and *why_r (static string or NULL)
- * says why, e.g. "Authentication-Results from mx.example.edu.tr: dkim=fail
- * for kamusm.gov.tr". */
+ * outsider, and for a sender whose claim no stamp of ours backs).  When
+ * the From claims the institution's or Kamu SM's domain and that claim
+ * fails, *why_r (static, overwritten by the next call) says why: "From
+ * bidb@example.edu.tr, but mx.example.edu.tr stamped spf=fail,
+ * dmarc=fail for example.edu.tr"; else it is NULL.  A caller that sees a
+ * claim fail quarantines the message (cases.c). */
 unsigned trust_roles(const struct config *cfg, const struct mime_msg *msg,
     const char **why_r);
+/* What the robot must say loudly at every start and reload about cfg's
+ * trust, or NULL: authserv_id = none. */
+const char *trust_config_warning(const struct config *cfg);
 /* The roles an address alone gives, with nothing checked: for an
  * original forwarded inside a message, whose headers are only text.
  * ROLE_KAMUSM for a Kamu SM domain. */
 unsigned trust_addr_roles(const struct config *cfg, const char *addr);
+/* 1 when addr is in the institution's domain or one of [institution]
+ * other_domains: a case may have it, and the robot may write to it. */
+int trust_addr_local(const struct config *cfg, const char *addr);
 /* Parses a role word of a rule file ("kamusm", "bys", "bidb",
  * "yazi_isleri", "unit_head", "personnel", "internal").  0 if unknown. */
 unsigned trust_role_parse(const char *word);

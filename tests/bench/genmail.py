@@ -16,6 +16,9 @@ The mailbox mixes:
   spelling, addresses, valid T.C. Kimlik Nos, masked ones too);
 - ordinary institutional mail: announcements, replies with quoted history,
   HTML newsletters, mail with PDF or image attachments of 30-500 KB.
+
+Every message carries the stamp of the institution's MX (stamp()), as in
+a real mailbox.
 """
 
 import base64
@@ -288,6 +291,45 @@ def transform(raw, sub, tag):
 	return msg.as_bytes()
 
 
+AR_RE = re.compile(rb"^authentication-results:[ \t]*mx\.example\.edu\.tr[ \t;]",
+    re.I | re.M)
+FROM_RE = re.compile(rb"^from:(.*(?:\r?\n[ \t].*)*)", re.I | re.M)
+
+
+def stamp(data):
+	"""data as the institution's MX hands it on (tests/lib/servers.sh,
+	servers_stamp): its Authentication-Results and Received on top, auth
+	for the institution's senders and DKIM/SPF/DMARC passes for the
+	others, unless it already carries a stamp of mx.example.edu.tr.  In
+	a real mailbox every message came through that MX, and the robot
+	believes no role without its stamp."""
+	end = data.find(b"\n\n")
+	head = data if end < 0 else data[:end + 1]
+	if AR_RE.search(head):
+		return data
+	m = FROM_RE.search(head)
+	a = b""
+	if m:
+		v = m.group(1)
+		if b"<" in v:
+			a = v.rsplit(b"<", 1)[1].split(b">", 1)[0]
+		else:
+			a = next((w for w in v.split() if b"@" in w), b"")
+	a = a.strip().decode("ascii", "replace")
+	d = a.rsplit("@", 1)[-1].lower()
+	if "@" not in a:
+		ar = "mx.example.edu.tr; none"
+	elif d == DOMAIN or d.endswith("." + DOMAIN):
+		ar = "mx.example.edu.tr; auth=pass smtp.auth=%s" % a
+	else:
+		ar = ("mx.example.edu.tr; dkim=pass header.d=%s; spf=pass "
+		    "smtp.mailfrom=%s; dmarc=pass header.from=%s" % (d, a, d))
+	return ("Authentication-Results: %s\nReceived: from mail.example.edu.tr "
+	    "(mail.example.edu.tr [192.0.2.25])\n\tby mx.example.edu.tr "
+	    "(Postfix) with ESMTPS id 4T2B9x0A1Bz1;\n\tTue, 01 Dec 2026 "
+	    "09:00:00 +0300\n" % ar).encode() + data
+
+
 def fixture_files():
 	story = []
 	for st in (1, 2, 3, 4):
@@ -467,7 +509,7 @@ def main():
 			nwork += 1
 		else:
 			data = ordinary(rng, i, when).encode("utf-8")
-		data = data.replace(b"\r\n", b"\n")
+		data = stamp(data.replace(b"\r\n", b"\n"))
 		# Dovecot gives new files their UIDs in file name order.
 		name = "%d.M%dP1.bench,S=%d:2," % (t0 + i, i, len(data))
 		with open(os.path.join(cur, name), "wb") as f:

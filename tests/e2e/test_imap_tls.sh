@@ -24,7 +24,7 @@ T=$SRV_DIR/t
 mkdir -p "$T"
 export PROBE_PASSWORD=$SRV_PASSWORD
 
-servers_append "$USER1" INBOX tests/fixtures/imap/1.eml \
+servers_append_raw "$USER1" INBOX tests/fixtures/imap/1.eml \
     tests/fixtures/imap/2.eml tests/fixtures/imap/3.eml
 
 # probe NAME ARGS...: runs the probe, output in $T/NAME.out and .err.
@@ -104,7 +104,7 @@ check "tls = none is refused off loopback" has none_far \
 
 # --- a Turkish folder name (modified UTF-7 on the wire)
 TRFOLDER='Gönderilmiş Öğeler & Arşiv'
-servers_append "$USER1" "$TRFOLDER" tests/fixtures/imap/2.eml
+servers_append_raw "$USER1" "$TRFOLDER" tests/fixtures/imap/2.eml
 probe trfolder -f "$TRFOLDER" -c "$SRV_CA" 127.0.0.1 "$SRV_IMAPS_PORT" \
     "$USER1"
 check_eq "a folder named in Turkish is examined and fetched" \

@@ -35,8 +35,7 @@ servers_start "$(mktemp -d "${TMPDIR:-/tmp}/nr-und.XXXXXX")" "${users[@]}" ||
     { echo "not ok - servers start"; exit 1; }
 CONF=$SRV_DIR/robot.ini
 servers_write_config "$CONF" robot@example.edu.tr
-sed -i -e '/^\[institution\]/a authserv_id = mx.example.edu.tr' \
-    -e '/^\[smtp\]/a tls = none' "$CONF"
+sed -i -e '/^\[smtp\]/a tls = none' "$CONF"
 DB=$SRV_DIR/robot.db
 
 ledger() {

@@ -3,6 +3,7 @@
 #
 #	servers_start "$(mktemp -d /tmp/nr.XXXXXX)" robot@example.edu.tr ...
 #	servers_append robot@example.edu.tr INBOX tests/fixtures/x.eml
+#	    (stamped as the institution's MX does: servers_stamp)
 #	servers_write_config "$SRV_DIR/robot.ini" robot@example.edu.tr
 #	...
 #	(servers_stop runs on exit)
@@ -321,18 +322,116 @@ _srv_doveadm() {
 	doveadm -c "$SRV_DOVECOT_CONF" "$@"
 }
 
-# servers_append USER FOLDER FILE...: stores each file as an unread
-# message (no \Seen), creating FOLDER when missing.
+# servers_stamp FILE: FILE on stdout as the institution's MX would hand
+# it on: with an Authentication-Results of mx.example.edu.tr (auth=pass
+# for a sender of example.edu.tr, as after an authenticated submission;
+# dkim, spf and dmarc pass for the From's domain otherwise; "none" when
+# the From names no address) and that MX's Received below it, both on
+# top.  In a real deployment every message reaches the robot's mailbox
+# through that MX, and the robot believes no role without its stamp.  A
+# message that already carries an Authentication-Results of
+# mx.example.edu.tr is a trust fixture and comes out as written.  The
+# stamp is the same bytes every time, so a file stamped twice is still
+# one message to the ledger.
+servers_stamp() {
+	LC_ALL=C awk '
+	function out(s) { printf "%s%s\n", s, eol }
+	function stamp(   a, d, n, i, w) {
+		a = from
+		if (a ~ /</) {
+			sub(/.*</, "", a)
+			sub(/>.*/, "", a)
+		} else {
+			n = split(a, w, /[ \t]+/)
+			a = ""
+			for (i = 1; i <= n; i++)
+				if (w[i] ~ /@/) { a = w[i]; break }
+		}
+		gsub(/[ \t"]/, "", a)
+		d = a
+		sub(/.*@/, "", d)
+		d = tolower(d)
+		if (a !~ /.@./)
+			out("Authentication-Results: mx.example.edu.tr; none")
+		else if (d == "example.edu.tr" || d ~ /\.example\.edu\.tr$/)
+			out("Authentication-Results: mx.example.edu.tr; " \
+			    "auth=pass smtp.auth=" a)
+		else
+			out("Authentication-Results: mx.example.edu.tr; " \
+			    "dkim=pass header.d=" d "; spf=pass " \
+			    "smtp.mailfrom=" a "; dmarc=pass header.from=" d)
+		out("Received: from mail.example.edu.tr " \
+		    "(mail.example.edu.tr [192.0.2.25])")
+		out("\tby mx.example.edu.tr (Postfix) with ESMTPS id " \
+		    "4T2B9x0A1Bz1;")
+		out("\tTue, 01 Dec 2026 09:00:00 +0300")
+	}
+	function flush(   i) {
+		if (!stamped)
+			stamp()
+		for (i = 1; i <= nh; i++)
+			print h[i]
+		inhead = 0
+	}
+	BEGIN { inhead = 1; nh = 0; infrom = 0; from = ""; stamped = 0 }
+	inhead {
+		if (nh == 0)
+			eol = /\r$/ ? "\r" : ""
+		h[++nh] = $0
+		line = $0
+		sub(/\r$/, "", line)
+		if (line == "") {
+			flush()
+			next
+		}
+		if (line ~ /^[ \t]/) {
+			if (infrom)
+				from = from " " line
+			next
+		}
+		infrom = 0
+		if (tolower(line) ~ /^from:/ && from == "") {
+			from = substr(line, 6)
+			infrom = 1
+		}
+		if (tolower(line) ~ \
+		    /^authentication-results:[ \t]*mx\.example\.edu\.tr[ \t;]/)
+			stamped = 1
+		next
+	}
+	{ print }
+	END { if (inhead) flush() }
+	' "$1"
+}
+
+# servers_append USER FOLDER FILE...: stores each file, stamped as the
+# institution's MX does (servers_stamp), as an unread message (no
+# \Seen), creating FOLDER when missing.
 servers_append() {
-	local user=$1 folder=$2 f
-	shift 2
+	_srv_append stamp "$@"
+}
+
+# servers_append_raw USER FOLDER FILE...: the same, each file exactly as
+# it is (for tests of IMAP itself, which compare sizes).
+servers_append_raw() {
+	_srv_append raw "$@"
+}
+
+_srv_append() {
+	local how=$1 user=$2 folder=$3 f
+	shift 3
 	if [ "$folder" != INBOX ] &&
 	    ! _srv_doveadm mailbox status -u "$user" messages "$folder" \
 	    >/dev/null 2>&1; then
 		_srv_doveadm mailbox create -u "$user" "$folder" || return 1
 	fi
 	for f in "$@"; do
-		_srv_doveadm save -u "$user" -m "$folder" <"$f" || {
+		if [ "$how" = raw ]; then
+			_srv_doveadm save -u "$user" -m "$folder" <"$f"
+		else
+			servers_stamp "$f" |
+			    _srv_doveadm save -u "$user" -m "$folder"
+		fi || {
 			echo "servers: cannot save $f for $user" >&2
 			return 1
 		}
@@ -362,9 +461,9 @@ servers_fetch_all() {
 
 # servers_story NAME [USER...]: the servers with the story's people (and
 # USERs) in $TMPDIR/nr-NAME.*, and $SRV_DIR/robot.ini for
-# robot@example.edu.tr with the shipped rules, templates and holidays, the
-# story's authserv-id and SMTP without TLS.  Sets CONF, T (an empty
-# scratch directory) and the array users (the story's people, as started).
+# robot@example.edu.tr with the shipped rules, templates and holidays and
+# SMTP without TLS.  Sets CONF, T (an empty scratch directory) and the
+# array users (the story's people, as started).
 servers_story() {
 	local name=$1 top
 	shift
@@ -381,11 +480,11 @@ servers_story() {
 	servers_write_config "$CONF" robot@example.edu.tr "[robot]" \
 	    "rules_dir = $top/rules" "templates_dir = $top/templates" \
 	    "holidays_file = $top/rules/holidays.txt"
-	sed -i -e '/^\[institution\]/a authserv_id = mx.example.edu.tr' \
-	    -e '/^\[smtp\]/a tls = none' "$CONF"
+	sed -i -e '/^\[smtp\]/a tls = none' "$CONF"
 }
 
-# servers_write_config FILE USER [LINE...]: a robot INI for this instance;
+# servers_write_config FILE USER [LINE...]: a robot INI for this instance,
+# believing the stamps of mx.example.edu.tr (what servers_append writes);
 # each extra LINE is appended verbatim.
 servers_write_config() {
 	local file=$1 user=$2 line
@@ -412,6 +511,7 @@ domain = example.edu.tr
 bidb = bidb@example.edu.tr
 yazi_isleri = yaziisleri@example.edu.tr
 bys = bys-destek@example.edu.tr
+authserv_id = mx.example.edu.tr
 
 [kamusm]
 domains = kamusm.gov.tr, kamusm.bilgem.tubitak.gov.tr

@@ -12,11 +12,13 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "buf.h"
 #include "cases.h"
 #include "cfg.h"
 #include "clock.h"
 #include "db.h"
 #include "digest.h"
+#include "ledger.h"
 #include "mem.h"
 #include "mime.h"
 #include "rules.h"
@@ -48,6 +50,9 @@ setup(void **state)
 		cfg.institution.yazi_isleri = "yaziisleri@example.edu.tr";
 		cfg.institution.bys = "bys-destek@example.edu.tr";
 		cfg.institution.robot = "robot@example.edu.tr";
+		/* These messages carry no stamp: roles from From alone
+		 * (test_trust.c is about the stamps). */
+		cfg.institution.authserv_none = 1;
 		cfg.smtp.from = "robot@example.edu.tr";
 		cfg.kamusm.domains = (char **)kamusm_domains;
 		cfg.kamusm.ndomains = 1;
@@ -291,6 +296,127 @@ test_trust(void **state)
 	    "Yardımcı olur musunuz?", NULL), "unplaced");
 }
 
+/* Headers nobody can believe, and a claim the institution's server does
+ * not back: quarantined whatever the text, with the reason. */
+static void
+test_forged_headers(void **state)
+{
+	static char *ids[] = { "mx.example.edu.tr", NULL };
+	struct world *w = *state;
+	const char *outcome;
+
+	form(w);
+	assert_string_equal(apply_h(w, "From: bidb@example.edu.tr\r\n",
+	    "evil@evil.example", "ayse.yilmaz@example.edu.tr",
+	    "[NES-2026-0001] Kapatıldı", "Süreç tamamlanmıştır.", NULL),
+	    "quarantined");
+	assert_q(w, "SELECT reason FROM message ORDER BY id DESC LIMIT 1",
+	    "two From headers");
+	assert_string_equal(apply(w, "=?utf-8?q?bidb=40example.edu.tr?= <<>",
+	    "ayse.yilmaz@example.edu.tr", "[NES-2026-0001] Kapatıldı",
+	    "Süreç tamamlanmıştır.", NULL), "quarantined");
+	assert_q(w, "SELECT reason FROM message ORDER BY id DESC LIMIT 1",
+	    "a From header without exactly one address that can be read");
+
+	cfg.institution.authserv_none = 0;
+	cfg.institution.authserv_id = ids;
+	cfg.institution.nauthserv_id = 1;
+	assert_string_equal(apply_h(w, "Authentication-Results: "
+	    "mx.example.edu.tr; spf=fail smtp.mailfrom=example.edu.tr; "
+	    "dmarc=fail header.from=example.edu.tr\r\nReceived: from evil "
+	    "by mx.example.edu.tr; Tue, 01 Dec 2026 09:00:00 +0300\r\n",
+	    "BİDB <bidb@example.edu.tr>", "ayse.yilmaz@example.edu.tr",
+	    "[NES-2026-0001] Kapatıldı", "Süreç tamamlanmıştır.", NULL),
+	    "quarantined");
+	assert_q(w, "SELECT reason FROM message ORDER BY id DESC LIMIT 1",
+	    "From bidb@example.edu.tr, but mx.example.edu.tr stamped "
+	    "spf=fail, dmarc=fail for example.edu.tr");
+	/* Out-of-office replies are still just set aside. */
+	assert_string_equal(apply_h(w, "Auto-Submitted: auto-replied\r\n",
+	    "ayse.yilmaz@example.edu.tr", "bidb@example.edu.tr",
+	    "Otomatik yanıt: izindeyim", "İzindeyim.", NULL), "ignored");
+	/* The same mail stamped is BİDB's own. */
+	outcome = apply_h(w, "Authentication-Results: "
+	    "mx.example.edu.tr; auth=pass smtp.auth=bidb\r\nReceived: from "
+	    "mail by mx.example.edu.tr; Tue, 01 Dec 2026 09:00:00 +0300\r\n",
+	    "BİDB <bidb@example.edu.tr>", "ayse.yilmaz@example.edu.tr",
+	    "[NES-2026-0001] Kapatıldı", "Süreç tamamlanmıştır.", NULL);
+	cfg.institution.authserv_none = 1;
+	cfg.institution.authserv_id = NULL;
+	cfg.institution.nauthserv_id = 0;
+	assert_string_not_equal(outcome, "quarantined");
+	assert_q(w, "SELECT count(*) FROM event WHERE kind = 'step' AND step = "
+	    "'closed'", "0");
+}
+
+/* What reprocess reads back from the ledger is judged as the poll judged
+ * it: the trace fields still raw, two From headers still two. */
+static void
+test_ledger_keeps_headers(void **state)
+{
+	static const char raw[] =
+	    "Authentication-Results: mx.example.edu.tr; spf=fail "
+	    "smtp.helo==?utf-8?q?x=3B_dkim=3Dpass_header.d=3Dkamusm.gov.tr?="
+	    "\r\nReceived: from evil by mx.example.edu.tr; Tue, 01 Dec 2026 "
+	    "09:00:00 +0300\r\nFrom: Kamu SM <bilgi@kamusm.gov.tr>\r\n"
+	    "From: evil@evil.example\r\nSubject: x\r\n"
+	    "Message-ID: <l1@evil.example>\r\n\r\nx\r\n";
+	struct world *w = *state;
+	struct ledger_entry e;
+	struct mime_msg *m = NULL, *back = NULL;
+	struct buf why = BUF_INIT;
+	const char *err = NULL;
+	int64_t id;
+	int dup;
+
+	assert_int_equal(mime_parse(raw, sizeof raw - 1, &m, &err), 0);
+	memset(&e, 0, sizeof e);
+	e.folder = "INBOX";
+	e.uidvalidity = 1;
+	e.uid = 1;
+	e.raw = raw;
+	e.len = sizeof raw - 1;
+	e.msg = m;
+	e.now = w->now;
+	assert_int_equal(db_begin(w->db), 0);
+	assert_int_equal(ledger_record(w->db, &e, &id, &dup), 0);
+	assert_int_equal(db_commit(w->db), 0);
+	assert_int_equal(ledger_load(w->db, id, &back), 0);
+	assert_string_equal(mime_header(back, "Authentication-Results"),
+	    mime_header(m, "Authentication-Results"));
+	assert_non_null(strstr(mime_header(back, "Authentication-Results"),
+	    "=?utf-8?q?x=3B_dkim=3Dpass_header.d=3Dkamusm.gov.tr?="));
+	assert_int_equal(mime_check_headers(back, &why), -1);
+	assert_string_equal(buf_str(&why), "two From headers");
+	buf_free(&why);
+	mime_free(&back);
+	mime_free(&m);
+}
+
+/* A form row whose address is outside the institution makes no case:
+ * the row is reported, as a bad T.C. Kimlik No is. */
+static void
+test_form_outside_address(void **state)
+{
+	struct world *w = *state;
+
+	assert_string_equal(apply(w, "Mehmet Karaca <mehmet.karaca@example"
+	    ".edu.tr>", "bidb@example.edu.tr", "NES Yenileme Talep Formu - "
+	    "Talep No 48213",
+	    "Ad Soyad | T.C. Kimlik No | E-posta\r\n"
+	    "Ayşe Yılmaz | " T_AYSE " | ayse.yilmaz@example.edu.tr\r\n"
+	    "Ömer Şahin | " T_OMER " | omer.sahin@gmail.example\r\n",
+	    NULL), "applied");
+	assert_q(w, "SELECT group_concat(email) FROM cases",
+	    "ayse.yilmaz@example.edu.tr");
+	assert_q(w, "SELECT detail FROM event WHERE kind = 'form_problem'",
+	    "body (text) row 3: Ömer Şahin: e-mail address "
+	    "omer.sahin@gmail.example is outside the institution");
+	assert_q(w, "SELECT reason FROM message", "rule form_in_body: form "
+	    "(body (text)): 1 new case(s), 0 already known, 1 bad "
+	    "row(s)");
+}
+
 static void
 test_unplaced_and_tag(void **state)
 {
@@ -521,6 +647,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_masked_and_folded_names,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trust, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_forged_headers, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_form_outside_address,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ledger_keeps_headers,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unplaced_and_tag, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_digest_lists, setup,

@@ -56,15 +56,21 @@ write_file(const char *path, const char *text, mode_t mode)
 	close(fd);
 }
 
+/* The one required key BASE lacks, added at the end of a text that
+ * does not set it, so that BASE's and GOOD's line numbers stay. */
+#define AUTHSERV	"[institution]\nauthserv_id = mx.example.edu.tr\n"
+
 static struct config *
 load_text(const char *text)
 {
 	struct config *cfg = NULL;
-	char err[512];
+	char err[512], full[4096];
 
-	write_file("robot.ini", text, 0600);
+	snprintf(full, sizeof full, "%s%s", text, strstr(text,
+	    "authserv_id") ? "" : "\n" AUTHSERV);
+	write_file("robot.ini", full, 0600);
 	if (cfg_load("robot.ini", &cfg, err, sizeof err) == -1)
-		fail_msg("config:\n%s\nfailed: %s", text, err);
+		fail_msg("config:\n%s\nfailed: %s", full, err);
 	unlink("robot.ini");
 	return cfg;
 }
@@ -166,7 +172,17 @@ test_full(void **state)
 	assert_string_equal(cfg->institution.yazi_isleri,
 	    "arsiv@example.edu.tr");
 	assert_string_equal(cfg->institution.bys, "destek@example.edu.tr");
-	assert_string_equal(cfg->institution.authserv_id, "mx.example.edu.tr");
+	assert_int_equal(cfg->institution.nauthserv_id, 2);
+	assert_string_equal(cfg->institution.authserv_id[0],
+	    "mx.example.edu.tr");
+	assert_string_equal(cfg->institution.authserv_id[1],
+	    "smtp.example.edu.tr");
+	assert_null(cfg->institution.authserv_id[2]);
+	assert_int_equal(cfg->institution.authserv_none, 0);
+	assert_int_equal(cfg->institution.nother_domains, 1);
+	assert_string_equal(cfg->institution.other_domains[0],
+	    "tip.example.edu.tr");
+	assert_int_equal(cfg->smtp.max_per_day, 50);
 	assert_string_equal(cfg->institution.robot, "nes-robot@example.edu.tr");
 	assert_int_equal(cfg->kamusm.ndomains, 2);
 	assert_string_equal(cfg->kamusm.domains[0], "kamusm.gov.tr");
@@ -246,7 +262,11 @@ test_defaults(void **state)
 	assert_string_equal(cfg->institution.yazi_isleri,
 	    "yaziisleri@example.edu.tr");
 	assert_string_equal(cfg->institution.bys, "bys-destek@example.edu.tr");
-	assert_null(cfg->institution.authserv_id);
+	assert_int_equal(cfg->institution.nauthserv_id, 1);
+	assert_string_equal(cfg->institution.authserv_id[0],
+	    "mx.example.edu.tr");
+	assert_null(cfg->institution.other_domains);
+	assert_int_equal(cfg->smtp.max_per_day, 500);
 	assert_null(cfg->institution.robot);
 	assert_int_equal(cfg->kamusm.ndomains, 2);
 	assert_string_equal(cfg->kamusm.domains[0], "kamusm.gov.tr");
@@ -436,6 +456,40 @@ test_required(void **state)
 	expect_error(BASE, "robot.ini:0: imap.password: required (or "
 	    "password_file, password_env)");
 	expect_error("", "robot.ini:0: imap.host: required");
+	/* Without it anyone could write any From: no default, and the
+	 * message says what to write. */
+	expect_error(GOOD, "robot.ini:0: institution.authserv_id: required: "
+	    "the name your mail server writes in Authentication-Results (or "
+	    "'none' when it writes none, which lets anyone forge any "
+	    "sender)");
+}
+
+static void
+test_authserv(void **state)
+{
+	struct config *cfg;
+
+	cfg = load_text(GOOD "[institution]\nauthserv_id = MX.Example.EDU.tr, "
+	    "smtp.example.edu.tr\n");
+	assert_int_equal(cfg->institution.nauthserv_id, 2);
+	assert_string_equal(cfg->institution.authserv_id[0],
+	    "mx.example.edu.tr");
+	assert_int_equal(cfg->institution.authserv_none, 0);
+	cfg_free(&cfg);
+	/* The opt-out is written out, never a default. */
+	cfg = load_text(GOOD "[institution]\nauthserv_id = none\n");
+	assert_null(cfg->institution.authserv_id);
+	assert_int_equal(cfg->institution.nauthserv_id, 0);
+	assert_int_equal(cfg->institution.authserv_none, 1);
+	cfg_free(&cfg);
+	expect_error(GOOD "[institution]\nauthserv_id = mx.example.edu.tr, "
+	    "none\n", "robot.ini:11: institution.authserv_id: 'none' cannot "
+	    "be listed with other names");
+	expect_error(GOOD "[institution]\nauthserv_id = mx.example.edu.tr; "
+	    "x\n", "robot.ini:11: institution.authserv_id: names separated "
+	    "by commas, as the server writes them");
+	expect_error(GOOD "[smtp]\nmax_per_day = 0\n", "robot.ini:11: "
+	    "smtp.max_per_day: not a number between 1 and 1000000");
 }
 
 static void
@@ -561,7 +615,7 @@ test_password_sources(void **state)
 	assert_int_equal(mkdir("conf", 0700), 0);
 	write_file("conf/imap.pass", "conf-pass\n", 0600);
 	write_file("conf/robot.ini", BASE "[imap]\npassword_file = imap.pass\n"
-	    "ca_file = ca.pem\n[robot]\nrules_dir = ../rules\n", 0644);
+	    "ca_file = ca.pem\n[robot]\nrules_dir = ../rules\n" AUTHSERV, 0644);
 	if (cfg_load("conf/robot.ini", &cfg, err, sizeof err) == -1)
 		fail_msg("%s", err);
 	assert_string_equal(cfg->imap.password, "conf-pass");
@@ -599,8 +653,8 @@ test_private_config(void **state)
 			assert_null(strstr(err, "S3cr3t"));
 		}
 	/* Without a password in it, a config may be read by all. */
-	write_file("robot.ini", BASE "[imap]\npassword_file = imap.pass\n",
-	    0644);
+	write_file("robot.ini", BASE "[imap]\npassword_file = imap.pass\n"
+	    AUTHSERV, 0644);
 	if (cfg_load("robot.ini", &cfg, err, sizeof err) == -1)
 		fail_msg("%s", err);
 	cfg_free(&cfg);
@@ -619,15 +673,15 @@ test_reload_password_env(void **state)
 	setenv("ROBOT_TEST_PW", "env-pass", 1);
 	first = load_text(BASE "[imap]\npassword_env = ROBOT_TEST_PW\n");
 	assert_null(getenv("ROBOT_TEST_PW"));
-	write_file("robot.ini", BASE "[imap]\npassword_env = ROBOT_TEST_PW\n",
-	    0600);
+	write_file("robot.ini", BASE "[imap]\npassword_env = ROBOT_TEST_PW\n"
+	    AUTHSERV, 0600);
 	if (cfg_reload("robot.ini", first, &again, err, sizeof err) == -1)
 		fail_msg("%s", err);
 	assert_string_equal(again->imap.password, "env-pass");
 	assert_string_equal(again->imap.password_env, "ROBOT_TEST_PW");
 	cfg_free(&again);
-	write_file("robot.ini", BASE "[imap]\npassword_env = OTHER_PW\n",
-	    0600);
+	write_file("robot.ini", BASE "[imap]\npassword_env = OTHER_PW\n"
+	    AUTHSERV, 0600);
 	assert_int_equal(cfg_reload("robot.ini", first, &again, err,
 	    sizeof err), -1);
 	assert_string_equal(err, "robot.ini:9: imap.password_env: "
@@ -689,6 +743,7 @@ main(void)
 		cmocka_unit_test(test_syntax_errors),
 		cmocka_unit_test(test_value_errors),
 		cmocka_unit_test(test_required),
+		cmocka_unit_test(test_authserv),
 		cmocka_unit_test(test_tls_rules),
 		cmocka_unit_test(test_smtp_auth),
 		cmocka_unit_test(test_password_sources),

@@ -839,6 +839,129 @@ test_addresses_and_dates(void **state)
 	mime_free(&m);
 }
 
+/* mime_check_headers on what s parses to: NULL when believed, else the
+ * reason (static). */
+static const char *
+refusal(const char *s)
+{
+	static char why[256];
+	struct mime_msg *m = parse_str(s);
+	struct buf b = BUF_INIT;
+	int r = mime_check_headers(m, &b);
+
+	snprintf(why, sizeof why, "%s", buf_str(&b));
+	assert_int_equal(r == -1, b.len > 0);
+	buf_free(&b);
+	mime_free(&m);
+	return r == 0 ? NULL : why;
+}
+
+static void
+test_duplicate_headers(void **state)
+{
+	assert_null(refusal("From: a@example.edu.tr\r\nSubject: x\r\n"
+	    "Message-ID: <1@x>\r\nReferences: <0@x>\r\nTo: b@x\r\n"
+	    "To: c@x\r\nReceived: a\r\nReceived: b\r\n\r\nx"));
+	assert_string_equal(refusal("From: bidb@example.edu.tr\r\n"
+	    "Subject: x\r\nFROM: evil@evil.example\r\n\r\nx"),
+	    "two From headers");
+	assert_string_equal(refusal("From: a@x\r\nSender: a@x\r\n"
+	    "sender: b@x\r\n\r\nx"), "two Sender headers");
+	assert_string_equal(refusal("From: a@x\r\nSubject: x\r\n"
+	    "Subject: y\r\n\r\nx"), "two Subject headers");
+	assert_string_equal(refusal("From: a@x\r\nMessage-ID: <1@x>\r\n"
+	    "Message-Id: <2@x>\r\n\r\nx"), "two Message-ID headers");
+	assert_string_equal(refusal("From: a@x\r\nIn-Reply-To: <1@x>\r\n"
+	    "In-Reply-To: <2@x>\r\n\r\nx"), "two In-Reply-To headers");
+	assert_string_equal(refusal("From: a@x\r\nReferences: <1@x>\r\n"
+	    "References: <2@x>\r\nReferences: <3@x>\r\n\r\nx"),
+	    "three References headers");
+}
+
+static void
+test_from_strict(void **state)
+{
+	static const char *const refused[] = {
+		/* An address only in display text, decoded or not. */
+		"From: =?utf-8?q?bidb=40example.edu.tr?= <<>\r\n",
+		"From: bidb@example.edu.tr <\r\n",
+		"From: BİDB bidb@example.edu.tr\r\n",
+		"From: <bidb@example.edu.tr> x\r\n",
+		"From: a <x@evil.example> <bidb@example.edu.tr>\r\n",
+		/* Several authors: whose role would it be? */
+		"From: bidb@example.edu.tr, x@evil.example\r\n",
+		"From: undisclosed-recipients:;\r\n",
+		"From: \r\n",
+		NULL
+	};
+	struct mime_msg *m;
+	char raw[256];
+
+	for (size_t i = 0; refused[i] != NULL; i++) {
+		snprintf(raw, sizeof raw, "%sSubject: x\r\n\r\nx", refused[i]);
+		m = parse_str(raw);
+		assert_null(m->from_addr);
+		mime_free(&m);
+		assert_string_equal(refusal(raw), "a From header without "
+		    "exactly one address that can be read");
+	}
+	/* What libetpan does not read but is plain: raw 8-bit names, an
+	 * unquoted comma, a bare address. */
+	m = parse_str("From: Ayşe Yılmaz <Ayse@Example.edu.tr>\r\n\r\nx");
+	assert_string_equal(m->from_addr, "ayse@example.edu.tr");
+	mime_free(&m);
+	m = parse_str("From: Yılmaz, Ayşe <ayse@example.edu.tr>\r\n\r\nx");
+	assert_string_equal(m->from_addr, "ayse@example.edu.tr");
+	mime_free(&m);
+	m = parse_str("From: ayse@example.edu.tr\r\n\r\nx");
+	assert_string_equal(m->from_addr, "ayse@example.edu.tr");
+	mime_free(&m);
+	/* Comments are no display text. */
+	m = parse_str("From: MAILER-DAEMON@example.edu.tr (Mail Delivery "
+	    "System)\r\n\r\nx");
+	assert_string_equal(m->from_addr, "mailer-daemon@example.edu.tr");
+	mime_free(&m);
+	m = parse_str("From: (Bilgi İşlem (BİDB)) Ayşe <ayse@example.edu.tr> "
+	    "(iş)\r\n\r\nx");
+	assert_string_equal(m->from_addr, "ayse@example.edu.tr");
+	mime_free(&m);
+	assert_non_null(refusal("From: ayse@example.edu.tr (unclosed\r\n"
+	    "\r\nx"));
+	/* No From at all claims nothing: not refused here. */
+	assert_null(refusal("Subject: x\r\n\r\nx"));
+	/* A Sender naming two falls back to the Return-Path. */
+	m = parse_str("Return-Path: <rp@x.edu.tr>\r\nFrom: a@x.edu.tr\r\n"
+	    "Sender: bidb@example.edu.tr, b@evil.example\r\n\r\nx");
+	assert_string_equal(m->sender_addr, "rp@x.edu.tr");
+	mime_free(&m);
+}
+
+/* Trace and authentication fields are unfolded, never decoded. */
+static void
+test_trace_fields_raw(void **state)
+{
+	struct mime_msg *m = parse_str("Authentication-Results: mx;\r\n"
+	    "\tspf=fail smtp.helo==?utf-8?q?a=3B_dkim=3Dpass?=\r\n"
+	    "Received: from =?utf-8?b?eA==?= by mx\r\n"
+	    "ARC-Authentication-Results: i=1; mx; =?utf-8?q?x?=\r\n"
+	    "Received-SPF: fail (=?utf-8?q?y?=)\r\n"
+	    "DKIM-Signature: v=1; d=x; s==?utf-8?q?z?=\r\n"
+	    "Subject: =?utf-8?q?Ba=C5=9Fvuru?=\r\n\r\nx");
+
+	assert_string_equal(mime_header(m, "Authentication-Results"),
+	    "mx; spf=fail smtp.helo==?utf-8?q?a=3B_dkim=3Dpass?=");
+	assert_string_equal(mime_header(m, "Received"),
+	    "from =?utf-8?b?eA==?= by mx");
+	assert_string_equal(mime_header(m, "ARC-Authentication-Results"),
+	    "i=1; mx; =?utf-8?q?x?=");
+	assert_string_equal(mime_header(m, "Received-SPF"),
+	    "fail (=?utf-8?q?y?=)");
+	assert_string_equal(mime_header(m, "DKIM-Signature"),
+	    "v=1; d=x; s==?utf-8?q?z?=");
+	assert_string_equal(mime_header(m, "Subject"), "Başvuru");
+	mime_free(&m);
+}
+
 static void
 test_decode_header(void **state)
 {
@@ -942,6 +1065,9 @@ main(void)
 		cmocka_unit_test(test_text_with_filename_is_attachment),
 		cmocka_unit_test(test_rfc2231_variants),
 		cmocka_unit_test(test_addresses_and_dates),
+		cmocka_unit_test(test_duplicate_headers),
+		cmocka_unit_test(test_from_strict),
+		cmocka_unit_test(test_trace_fields_raw),
 		cmocka_unit_test(test_decode_header),
 		cmocka_unit_test(test_garbage_never_fails),
 		cmocka_unit_test(test_opaque_parts),

@@ -219,6 +219,81 @@ test_queue_daily_cap(void **state)
 	    now + 86400, NULL), 1);
 }
 
+/* Nobody outside the institution is written to, whatever a case holds:
+ * only the domain, [institution] other_domains and configured addresses. */
+static void
+test_queue_outside(void **state)
+{
+	static char *other[] = { "tip.example.edu.tr", NULL };
+	static char *digest_to[] = { "nes.izleme@partner.example", NULL };
+	struct fx *fx = *state;
+	time_t now = clock_make_local(2026, 6, 1, 9);
+
+	fx->cfg.institution.other_domains = other;
+	fx->cfg.institution.nother_domains = 1;
+	fx->cfg.digest.to = digest_to;
+	fx->cfg.digest.nto = 1;
+	assert_int_equal(queue_to(fx, "attacker@evil.example", NULL, now,
+	    NULL), 0);
+	assert_int_equal(queue_to(fx, "ayse@example.edu.tr.evil.example",
+	    NULL, now, NULL), 0);
+	assert_int_equal(row_int(fx->db, "SELECT count(*) FROM outbox WHERE "
+	    "?1", 1), 0);
+	assert_int_equal(row_int(fx->db, "SELECT count(*) FROM event WHERE "
+	    "case_id = ?1 AND kind = 'note' AND detail LIKE '%outside the "
+	    "institution'", 7), 2);
+	/* An outside Cc is dropped, the mail still goes. */
+	assert_int_equal(queue_to(fx, "ayse@example.edu.tr",
+	    "evil@gmail.example", now, NULL), 1);
+	assert_int_equal(row_int(fx->db, "SELECT count(*) FROM outbox WHERE "
+	    "rcpts = 'ayse@example.edu.tr' AND ?1", 1), 1);
+	assert_int_equal(queue_to(fx, "dr@tip.example.edu.tr", NULL, now,
+	    NULL), 1);
+	assert_int_equal(queue_to(fx, "Nes.Izleme@partner.example", NULL, now,
+	    NULL), 1);
+	assert_true(outbox_may_mail(&fx->cfg, "bidb@example.edu.tr"));
+	assert_false(outbox_may_mail(&fx->cfg, "bidb@example.edu"));
+}
+
+/* At most [smtp] max_per_day mails a day in all: the rest stays queued
+ * for the next day, and BİDB is told once, past the cap. */
+static void
+test_send_day_cap(void **state)
+{
+	struct fx *fx = *state;
+	time_t now = clock_make_local(2026, 6, 1, 9);
+	char to[64];
+	int i;
+
+	fx->cfg.smtp.max_per_day = 3;
+	for (i = 0; i < 5; i++) {
+		snprintf(to, sizeof to, "p%d@example.edu.tr", i);
+		assert_int_equal(queue_to(fx, to, NULL, now, NULL), 1);
+	}
+	fake_reset(NULL, 0);
+	/* Three of the five, and the notice. */
+	assert_int_equal(outbox_send_due_with(fx->db, &fx->cfg, now,
+	    fake_send), 4);
+	assert_int_equal(fake_calls, 4);
+	assert_int_equal(row_int(fx->db, "SELECT count(*) FROM outbox WHERE "
+	    "state = 'queued' AND ?1", 1), 2);
+	assert_int_equal(row_int(fx->db, "SELECT count(*) FROM outbox WHERE "
+	    "kind = '" OUTBOX_KIND_CAP "' AND state = 'sent' AND rcpts = "
+	    "'bidb@example.edu.tr' AND instr(data, 'bekleyen 2 e-posta') > 0 "
+	    "AND ?1", 1), 1);
+	/* Later the same day: nothing more, and no second notice. */
+	assert_int_equal(outbox_send_due_with(fx->db, &fx->cfg, now + 3600,
+	    fake_send), 0);
+	assert_int_equal(fake_calls, 4);
+	assert_int_equal(row_int(fx->db, "SELECT count(*) FROM outbox WHERE "
+	    "kind = '" OUTBOX_KIND_CAP "' AND ?1", 1), 1);
+	/* The next day the two that waited leave. */
+	assert_int_equal(outbox_send_due_with(fx->db, &fx->cfg, now + 86400,
+	    fake_send), 2);
+	assert_int_equal(row_int(fx->db, "SELECT count(*) FROM outbox WHERE "
+	    "state = 'queued' AND ?1", 1), 0);
+}
+
 /* queued -> sending -> sent, once; a second run sends nothing. */
 static void
 test_send_once(void **state)
@@ -415,6 +490,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_queue_refuses_self_and_empty, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queue_daily_cap, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_queue_outside, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_send_day_cap, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_send_once, setup,
 		    teardown),
