@@ -16,7 +16,8 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-import scenes  # noqa: E402
+import scenes
+import systems  # noqa: E402
 from world import World  # noqa: E402
 
 
@@ -41,7 +42,7 @@ def main(argv):
     for i, (desc, raw) in enumerate(msgs):
         name = "%03d-%s.eml" % (i + 1, slug(desc))
         with open(os.path.join(out, "gen", name), "wb") as f:
-            f.write(raw)
+            f.write(systems.stamp_on_top(raw))
     shutil.copyfile(os.path.join(HERE, "world.tsv"), os.path.join(out, "world.tsv"))
     hand = os.path.join(HERE, "hand")
     for name in sorted(os.listdir(hand)):

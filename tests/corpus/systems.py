@@ -940,3 +940,31 @@ def bounce(rng, date, orig_raw, orig_from, bad_rcpt, reason, host=MX):
             ("Content-Transfer-Encoding", "8bit"),
             ("Message-Id", "<%s@%s>" % (qid(rng), host))]
     return hdrs, root
+
+
+def stamp_on_top(raw):
+    """The mx writes its Authentication-Results above its own Received
+    (RFC 8601 section 5: at the top, where the sender cannot have put it);
+    the robot counts only a stamp placed there.  Moves the mx's stamp that
+    directly follows the mx's Received above it; other layouts (the
+    forgeries' stamps further down) are left as written."""
+    head, sep, body = raw.partition(b"\r\n\r\n")
+    if not sep:
+        head, sep, body = raw.partition(b"\n\n")
+    nl = b"\r\n" if sep == b"\r\n\r\n" else b"\n"
+    fields = []
+    for line in head.split(nl):
+        if line[:1] in (b" ", b"\t") and fields:
+            fields[-1] += nl + line
+        else:
+            fields.append(line)
+    for i, f in enumerate(fields):
+        low = f.lower()
+        if low.startswith(b"x-corpus-"):
+            continue
+        if (low.startswith(b"received:") and b"by " + MX.encode() in low
+                and i + 1 < len(fields) and fields[i + 1].lower().startswith(
+                    b"authentication-results: " + MX.encode() + b";")):
+            fields[i], fields[i + 1] = fields[i + 1], fields[i]
+        break
+    return nl.join(fields) + sep + body
