@@ -7,13 +7,25 @@
  *
  * A password comes from `password`, from `password_file` (first line; the
  * file must not be readable by group or others), or from `password_env`
- * (the name of an environment variable); exactly one of them. */
+ * (the name of an environment variable); exactly one of them.  The same
+ * three ways give [oauth2] client_secret.
+ *
+ * [imap] auth and [smtp] auth choose between the password and an OAuth 2.0
+ * access token (SASL XOAUTH2 or OAUTHBEARER); a token comes from the
+ * [oauth2] section's token endpoint (oauth2.h), whose keys are required
+ * only when one of them asks for it. */
 #ifndef ROBOT_CFG_H
 #define ROBOT_CFG_H
 
 #include <stddef.h>
 
 enum cfg_tls { CFG_TLS_IMAPS, CFG_TLS_STARTTLS, CFG_TLS_NONE };
+/* How the robot logs in: with the password (IMAP LOGIN, SMTP AUTH as
+ * libcurl picks it) or with an access token over SASL XOAUTH2 or
+ * OAUTHBEARER (RFC 7628). */
+enum cfg_auth { CFG_AUTH_PASSWORD, CFG_AUTH_XOAUTH2, CFG_AUTH_OAUTHBEARER };
+/* How [oauth2] gets an access token (RFC 6749 section 6 or 4.4). */
+enum cfg_grant { CFG_GRANT_REFRESH_TOKEN, CFG_GRANT_CLIENT_CREDENTIALS };
 
 struct config {
 	char	*path;			/* the file it was read from */
@@ -24,7 +36,9 @@ struct config {
 		enum cfg_tls tls;	/* default imaps */
 		char	*ca_file;	/* NULL: the system store */
 		char	*user;
-		char	*password;	/* resolved; never logged */
+		enum cfg_auth auth;	/* default password */
+		char	*password;	/* resolved; never logged; NULL unless
+					 * auth is password */
 		char   **folders;	/* NULL-terminated; default INBOX */
 		size_t	 nfolders;
 		int	 batch;		/* messages per UID FETCH, default 500 */
@@ -35,6 +49,7 @@ struct config {
 	struct {
 		char	*url;		/* smtp://host:port or smtps://host:port */
 		char	*user;		/* NULL: no AUTH */
+		enum cfg_auth auth;	/* default password */
 		char	*password;
 		char	*from;		/* the robot's own address */
 		char	*ca_file;
@@ -43,6 +58,21 @@ struct config {
 					 * starttls for smtp://, imaps for smtps:// */
 		int	 max_per_recipient_day;	/* default 20 */
 	} smtp;
+
+	/* [oauth2]: where access tokens come from, for imap.auth and
+	 * smtp.auth other than password. */
+	struct {
+		char	*token_url;	/* https:// only */
+		enum cfg_grant grant;	/* default refresh_token */
+		char	*client_id;
+		char	*client_secret;	/* resolved; never logged; NULL for a
+					 * public client */
+		char	*refresh_token_file;	/* grant refresh_token: mode
+						 * 600, rewritten on rotation */
+		char	*scope;		/* NULL: the client's default */
+		char	*ca_file;	/* NULL: the system store */
+		int	 timeout;	/* seconds, default 30 */
+	} oauth2;
 
 	struct {
 		char	*path;
