@@ -6,6 +6,8 @@
 BUILD    ?= build
 PKGS     := libetpan libcurl libpcre2-8 sqlite3 gnutls libxml-2.0 libzip inih \
 	    libxxhash
+# The OAuth 2.0 token endpoint answers in JSON (robot/oauth2.c).
+PKGS     += jansson
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 CFLAGS   += -pthread -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wformat=2 \
@@ -29,6 +31,7 @@ DEBS := build-essential pkg-config libetpan-dev libcurl4-gnutls-dev \
 	libinih-dev libunistring-dev libxxhash-dev libcmocka-dev sqlite3 zip \
 	dovecot-imapd dovecot-lmtpd dovecot-submissiond msmtp-mta openssl \
 	python3 ca-certificates tzdata clang libclang-rt-14-dev valgrind
+DEBS += libjansson-dev
 BENCH_DEBS := isync imapfilter
 
 .PHONY: all test unit e2e demo deps bench-deps clean check-src bench fuzz \
