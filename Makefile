@@ -103,11 +103,14 @@ clean:
 # test tools
 PROBEOBJS := $(patsubst %,$(BUILD)/obj/%.o,imap mem buf log \
 	$(if $(wildcard robot/cfg.c),cfg))
+# The login with an access token: AUTHENTICATE and the token endpoint.
+PROBEOBJS += $(patsubst %,$(BUILD)/obj/%.o,imap_auth oauth2 oauth2_file)
 
 $(BUILD)/tests/imap_probe: tests/tools/imap_probe.c $(PROBEOBJS) | $(BUILD)/tests
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(PROBEOBJS) $(LDFLAGS) $(LDLIBS)
 
 SMTPPROBEOBJS := $(patsubst %,$(BUILD)/obj/%.o,smtp compose charset tmpl mem buf log)
+SMTPPROBEOBJS += $(patsubst %,$(BUILD)/obj/%.o,oauth2 oauth2_file)
 
 $(BUILD)/tests/smtp_probe: tests/tools/smtp_probe.c $(SMTPPROBEOBJS) | $(BUILD)/tests
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(SMTPPROBEOBJS) $(LDFLAGS) $(LDLIBS)
