@@ -7,6 +7,8 @@
 BUILD    ?= build
 PKGS     := libetpan libcurl libpcre2-8 sqlite3 gnutls libxml-2.0 libzip inih \
 	    libxxhash
+# The OAuth 2.0 token endpoint answers in JSON (robot/oauth2.c).
+PKGS     += jansson
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 CFLAGS   += -pthread -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wformat=2 \
@@ -41,6 +43,7 @@ DEBS := build-essential pkg-config libetpan-dev libcurl4-gnutls-dev \
 	dovecot-imapd dovecot-lmtpd dovecot-submissiond msmtp-mta openssl \
 	python3 ca-certificates tzdata clang libclang-rt-14-dev valgrind \
 	groff-base
+DEBS += libjansson-dev
 BENCH_DEBS := isync imapfilter
 
 .PHONY: all test unit e2e demo deps bench-deps clean check-src bench fuzz \
@@ -175,11 +178,14 @@ clean:
 # test tools
 PROBEOBJS := $(patsubst %,$(BUILD)/obj/%.o,imap mem buf log tckn \
 	$(if $(wildcard robot/cfg.c),cfg cfg_datadir))
+# The login with an access token: AUTHENTICATE and the token endpoint.
+PROBEOBJS += $(patsubst %,$(BUILD)/obj/%.o,imap_auth oauth2 oauth2_file)
 
 $(BUILD)/tests/imap_probe: tests/tools/imap_probe.c $(PROBEOBJS) | $(BUILD)/tests
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(PROBEOBJS) $(LDFLAGS) $(LDLIBS)
 
 SMTPPROBEOBJS := $(patsubst %,$(BUILD)/obj/%.o,smtp compose charset tmpl mem buf log tckn)
+SMTPPROBEOBJS += $(patsubst %,$(BUILD)/obj/%.o,oauth2 oauth2_file)
 
 $(BUILD)/tests/smtp_probe: tests/tools/smtp_probe.c $(SMTPPROBEOBJS) | $(BUILD)/tests
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(SMTPPROBEOBJS) $(LDFLAGS) $(LDLIBS)

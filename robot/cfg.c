@@ -34,7 +34,9 @@ enum ktype {
 	K_LIST,		/* comma separated, spaces around items dropped */
 	K_DOMAINS,	/* a list, ASCII lower-cased */
 	K_DOMAIN,	/* one name, ASCII lower-cased */
-	K_SIZE		/* bytes, or with a K/M/G suffix (powers of 1024) */
+	K_SIZE,		/* bytes, or with a K/M/G suffix (powers of 1024) */
+	K_ENUM		/* another enum of cfg.h (an int); choices[i] names
+			 * value i */
 };
 
 /* Keys whose value only leads to another value (password_file,
@@ -42,6 +44,7 @@ enum ktype {
 struct scratch {
 	char	*imap_password_file, *imap_password_env;
 	char	*smtp_password_file, *smtp_password_env;
+	char	*oauth2_secret_file, *oauth2_secret_env;
 };
 
 struct key {
@@ -54,15 +57,25 @@ struct key {
 	long long	 min, max;	/* K_INT, K_SIZE */
 	const char	*def;		/* default, as written in a file */
 	int		 required;
-	const char *const *choices;	/* K_TLS, K_CHOICE; NULL-terminated */
+	const char *const *choices;	/* K_TLS, K_CHOICE, K_ENUM;
+					 * NULL-terminated */
 };
 
 static const char *const imap_tls[] = { "imaps", "starttls", "none", NULL };
 static const char *const smtp_tls[] = { "implicit", "starttls", "none",
 	NULL };
+/* enum cfg_auth and enum cfg_grant, in their order. */
+static const char *const auth_ways[] = { "password", "xoauth2",
+	"oauthbearer", NULL };
+static const char *const grants[] = { "refresh_token",
+	"client_credentials", NULL };
 static const char *const log_dest[] = { "stderr", "syslog", NULL };
 static const char *const log_levels[] = { "error", "warning", "info",
 	"debug", NULL };
+
+/* K_ENUM writes an int. */
+_Static_assert(sizeof(enum cfg_auth) == sizeof(int) &&
+    sizeof(enum cfg_grant) == sizeof(int), "enum is not an int");
 
 #define F(f)		0, offsetof(struct config, f), 0
 #define S(f)		1, offsetof(struct scratch, f), 0
@@ -77,6 +90,8 @@ static const struct key keys[] = {
 	{ "imap", "tls", K_TLS, F(imap.tls), 0, 0, "imaps", 0, imap_tls },
 	{ "imap", "ca_file", K_PATH, F(imap.ca_file), 0, 0, NULL, 0, NULL },
 	{ "imap", "user", K_STR, F(imap.user), 0, 0, NULL, 1, NULL },
+	{ "imap", "auth", K_ENUM, F(imap.auth), 0, 0, "password", 0,
+	    auth_ways },
 	{ "imap", "password", K_STR, F(imap.password), 0, 0, NULL, 0, NULL },
 	{ "imap", "password_file", K_PATH, S(imap_password_file), 0, 0, NULL,
 	    0, NULL },
@@ -90,6 +105,8 @@ static const struct key keys[] = {
 
 	{ "smtp", "url", K_STR, F(smtp.url), 0, 0, NULL, 0, NULL },
 	{ "smtp", "user", K_STR, F(smtp.user), 0, 0, NULL, 0, NULL },
+	{ "smtp", "auth", K_ENUM, F(smtp.auth), 0, 0, "password", 0,
+	    auth_ways },
 	{ "smtp", "password", K_STR, F(smtp.password), 0, 0, NULL, 0, NULL },
 	{ "smtp", "password_file", K_PATH, S(smtp_password_file), 0, 0, NULL,
 	    0, NULL },
@@ -102,6 +119,26 @@ static const struct key keys[] = {
 	    F(smtp.max_per_recipient_day), 1, 10000, "20", 0, NULL },
 	{ "smtp", "max_per_day", K_INT, F(smtp.max_per_day), 1, 1000000,
 	    "500", 0, NULL },
+
+	{ "oauth2", "token_url", K_STR, F(oauth2.token_url), 0, 0, NULL, 0,
+	    NULL },
+	{ "oauth2", "grant", K_ENUM, F(oauth2.grant), 0, 0, "refresh_token",
+	    0, grants },
+	{ "oauth2", "client_id", K_STR, F(oauth2.client_id), 0, 0, NULL, 0,
+	    NULL },
+	{ "oauth2", "client_secret", K_STR, F(oauth2.client_secret), 0, 0,
+	    NULL, 0, NULL },
+	{ "oauth2", "client_secret_file", K_PATH, S(oauth2_secret_file), 0,
+	    0, NULL, 0, NULL },
+	{ "oauth2", "client_secret_env", K_STR, S(oauth2_secret_env), 0, 0,
+	    NULL, 0, NULL },
+	{ "oauth2", "refresh_token_file", K_PATH,
+	    F(oauth2.refresh_token_file), 0, 0, NULL, 0, NULL },
+	{ "oauth2", "scope", K_STR, F(oauth2.scope), 0, 0, NULL, 0, NULL },
+	{ "oauth2", "ca_file", K_PATH, F(oauth2.ca_file), 0, 0, NULL, 0,
+	    NULL },
+	{ "oauth2", "timeout", K_INT, F(oauth2.timeout), 1, 300, "30", 0,
+	    NULL },
 
 	{ "database", "path", K_PATH, F(database.path), 0, 0, NULL, 1, NULL },
 
@@ -173,9 +210,9 @@ static const struct key keys[] = {
 
 #define NKEYS	(sizeof keys / sizeof keys[0])
 
-static const char *const sections[] = { "imap", "smtp", "database",
-	"institution", "kamusm", "robot", "limits", "reminders", "digest",
-	NULL };
+static const char *const sections[] = { "imap", "smtp", "oauth2",
+	"database", "institution", "kamusm", "robot", "limits", "reminders",
+	"digest", NULL };
 
 struct ctx {
 	struct config	*cfg;
@@ -395,6 +432,7 @@ set_value(struct ctx *ctx, const struct key *k, const char *value,
 		return 0;
 	case K_TLS:
 	case K_CHOICE:
+	case K_ENUM:
 		for (i = 0; k->choices[i] != NULL; i++)
 			if (strcmp(value, k->choices[i]) == 0)
 				break;
@@ -405,6 +443,8 @@ set_value(struct ctx *ctx, const struct key *k, const char *value,
 		}
 		if (k->type == K_TLS)
 			*(enum cfg_tls *)f = (enum cfg_tls)i;
+		else if (k->type == K_ENUM)
+			*(int *)f = (int)i;
 		else
 			*(char **)f = xstrdup(value);
 		return 0;
@@ -529,12 +569,13 @@ key_line(const struct ctx *ctx, const char *section, const char *name)
 	return find_key(section, name, &i) != NULL ? ctx->set_at[i] : 0;
 }
 
-/* Reads the first line of a password file into *pw_r. */
+/* Reads the first line of a secret's file (section.key names it) into
+ * *pw_r. */
 static int
-read_password_file(struct ctx *ctx, const char *section, const char *file,
-    char **pw_r)
+read_password_file(struct ctx *ctx, const char *section, const char *key,
+    const char *file, char **pw_r)
 {
-	int line = key_line(ctx, section, "password_file");
+	int line = key_line(ctx, section, key);
 	struct stat st;
 	char *pw = NULL;
 	size_t sz = 0;
@@ -543,22 +584,22 @@ read_password_file(struct ctx *ctx, const char *section, const char *file,
 	int fd;
 
 	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1) {
-		problem(ctx, line, "%s.password_file: cannot open %s: %s",
-		    section, file, strerror(errno));
+		problem(ctx, line, "%s.%s: cannot open %s: %s", section, key,
+		    file, strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		problem(ctx, line, "%s.password_file: %s is not a file",
-		    section, file);
+		problem(ctx, line, "%s.%s: %s is not a file", section, key,
+		    file);
 		goto fail;
 	}
 	if (st.st_mode & (S_IRGRP | S_IROTH)) {
-		problem(ctx, line, "%s.password_file: %s is readable by "
-		    "others; chmod 600 it", section, file);
+		problem(ctx, line, "%s.%s: %s is readable by others; chmod "
+		    "600 it", section, key, file);
 		goto fail;
 	}
 	if ((fp = fdopen(fd, "r")) == NULL) {
-		problem(ctx, line, "%s.password_file: %s: %s", section, file,
+		problem(ctx, line, "%s.%s: %s: %s", section, key, file,
 		    strerror(errno));
 		goto fail;
 	}
@@ -568,8 +609,8 @@ read_password_file(struct ctx *ctx, const char *section, const char *file,
 	while (n > 0 && (pw[n - 1] == '\n' || pw[n - 1] == '\r'))
 		pw[--n] = '\0';
 	if (n == 0) {
-		problem(ctx, line, "%s.password_file: %s: first line is empty",
-		    section, file);
+		problem(ctx, line, "%s.%s: %s: first line is empty", section,
+		    key, file);
 		goto fail;
 	}
 	fclose(fp);
@@ -592,41 +633,46 @@ fail:
  * variable's name into *env_r.  The variable is removed once read, so that
  * nothing the robot starts inherits it.  When it is already gone, the
  * password prev read from the same variable is taken (a reload); prev_pw
- * and prev_env may be NULL. */
+ * and prev_env may be NULL.  With env_r NULL the variable is read and
+ * left in place (nothing would remember where the secret came from). */
 static int
-password_from_env(struct ctx *ctx, const char *section, int line,
-    const char *env, const char *prev_pw, const char *prev_env, char **pw,
-    char **env_r)
+password_from_env(struct ctx *ctx, const char *section, const char *key,
+    int line, const char *env, const char *prev_pw, const char *prev_env,
+    char **pw, char **env_r)
 {
 	const char *v;
 
 	if ((v = getenv(env)) != NULL && *v != '\0') {
 		*pw = xstrdup(v);
-		unsetenv(env);
+		if (env_r != NULL)
+			unsetenv(env);
 	} else if (v == NULL && prev_pw != NULL && prev_env != NULL &&
 	    strcmp(prev_env, env) == 0)
 		*pw = xstrdup(prev_pw);
 	else {
-		problem(ctx, line, "%s.password_env: environment variable %s "
-		    "is unset or empty", section, env);
+		problem(ctx, line, "%s.%s: environment variable %s is unset "
+		    "or empty", section, key, env);
 		return -1;
 	}
-	*env_r = xstrdup(env);
+	if (env_r != NULL)
+		*env_r = xstrdup(env);
 	return 0;
 }
 
-/* Exactly one of password, password_file, password_env (or none, when
- * need is 0).  Resolves it into *pw (and, from password_env, the
- * variable's name into *env_r). */
+/* Exactly one of BASE, BASE_file, BASE_env (base "password" or
+ * "client_secret"), or none when need is 0.  Resolves it into *pw (and,
+ * from BASE_env, the variable's name into *env_r, which may be NULL). */
 static int
-password_source(struct ctx *ctx, const char *section, char **pw,
-    char **env_r, char *file, char *env, int need)
+password_source(struct ctx *ctx, const char *section, const char *base,
+    char **pw, char **env_r, char *file, char *env, int need)
 {
-	static const char *const names[] = { "password", "password_file",
-		"password_env" };
 	const char *prev_pw = NULL, *prev_env = NULL;
+	char names[3][32];
 	int n = 0, last = -1, lines[3];
 
+	snprintf(names[0], sizeof names[0], "%s", base);
+	snprintf(names[1], sizeof names[1], "%s_file", base);
+	snprintf(names[2], sizeof names[2], "%s_env", base);
 	for (int i = 0; i < 3; i++) {
 		lines[i] = key_line(ctx, section, names[i]);
 		if (lines[i] == 0)
@@ -636,30 +682,30 @@ password_source(struct ctx *ctx, const char *section, char **pw,
 			last = i;
 	}
 	if (n > 1) {
-		problem(ctx, lines[last], "%s.%s: only one of password, "
-		    "password_file, password_env may be set", section,
-		    names[last]);
+		problem(ctx, lines[last], "%s.%s: only one of %s, %s, %s may "
+		    "be set", section, names[last], names[0], names[1],
+		    names[2]);
 		return -1;
 	}
 	if (n == 0) {
 		if (need)
-			problem(ctx, 0, "%s.password: required (or "
-			    "password_file, password_env)", section);
+			problem(ctx, 0, "%s.%s: required (or %s, %s)", section,
+			    names[0], names[1], names[2]);
 		return need ? -1 : 0;
 	}
 	if (file != NULL)
-		return read_password_file(ctx, section, file, pw);
+		return read_password_file(ctx, section, names[1], file, pw);
 	if (env == NULL)
 		return 0;
 	if (ctx->prev != NULL && strcmp(section, "imap") == 0) {
 		prev_pw = ctx->prev->imap.password;
 		prev_env = ctx->prev->imap.password_env;
-	} else if (ctx->prev != NULL) {
+	} else if (ctx->prev != NULL && strcmp(section, "smtp") == 0) {
 		prev_pw = ctx->prev->smtp.password;
 		prev_env = ctx->prev->smtp.password_env;
 	}
-	return password_from_env(ctx, section, lines[2], env, prev_pw,
-	    prev_env, pw, env_r);
+	return password_from_env(ctx, section, names[2], lines[2], env,
+	    prev_pw, prev_env, pw, env_r);
 }
 
 /* A config that holds a password (password = ... in any section) must be
@@ -667,22 +713,24 @@ password_source(struct ctx *ctx, const char *section, char **pw,
 static int
 check_private(struct ctx *ctx)
 {
-	static const char *const secs[] = { "imap", "smtp" };
+	static const char *const secs[] = { "imap", "smtp", "oauth2" };
+	static const char *const keys_[] = { "password", "password",
+		"client_secret" };
 	struct stat st;
 	int line;
 
 	for (size_t i = 0; i < sizeof secs / sizeof secs[0]; i++) {
-		if ((line = key_line(ctx, secs[i], "password")) == 0)
+		if ((line = key_line(ctx, secs[i], keys_[i])) == 0)
 			continue;
 		if (fstat(fileno(ctx->fp), &st) == -1) {
-			problem(ctx, line, "%s.password: %s: %s", secs[i],
+			problem(ctx, line, "%s.%s: %s: %s", secs[i], keys_[i],
 			    ctx->path, strerror(errno));
 			return -1;
 		}
 		if (st.st_mode & (S_IRGRP | S_IROTH)) {
-			problem(ctx, line, "%s.password: %s holds a password "
+			problem(ctx, line, "%s.%s: %s holds a password "
 			    "and is readable by others; chmod 600 it",
-			    secs[i], ctx->path);
+			    secs[i], keys_[i], ctx->path);
 			return -1;
 		}
 	}
@@ -740,6 +788,125 @@ check_smtp(struct ctx *ctx)
 		    "loopback host");
 	free(host);
 	return ctx->err_line >= 0 ? -1 : 0;
+}
+
+/* The password of section, or, when section.auth asks for a token, none:
+ * a password key left there would be a mistake (it is not used). */
+static int
+login_source(struct ctx *ctx, const char *section, enum cfg_auth auth,
+    char **pw, char **env_r, char *file, char *env, int need)
+{
+	static const char *const names[] = { "password", "password_file",
+		"password_env" };
+
+	if (auth == CFG_AUTH_PASSWORD)
+		return password_source(ctx, section, "password", pw, env_r,
+		    file, env, need);
+	for (int i = 0; i < 3; i++)
+		if (key_line(ctx, section, names[i]) != 0) {
+			problem(ctx, key_line(ctx, section, names[i]),
+			    "%s.%s: not used when %s.auth = %s; remove it",
+			    section, names[i], section, auth_ways[auth]);
+			return -1;
+		}
+	return 0;
+}
+
+static int
+ascii_prefix(const char *s, const char *prefix)
+{
+	while (*prefix && ascii_lower((unsigned char)*s) == *prefix)
+		s++, prefix++;
+	return *prefix == '\0';
+}
+
+/* A refresh token file the robot can read now and replace later: the
+ * token endpoint may send a new refresh token with any access token, and
+ * it is written beside the old one, then renamed over it (oauth2.c). */
+static int
+check_refresh_token_file(struct ctx *ctx, const char *file)
+{
+	int line = key_line(ctx, "oauth2", "refresh_token_file");
+	char *tok = NULL, *dir;
+	const char *slash;
+	int r;
+
+	if (read_password_file(ctx, "oauth2", "refresh_token_file", file,
+	    &tok) == -1)
+		return -1;
+	explicit_bzero(tok, strlen(tok));
+	free(tok);
+	slash = strrchr(file, '/');
+	dir = slash == NULL ? xstrdup(".") : slash == file ? xstrdup("/") :
+	    xstrndup(file, slash - file);
+	if ((r = access(dir, W_OK | X_OK)) == -1)
+		problem(ctx, line, "oauth2.refresh_token_file: cannot create "
+		    "files in %s (%s); the robot replaces %s there when the "
+		    "token endpoint issues a new refresh token", dir,
+		    strerror(errno), file);
+	free(dir);
+	return r;
+}
+
+/* The [oauth2] keys, required only when imap.auth or smtp.auth asks for
+ * a token; the first of the two that does is named as the reason. */
+static int
+check_oauth2(struct ctx *ctx)
+{
+	struct config *cfg = ctx->cfg;
+	struct scratch *s = &ctx->scratch;
+	const int cc = cfg->oauth2.grant == CFG_GRANT_CLIENT_CREDENTIALS;
+	char why[64];
+
+	if (cfg->imap.auth != CFG_AUTH_PASSWORD)
+		snprintf(why, sizeof why, "imap.auth = %s",
+		    auth_ways[cfg->imap.auth]);
+	else if (cfg->smtp.auth != CFG_AUTH_PASSWORD)
+		snprintf(why, sizeof why, "smtp.auth = %s",
+		    auth_ways[cfg->smtp.auth]);
+	else
+		return 0;
+	if (cfg->oauth2.token_url == NULL) {
+		problem(ctx, 0, "oauth2.token_url: required when %s", why);
+		return -1;
+	}
+	if (!ascii_prefix(cfg->oauth2.token_url, "https://") ||
+	    cfg->oauth2.token_url[8] == '\0') {
+		problem(ctx, key_line(ctx, "oauth2", "token_url"),
+		    "oauth2.token_url: must be an https:// URL");
+		return -1;
+	}
+	if (cfg->oauth2.client_id == NULL) {
+		problem(ctx, 0, "oauth2.client_id: required when %s", why);
+		return -1;
+	}
+	if (cc && key_line(ctx, "oauth2", "client_secret") == 0 &&
+	    s->oauth2_secret_file == NULL && s->oauth2_secret_env == NULL) {
+		problem(ctx, 0, "oauth2.client_secret: required when "
+		    "oauth2.grant = client_credentials (or client_secret_file, "
+		    "client_secret_env)");
+		return -1;
+	}
+	if (password_source(ctx, "oauth2", "client_secret",
+	    &cfg->oauth2.client_secret, NULL, s->oauth2_secret_file,
+	    s->oauth2_secret_env, 0) == -1)
+		return -1;
+	if (cc) {
+		if (cfg->oauth2.refresh_token_file != NULL) {
+			problem(ctx, key_line(ctx, "oauth2",
+			    "refresh_token_file"), "oauth2.refresh_token_file: "
+			    "not used when oauth2.grant = client_credentials; "
+			    "remove it");
+			return -1;
+		}
+		return 0;
+	}
+	if (cfg->oauth2.refresh_token_file == NULL) {
+		problem(ctx, 0, "oauth2.refresh_token_file: required when %s",
+		    why);
+		return -1;
+	}
+	return check_refresh_token_file(ctx, cfg->oauth2.refresh_token_file);
 }
 
 static char *
@@ -825,7 +992,7 @@ finish(struct ctx *ctx)
 	}
 	if (check_private(ctx) == -1)
 		return -1;
-	if (password_source(ctx, "imap", &cfg->imap.password,
+	if (login_source(ctx, "imap", cfg->imap.auth, &cfg->imap.password,
 	    &cfg->imap.password_env, s->imap_password_file,
 	    s->imap_password_env, 1) == -1)
 		return -1;
@@ -837,7 +1004,12 @@ finish(struct ctx *ctx)
 	if (key_line(ctx, "imap", "port") == 0)
 		cfg->imap.port = cfg->imap.tls == CFG_TLS_IMAPS ? 993 : 143;
 
-	if (password_source(ctx, "smtp", &cfg->smtp.password,
+	if (cfg->smtp.auth != CFG_AUTH_PASSWORD && cfg->smtp.user == NULL) {
+		problem(ctx, 0, "smtp.user: required when smtp.auth = %s",
+		    auth_ways[cfg->smtp.auth]);
+		return -1;
+	}
+	if (login_source(ctx, "smtp", cfg->smtp.auth, &cfg->smtp.password,
 	    &cfg->smtp.password_env, s->smtp_password_file,
 	    s->smtp_password_env, cfg->smtp.user != NULL) == -1)
 		return -1;
@@ -848,6 +1020,8 @@ finish(struct ctx *ctx)
 	if (key_line(ctx, "smtp", "tls") == 0)
 		cfg->smtp.tls = CFG_TLS_STARTTLS;
 	if (check_smtp(ctx) == -1)
+		return -1;
+	if (check_oauth2(ctx) == -1)
 		return -1;
 
 	if (check_authserv(ctx) == -1)
@@ -925,6 +1099,8 @@ load(const char *path, const struct config *prev, struct config **cfg_r,
 	free(ctx.scratch.imap_password_env);
 	free(ctx.scratch.smtp_password_file);
 	free(ctx.scratch.smtp_password_env);
+	free(ctx.scratch.oauth2_secret_file);
+	free(ctx.scratch.oauth2_secret_env);
 	*cfg_r = ctx.cfg;
 	return 0;
 
@@ -937,6 +1113,8 @@ fail:
 	free(ctx.scratch.imap_password_env);
 	free(ctx.scratch.smtp_password_file);
 	free(ctx.scratch.smtp_password_env);
+	free(ctx.scratch.oauth2_secret_file);
+	free(ctx.scratch.oauth2_secret_env);
 	cfg_free(&ctx.cfg);
 	return -1;
 }
@@ -966,6 +1144,7 @@ cfg_free(struct config **cfgp)
 	free_secret(&cfg->smtp.password);
 	free(cfg->imap.password_env);
 	free(cfg->smtp.password_env);
+	free_secret(&cfg->oauth2.client_secret);
 	for (size_t i = 0; i < NKEYS; i++) {
 		const struct key *k = &keys[i];
 		char *f = (char *)cfg + k->off;

@@ -7,17 +7,29 @@
  *
  * A password comes from `password`, from `password_file` (first line; the
  * file must not be readable by group or others), or from `password_env`
- * (the name of an environment variable); exactly one of them.  A config
- * file that holds a `password` must not be readable by group or others
+ * (the name of an environment variable); exactly one of them.  The same
+ * three ways give [oauth2] client_secret.  A config file that holds a
+ * `password` or `client_secret` must not be readable by group or others
  * either.  The variable of `password_env` is removed from the environment
  * once read, so nothing the robot starts inherits it; a reload
- * (cfg_reload) takes the password read before from the same variable. */
+ * (cfg_reload) takes the password read before from the same variable.
+ *
+ * [imap] auth and [smtp] auth choose between the password and an OAuth 2.0
+ * access token (SASL XOAUTH2 or OAUTHBEARER); a token comes from the
+ * [oauth2] section's token endpoint (oauth2.h), whose keys are required
+ * only when one of them asks for it. */
 #ifndef ROBOT_CFG_H
 #define ROBOT_CFG_H
 
 #include <stddef.h>
 
 enum cfg_tls { CFG_TLS_IMAPS, CFG_TLS_STARTTLS, CFG_TLS_NONE };
+/* How the robot logs in: with the password (IMAP LOGIN, SMTP AUTH as
+ * libcurl picks it) or with an access token over SASL XOAUTH2 or
+ * OAUTHBEARER (RFC 7628). */
+enum cfg_auth { CFG_AUTH_PASSWORD, CFG_AUTH_XOAUTH2, CFG_AUTH_OAUTHBEARER };
+/* How [oauth2] gets an access token (RFC 6749 section 6 or 4.4). */
+enum cfg_grant { CFG_GRANT_REFRESH_TOKEN, CFG_GRANT_CLIENT_CREDENTIALS };
 
 struct config {
 	char	*path;			/* the file it was read from */
@@ -28,7 +40,9 @@ struct config {
 		enum cfg_tls tls;	/* default imaps */
 		char	*ca_file;	/* NULL: the system store */
 		char	*user;
-		char	*password;	/* resolved; never logged */
+		enum cfg_auth auth;	/* default password */
+		char	*password;	/* resolved; never logged; NULL unless
+					 * auth is password */
 		char	*password_env;	/* the variable it came from, or NULL */
 		char   **folders;	/* NULL-terminated; default INBOX */
 		size_t	 nfolders;
@@ -40,6 +54,7 @@ struct config {
 	struct {
 		char	*url;		/* smtp://host:port or smtps://host:port */
 		char	*user;		/* NULL: no AUTH */
+		enum cfg_auth auth;	/* default password */
 		char	*password;
 		char	*password_env;	/* the variable it came from, or NULL */
 		char	*from;		/* the robot's own address */
@@ -50,6 +65,21 @@ struct config {
 		int	 max_per_recipient_day;	/* default 20 */
 		int	 max_per_day;	/* mails a day in all, default 500 */
 	} smtp;
+
+	/* [oauth2]: where access tokens come from, for imap.auth and
+	 * smtp.auth other than password. */
+	struct {
+		char	*token_url;	/* https:// only */
+		enum cfg_grant grant;	/* default refresh_token */
+		char	*client_id;
+		char	*client_secret;	/* resolved; never logged; NULL for a
+					 * public client */
+		char	*refresh_token_file;	/* grant refresh_token: mode
+						 * 600, rewritten on rotation */
+		char	*scope;		/* NULL: the client's default */
+		char	*ca_file;	/* NULL: the system store */
+		int	 timeout;	/* seconds, default 30 */
+	} oauth2;
 
 	struct {
 		char	*path;

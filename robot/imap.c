@@ -23,8 +23,10 @@
 #include "buf.h"
 #include "cfg.h"
 #include "imap.h"
+#include "imap_auth.h"
 #include "log.h"
 #include "mem.h"
+#include "oauth2.h"
 
 /* Bytes of each protocol line shown in the debug log: enough to follow
  * the dialogue.  The mail itself (the literals of FETCH) is never shown:
@@ -169,8 +171,9 @@ imap_logger(mailimap *m, int type, const char *str, size_t size, void *ctx)
 		return;
 	switch (type) {
 	case MAILSTREAM_LOG_TYPE_DATA_SENT_PRIVATE:
-		/* LOGIN's password: never logged, not even its length. */
-		log_debug("imap: > (LOGIN command not logged)");
+		/* LOGIN's password, AUTHENTICATE's token: never logged, not
+		 * even their length. */
+		log_debug("imap: > (LOGIN or AUTHENTICATE not logged)");
 		return;
 	case MAILSTREAM_LOG_TYPE_DATA_SENT:
 		log_debug("imap: > %.*s%s", (int)(size < IMAP_LOG_CHUNK ?
@@ -339,6 +342,62 @@ imap_bad_conn(int r)
 	    r == MAILIMAP_ERROR_SSL || r == MAILIMAP_ERROR_MEMORY;
 }
 
+/* Logs in with an access token: imap.auth xoauth2 or oauthbearer.  A
+ * kept token that the server refuses may have been revoked or have ended
+ * early: then one new token and one more try. */
+static int
+imap_login_token(struct imap *imap, const struct config *cfg, char *err,
+    size_t errlen)
+{
+	const char *mech = cfg->imap.auth == CFG_AUTH_XOAUTH2 ? "XOAUTH2" :
+	    "OAUTHBEARER";
+	struct mailimap_capability_data *caps = NULL;
+	char *tok = NULL, *resp = NULL;
+	int r, fresh = 0, attempt, ir;
+
+	/* What the greeting announced may predate STARTTLS. */
+	r = mailimap_capability(imap->m, &caps);
+	if (r == MAILIMAP_NO_ERROR)
+		mailimap_capability_data_free(caps);
+	else if (imap_bad_conn(r)) {
+		snprintf(err, errlen, "cannot connect to %s:%d: %s",
+		    imap->host, imap->port, imap_errname(r));
+		return -1;
+	}
+	if (!mailimap_has_authentication(imap->m, mech)) {
+		snprintf(err, errlen, "imap %s does not offer AUTHENTICATE %s; "
+		    "set [imap] auth to a mechanism it offers", imap->host,
+		    mech);
+		return -1;
+	}
+	ir = mailimap_has_extension(imap->m, "SASL-IR");
+	for (attempt = 0; attempt < 2 && !fresh; attempt++) {
+		if (oauth2_token(cfg, attempt > 0, &tok, &fresh, err,
+		    errlen) != OAUTH2_OK)
+			return -1;
+		resp = oauth2_sasl(cfg->imap.auth, cfg->imap.user,
+		    imap->host, imap->port, tok);
+		oauth2_free(&tok);
+		r = imap_auth_sasl(imap->m, mech, resp, ir);
+		oauth2_free(&resp);
+		if (r == MAILIMAP_NO_ERROR)
+			return 0;
+		if (imap_bad_conn(r)) {
+			snprintf(err, errlen, "cannot connect to %s:%d: %s",
+			    imap->host, imap->port, imap_errname(r));
+			return -1;
+		}
+		if (!fresh)
+			log_info("imap: %s refused the kept access token; "
+			    "asking the token endpoint for a new one",
+			    imap->host);
+	}
+	snprintf(err, errlen, "login refused for %s (%s)%s%s", cfg->imap.user,
+	    mech, imap->m->imap_response != NULL ? ": " : "",
+	    imap->m->imap_response != NULL ? imap->m->imap_response : "");
+	return -1;
+}
+
 int
 imap_connect(const struct config *cfg, struct imap **imap_r, char *err,
     size_t errlen)
@@ -401,7 +460,11 @@ imap_connect(const struct config *cfg, struct imap **imap_r, char *err,
 	    imap_verify(imap, cfg->imap.ca_file, err, errlen) == -1)
 		goto fail;
 
-	if (imap->m->imap_state != MAILIMAP_STATE_AUTHENTICATED) {
+	if (imap->m->imap_state != MAILIMAP_STATE_AUTHENTICATED &&
+	    cfg->imap.auth != CFG_AUTH_PASSWORD) {
+		if (imap_login_token(imap, cfg, err, errlen) == -1)
+			goto fail;
+	} else if (imap->m->imap_state != MAILIMAP_STATE_AUTHENTICATED) {
 		r = mailimap_login(imap->m, cfg->imap.user,
 		    cfg->imap.password != NULL ? cfg->imap.password : "");
 		if (r != MAILIMAP_NO_ERROR) {

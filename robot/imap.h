@@ -5,8 +5,11 @@
  * handshake and before LOGIN this module verifies the server's chain and
  * host name with GnuTLS against [imap] ca_file or the system store.
  * Folders are opened with EXAMINE and fetched with BODY.PEEK[], so no
- * flag of anybody's changes.  The password never reaches the log: the
- * protocol logger drops libetpan's "private" data. */
+ * flag of anybody's changes.  The login is LOGIN with the password, or,
+ * with imap.auth xoauth2 / oauthbearer, AUTHENTICATE with an access token
+ * from oauth2.h (imap_auth.h; RFC 7628, RFC 4959).  Neither password nor
+ * token reaches the log: the protocol logger drops libetpan's "private"
+ * data. */
 #ifndef ROBOT_IMAP_H
 #define ROBOT_IMAP_H
 
@@ -31,7 +34,9 @@ enum imap_result {
  * is loopback.  Returns IMAP_OK and a handle (imap_close it), or
  * IMAP_CONN_BAD with one line in err naming what failed: "cannot connect
  * to HOST:PORT: ...", "certificate of HOST not trusted: ...",
- * "certificate does not match host name HOST", "login refused for USER". */
+ * "certificate does not match host name HOST", "login refused for USER",
+ * "login refused for USER (XOAUTH2): ...", "imap HOST does not offer
+ * AUTHENTICATE MECH; ...", or the token endpoint's "oauth2: ...". */
 int imap_connect(const struct config *cfg, struct imap **imap_r, char *err,
     size_t errlen);
 void imap_close(struct imap **imap);

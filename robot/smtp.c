@@ -13,7 +13,9 @@
 #include <curl/curl.h>
 
 #include "buf.h"
+#include "log.h"
 #include "mem.h"
+#include "oauth2.h"
 #include "smtp.h"
 
 #define SMTP_CONNECT_TIMEOUT	30L
@@ -113,22 +115,90 @@ once_init(void)
 	}
 }
 
+/* One SMTP transaction on a new connection.  token: the access token for
+ * smtp.auth xoauth2 or oauthbearer, else NULL.  Returns libcurl's result;
+ * the server's last reply code in *code_r, its text in reply, libcurl's
+ * error text in cerr. */
+static CURLcode
+smtp_once(const struct config *cfg, int implicit_tls, const char *mail_from,
+    const char *const *rcpts, size_t nrcpt, const char *msg, size_t len,
+    const char *token, long *code_r, struct reply *reply, char *cerr)
+{
+	struct curl_slist *rl = NULL;
+	struct upload up;
+	CURLcode rc;
+	CURL *h;
+	size_t i;
+
+	*code_r = 0;
+	cerr[0] = '\0';
+	if ((h = curl_easy_init()) == NULL) {
+		snprintf(cerr, CURL_ERROR_SIZE, "curl_easy_init failed");
+		return CURLE_FAILED_INIT;
+	}
+	for (i = 0; i < nrcpt; i++)
+		rl = curl_slist_append(rl, rcpts[i]);
+	up.p = msg;
+	up.left = len;
+	reply->last_in = 0;
+	curl_easy_setopt(h, CURLOPT_URL, cfg->smtp.url);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	curl_easy_setopt(h, CURLOPT_MAIL_FROM, mail_from);
+	curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rl);
+	curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(h, CURLOPT_READFUNCTION, read_cb);
+	curl_easy_setopt(h, CURLOPT_READDATA, &up);
+	curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
+	if (!implicit_tls && cfg->smtp.tls == CFG_TLS_STARTTLS)
+		curl_easy_setopt(h, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (cfg->smtp.ca_file != NULL)
+		curl_easy_setopt(h, CURLOPT_CAINFO, cfg->smtp.ca_file);
+	if (cfg->smtp.user != NULL && token != NULL) {
+		curl_easy_setopt(h, CURLOPT_USERNAME, cfg->smtp.user);
+		curl_easy_setopt(h, CURLOPT_XOAUTH2_BEARER, token);
+		/* Only the mechanism asked for: libcurl would take
+		 * OAUTHBEARER first whenever the server offers both. */
+		curl_easy_setopt(h, CURLOPT_LOGIN_OPTIONS,
+		    cfg->smtp.auth == CFG_AUTH_OAUTHBEARER ?
+		    "AUTH=OAUTHBEARER" : "AUTH=XOAUTH2");
+	} else if (cfg->smtp.user != NULL) {
+		curl_easy_setopt(h, CURLOPT_USERNAME, cfg->smtp.user);
+		curl_easy_setopt(h, CURLOPT_PASSWORD,
+		    cfg->smtp.password ? cfg->smtp.password : "");
+	}
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, SMTP_CONNECT_TIMEOUT);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, SMTP_TIMEOUT);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, cerr);
+	/* the debug callback only ever keeps what the server said */
+	curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, debug_cb);
+	curl_easy_setopt(h, CURLOPT_DEBUGDATA, reply);
+	curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);
+
+	rc = curl_easy_perform(h);
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, code_r);
+	curl_easy_cleanup(h);
+	curl_slist_free_all(rl);
+	return rc;
+}
+
 int
 smtp_send(const struct config *cfg, const char *mail_from,
     const char *const *rcpts, size_t nrcpt, const char *msg, size_t len,
     char *err, size_t errlen)
 {
 	char cerr[CURL_ERROR_SIZE];
-	struct curl_slist *rl = NULL;
 	struct reply reply = { BUF_INIT, 0 };
-	struct upload up;
 	CURLU *url = NULL;
-	CURL *h = NULL;
 	CURLcode rc;
-	char *scheme = NULL, *host = NULL;
+	char *scheme = NULL, *host = NULL, *token = NULL;
 	long code = 0;
 	size_t i;
-	int res = SMTP_TEMP, implicit_tls;
+	int res = SMTP_TEMP, implicit_tls, attempt, fresh = 0, r;
+	int by_token = cfg->smtp.user != NULL &&
+	    cfg->smtp.auth != CFG_AUTH_PASSWORD;
 
 	snprintf(err, errlen, "not sent");
 	once_init();
@@ -175,45 +245,29 @@ smtp_send(const struct config *cfg, const char *mail_from,
 		goto done;
 	}
 
-	if ((h = curl_easy_init()) == NULL) {
-		snprintf(err, errlen, "curl_easy_init failed");
-		goto done;
+	/* A kept access token that the server refuses may have been
+	 * revoked or have ended early: one new token, one more try.  AUTH
+	 * comes before MAIL, so nothing was sent the first time. */
+	for (attempt = 0; ; attempt++) {
+		if (by_token) {
+			r = oauth2_token(cfg, attempt > 0, &token, &fresh, err,
+			    errlen);
+			if (r != OAUTH2_OK) {
+				res = r == OAUTH2_TEMP ? SMTP_TEMP :
+				    SMTP_CONFIG;
+				goto done;
+			}
+		}
+		buf_reset(&reply.b);
+		rc = smtp_once(cfg, implicit_tls, mail_from, rcpts, nrcpt, msg,
+		    len, token, &code, &reply, cerr);
+		oauth2_free(&token);
+		if (rc != CURLE_LOGIN_DENIED || !by_token || fresh ||
+		    attempt > 0)
+			break;
+		log_info("smtp: %s refused the kept access token; asking the "
+		    "token endpoint for a new one", host);
 	}
-	for (i = 0; i < nrcpt; i++)
-		rl = curl_slist_append(rl, rcpts[i]);
-	up.p = msg;
-	up.left = len;
-	cerr[0] = '\0';
-	curl_easy_setopt(h, CURLOPT_URL, cfg->smtp.url);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-	curl_easy_setopt(h, CURLOPT_MAIL_FROM, mail_from);
-	curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rl);
-	curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
-	curl_easy_setopt(h, CURLOPT_READFUNCTION, read_cb);
-	curl_easy_setopt(h, CURLOPT_READDATA, &up);
-	curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
-	if (!implicit_tls && cfg->smtp.tls == CFG_TLS_STARTTLS)
-		curl_easy_setopt(h, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
-	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-	if (cfg->smtp.ca_file != NULL)
-		curl_easy_setopt(h, CURLOPT_CAINFO, cfg->smtp.ca_file);
-	if (cfg->smtp.user != NULL) {
-		curl_easy_setopt(h, CURLOPT_USERNAME, cfg->smtp.user);
-		curl_easy_setopt(h, CURLOPT_PASSWORD,
-		    cfg->smtp.password ? cfg->smtp.password : "");
-	}
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, SMTP_CONNECT_TIMEOUT);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, SMTP_TIMEOUT);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, cerr);
-	/* the debug callback only ever keeps what the server said */
-	curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, debug_cb);
-	curl_easy_setopt(h, CURLOPT_DEBUGDATA, &reply);
-	curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);
-
-	rc = curl_easy_perform(h);
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
 	if (rc == CURLE_OK) {
 		res = SMTP_OK;
 		snprintf(err, errlen, "%s", reply.b.len ? buf_str(&reply.b) :
@@ -224,6 +278,7 @@ smtp_send(const struct config *cfg, const char *mail_from,
 	case CURLE_LOGIN_DENIED:
 		res = SMTP_CONFIG;
 		break;
+	case CURLE_FAILED_INIT:
 	case CURLE_COULDNT_RESOLVE_HOST:
 	case CURLE_COULDNT_CONNECT:
 	case CURLE_OPERATION_TIMEDOUT:
@@ -247,9 +302,6 @@ smtp_send(const struct config *cfg, const char *mail_from,
 	    reply.b.len ? buf_str(&reply.b) : "", reply.b.len ? ")" : "");
 
 done:
-	if (h != NULL)
-		curl_easy_cleanup(h);
-	curl_slist_free_all(rl);
 	curl_free(scheme);
 	curl_free(host);
 	if (url != NULL)

@@ -12,8 +12,13 @@
  *					the loopback
  *
  * Certificates are always verified (ca_file, else the system store) and
- * the host name checked.  AUTH is used when user is set.  The password
- * never appears in err or the log. */
+ * the host name checked.  AUTH is used when user is set: with the password,
+ * or with smtp.auth xoauth2 / oauthbearer with an access token from
+ * oauth2.h (libcurl's CURLOPT_XOAUTH2_BEARER, the mechanism pinned with
+ * CURLOPT_LOGIN_OPTIONS).  A kept token the server refuses is renewed
+ * once and the message tried again; AUTH precedes MAIL, so nothing was
+ * sent the first time.  Neither password nor token ever appears in err
+ * or the log. */
 #ifndef ROBOT_SMTP_H
 #define ROBOT_SMTP_H
 
@@ -25,13 +30,16 @@
 enum smtp_result {
 	SMTP_OK = 0,		/* accepted by the server */
 	SMTP_TEMP = -1,		/* try again later: no connection, timeout,
-				 * TLS failure, 4xx reply */
+				 * TLS failure, 4xx reply, no answer from
+				 * the token endpoint */
 	SMTP_PERM = -2,		/* never retry this message: a 5xx reply, or
 				 * an address or message that cannot be
 				 * sent */
 	SMTP_CONFIG = -3	/* nothing can be sent until [smtp] is fixed:
 				 * bad url, plain text to a remote host,
-				 * login refused; keep the message queued */
+				 * login refused, the token endpoint refused
+				 * the [oauth2] grant; keep the message
+				 * queued */
 };
 
 /* Sends msg (len bytes, CRLF line ends: a bare LF is refused with

@@ -236,10 +236,12 @@ servers_stop_smtp() {
 	rm -f "$f"
 }
 
-# Stops both servers; removes DIR too when servers_start made it, unless
-# SRV_KEEP is set (to look at logs and maildirs afterwards).
+# Stops both servers (and the token server, when started); removes DIR
+# too when servers_start made it, unless SRV_KEEP is set (to look at logs
+# and maildirs afterwards).
 servers_stop() {
 	[ -n "${SRV_DIR:-}" ] || return 0
+	servers_stop_oauth2
 	servers_stop_smtp
 	servers_stop_dovecot
 	if [ -n "${SRV_MADE_DIR:-}" ] && [ -z "${SRV_KEEP:-}" ]; then
@@ -316,6 +318,73 @@ servers_start() {
 	servers_trap
 	servers_start_dovecot || return 1
 	servers_start_smtp || return 1
+}
+
+# servers_start_oauth2: OAuth 2.0 on top of servers_start.  Starts the
+# token server (tests/tools/token_server.py) in $SRV_DIR/oauth2, with
+# HTTPS on 127.0.0.1 and the test CA's certificate, then restarts Dovecot
+# with an oauth2 passdb that asks that server about each token (SASL
+# XOAUTH2 and OAUTHBEARER, for IMAP and for the submission service, which
+# relays to msmtpd).  Write $SRV_DIR/oauth2/settings.json first (see the
+# token server).  Exports SRV_OAUTH2_DIR, SRV_TOKEN_URL (the server's
+# base URL) and SRV_SUBMISSION_PORT.  Passwords keep working as before.
+servers_start_oauth2() {
+	local top i
+	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+	SRV_OAUTH2_DIR=$SRV_DIR/oauth2
+	mkdir -p "$SRV_OAUTH2_DIR"
+	rm -f "$SRV_OAUTH2_DIR/port"
+	python3 "$top/tests/tools/token_server.py" "$SRV_OAUTH2_DIR" \
+	    "$SRV_DIR/tls/server.pem" "$SRV_DIR/tls/server.key" \
+	    </dev/null >>"$SRV_OAUTH2_DIR/server.out" 2>&1 &
+	echo $! >"$SRV_OAUTH2_DIR/server.pid"
+	for i in $(seq 150); do
+		[ -s "$SRV_OAUTH2_DIR/port" ] && break
+		sleep 0.1
+	done
+	[ -s "$SRV_OAUTH2_DIR/port" ] || {
+		echo "servers: the token server did not start" >&2
+		return 1
+	}
+	SRV_TOKEN_URL=https://127.0.0.1:$(cat "$SRV_OAUTH2_DIR/port")
+	SRV_SUBMISSION_PORT=$(_srv_free_ports 1)
+	export SRV_OAUTH2_DIR SRV_TOKEN_URL SRV_SUBMISSION_PORT
+	cat >"$SRV_DIR/dovecot-oauth2.conf.ext" <<EOF
+introspection_mode = post
+introspection_url = $SRV_TOKEN_URL/introspect
+force_introspection = yes
+username_attribute = username
+active_attribute = active
+active_value = true
+tls_ca_cert_file = $SRV_CA
+EOF
+	cat >>"$SRV_DOVECOT_CONF" <<EOF
+auth_mechanisms = plain login xoauth2 oauthbearer
+passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = $SRV_DIR/dovecot-oauth2.conf.ext
+}
+protocols = imap lmtp submission
+submission_relay_host = 127.0.0.1
+submission_relay_port = $SRV_SMTP_PORT
+submission_relay_trusted = yes
+service submission-login {
+  inet_listener submission {
+    address = 127.0.0.1
+    port = $SRV_SUBMISSION_PORT
+  }
+}
+EOF
+	servers_stop_dovecot
+	servers_start_dovecot && _srv_wait_port "$SRV_SUBMISSION_PORT"
+}
+
+servers_stop_oauth2() {
+	local f=$SRV_DIR/oauth2/server.pid
+	[ -f "$f" ] || return 0
+	_srv_kill_pid "$(cat "$f")"
+	rm -f "$f"
 }
 
 _srv_doveadm() {
