@@ -180,6 +180,18 @@ static const char *const migrations[] = {
 	 * Message-ID (indexed) and then its hash; an index of random hashes
 	 * had every new message write a page of it somewhere new. */
 	"DROP INDEX message_hash;",
+
+	/* 6: an administrator's corrections (admin.h).  A case closed
+	 * otherwise than by finishing keeps step 'closed' and says how in
+	 * closed_as, so that every query that knows 'closed' stays right; a
+	 * paused case gets no reminder.  Who made a correction and why are
+	 * kept on its event. */
+	"ALTER TABLE cases ADD COLUMN closed_as TEXT;"	/* cancelled | left |"
+							 * merged */
+	"ALTER TABLE cases ADD COLUMN merged_into INTEGER REFERENCES cases(id);"
+	"ALTER TABLE cases ADD COLUMN paused_t INTEGER;"  /* since; NULL: not */
+	"ALTER TABLE event ADD COLUMN actor TEXT;"
+	"ALTER TABLE event ADD COLUMN why TEXT;",
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
