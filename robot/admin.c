@@ -370,7 +370,8 @@ admin_set(sqlite3 *db, const struct config *cfg, int64_t id,
 	old = strcmp(field, "name") == 0 ? c.name : strcmp(field, "email") ==
 	    0 ? c.email : c.tckn;
 	if (old && strcmp(old, v) == 0) {
-		rc = refuse(err, errlen, "%s's %s is already that", c.tag, field);
+		rc = refuse(err, errlen, "%s's %s is already that", c.tag,
+		    field);
 		goto out;
 	}
 	if (strcmp(field, "tckn") == 0) {
@@ -417,8 +418,8 @@ admin_merge(sqlite3 *db, int64_t from, int64_t into,
 	static const char mail[] =
 	    "UPDATE outbox SET case_id = ?2 WHERE case_id = ?1";
 	static const char fill[] =
-	    "UPDATE cases SET (name, name_key, tckn, email, title, unit, phone, "
-	    "approval) = (SELECT coalesce(cases.name, f.name), "
+	    "UPDATE cases SET (name, name_key, tckn, email, title, unit, "
+	    "phone, approval) = (SELECT coalesce(cases.name, f.name), "
 	    "coalesce(cases.name_key, f.name_key), coalesce(cases.tckn, "
 	    "f.tckn), coalesce(cases.email, f.email), coalesce(cases.title, "
 	    "f.title), coalesce(cases.unit, f.unit), coalesce(cases.phone, "
@@ -495,7 +496,8 @@ admin_pause(sqlite3 *db, int64_t id, int pause, const struct admin_by *by,
 		goto out;
 	}
 	if (pause)
-		snprintf(what, sizeof what, "pause: no reminders until resumed");
+		snprintf(what, sizeof what, "pause: no reminders until "
+		    "resumed");
 	else {
 		clock_format_date(c.paused_t, d);
 		snprintf(what, sizeof what, "resume: reminders again (paused "

@@ -175,13 +175,14 @@ prefer(sqlite3 *db, const char *sql, struct admin_cases *c)
 int
 admin_find(sqlite3 *db, const char *key, struct admin_cases *out)
 {
-	static const char by_tag[] = "SELECT id FROM cases WHERE tag = upper(?1)";
+	static const char by_tag[] =
+	    "SELECT id FROM cases WHERE tag = upper(?1)";
 	static const char by_tckn[] = "SELECT id FROM cases WHERE tckn = ?1 "
 	    "ORDER BY id";
 	static const char by_email[] = "SELECT id FROM cases WHERE email = "
 	    "lower(?1) ORDER BY id";
-	static const char by_ticket[] = "SELECT c.id FROM cases c JOIN request r "
-	    "ON r.id = c.request WHERE r.ticket = ?1 ORDER BY c.id";
+	static const char by_ticket[] = "SELECT c.id FROM cases c JOIN "
+	    "request r ON r.id = c.request WHERE r.ticket = ?1 ORDER BY c.id";
 	static const char unmerged[] = "SELECT 1 FROM cases WHERE id = ?1 AND "
 	    "closed_as IS NOT 'merged'";
 	static const char open[] = "SELECT 1 FROM cases WHERE id = ?1 AND "

@@ -130,7 +130,8 @@ correct(struct robot *r, const char *sub, const struct args *a, int64_t id,
 	if (strcmp(sub, "close") == 0)
 		return admin_close(r->db, id, NULL, by, now, err, errlen);
 	if (strcmp(sub, "cancel") == 0)
-		return admin_close(r->db, id, "cancelled", by, now, err, errlen);
+		return admin_close(r->db, id, "cancelled", by, now, err,
+		    errlen);
 	if (strcmp(sub, "left") == 0)
 		return admin_close(r->db, id, "left", by, now, err, errlen);
 	if (strcmp(sub, "set") == 0)

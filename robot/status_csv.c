@@ -75,8 +75,8 @@ status_csv(sqlite3 *db, const struct config *cfg, time_t now,
 		const char *fields[14];
 		int paused = sqlite3_column_type(st, 14) != SQLITE_NULL;
 
-		if (status_filtered(o) && !status_case_shown(db, cfg, now, o, id,
-		    (const char *)sqlite3_column_text(st, 3), step))
+		if (status_filtered(o) && !status_case_shown(db, cfg, now, o,
+		    id, (const char *)sqlite3_column_text(st, 3), step))
 			continue;
 		status_tckn(o, t, m);
 		local_time((time_t)sqlite3_column_int64(st, 10), since);

@@ -235,8 +235,8 @@ test_message_key(void **state)
 	    "message_id, size, hash, seen_at) VALUES (7, 'INBOX', 1, 1, "
 	    "'a.b@example.org', 1, 'h', 'now'), (8, 'Sent', 1, 1, "
 	    "'a.b@example.org', 1, 'h', 'now')");
-	exec(w->db, "UPDATE message SET outcome = 'duplicate', duplicate_of = 7 "
-	    "WHERE id = 8");
+	exec(w->db, "UPDATE message SET outcome = 'duplicate', "
+	    "duplicate_of = 7 WHERE id = 8");
 	assert_int_equal(admin_message(w->db, "7"), 7);
 	assert_int_equal(admin_message(w->db, "#8"), 8);
 	assert_int_equal(admin_message(w->db, "9"), 0);
@@ -382,8 +382,8 @@ test_set(void **state)
 	assert_int_equal(admin_set(w->db, &cfg, 3, "email",
 	    "ismail@example.edu.tr.evil.org", &w->by, w->now, w->err,
 	    sizeof w->err), ADMIN_REFUSED);
-	assert_int_equal(admin_set(w->db, &cfg, 3, "email", "a b@example.edu.tr",
-	    &w->by, w->now, w->err, sizeof w->err), ADMIN_REFUSED);
+	assert_int_equal(admin_set(w->db, &cfg, 3, "email",
+	    "a b@example.edu.tr", &w->by, w->now, w->err, sizeof w->err), ADMIN_REFUSED);
 	assert_int_equal(admin_set(w->db, &cfg, 3, "email",
 	    "Ismail.Celik@Example.EDU.tr", &w->by, w->now, w->err,
 	    sizeof w->err), ADMIN_REFUSED);	/* the same, lower-cased */
@@ -617,7 +617,8 @@ test_cancel_by_mail(void **state)
 	    "'c1@example.edu.tr'", "rule bidb_cancelled: closed (cancelled) "
 	    "for NES-2026-0003");
 	/* A negation, a question: nothing. */
-	record(w, BIDB_REPLY("c2", "NES-2026-0001", "Başvuru iptal edilmedi."));
+	record(w, BIDB_REPLY("c2", "NES-2026-0001", "Başvuru iptal "
+	    "edilmedi."));
 	record(w, BIDB_REPLY("c3", "NES-2026-0001", "Bu başvuru iptal mi "
 	    "edildi?"));
 	assert_col(w, "SELECT step FROM cases WHERE id = 1", "kamusm_notified");
@@ -662,7 +663,8 @@ test_csv_field(void **state)
 	assert_csv("the \"B\" unit", "\"the \"\"B\"\" unit\"");
 	assert_csv("two\r\nlines", "\"two\r\nlines\"");
 	/* What Excel would run as a formula is made text. */
-	assert_csv("=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\"");
+	assert_csv("=HYPERLINK(\"http://x\")",
+	    "\"'=HYPERLINK(\"\"http://x\"\")\"");
 	assert_csv("+90 555", "\"'+90 555\"");
 	assert_csv("-1", "\"'-1\"");
 	assert_csv("@SUM(A1)", "\"'@SUM(A1)\"");
