@@ -157,11 +157,8 @@ new_tag(sqlite3 *db, time_t now)
 	return xstrdup(tag);
 }
 
-/* Moves one case to step (never back), records the event.  Returns 1 when
- * the case's step changed, 0 when only history was added or nothing at all
- * (the same message again), -1 on error. */
-static int
-move_case(sqlite3 *db, int64_t case_id, enum case_step step, time_t at,
+int
+cases_move(sqlite3 *db, int64_t case_id, enum case_step step, time_t at,
     time_t now, int64_t msg_row, const struct mime_msg *msg,
     const char *rule, const char *approval, const char *detail)
 {
@@ -212,6 +209,35 @@ move_case(sqlite3 *db, int64_t case_id, enum case_step step, time_t at,
 	rc = sqlite3_step(st) == SQLITE_DONE ? moved : -1;
 	sqlite3_reset(st);
 	return rc;
+}
+
+const char *
+cases_closed_as(const struct rule_result *res)
+{
+	const char *c = rules_capture(res, "closed_as");
+	const char *key = NULL;
+	char *f;
+
+	if (c == NULL || (f = fold_str(c, FOLD_ASCII)) == NULL)
+		return NULL;
+	if (strncmp(f, "iptal", 5) == 0 || strncmp(f, "cancel", 6) == 0)
+		key = "cancelled";
+	free(f);
+	return key;
+}
+
+static int
+set_closed_as(sqlite3 *db, int64_t case_id, const char *closed_as)
+{
+	static const char sql[] =
+	    "UPDATE cases SET closed_as = ?2, paused_t = NULL WHERE id = ?1";
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, case_id);
+	db_bind_text(st, 2, closed_as);
+	return db_done(db, st, "case");
 }
 
 /* "tckn=100******46 name=Ayşe Yılmaz" from the captures (masked). */
@@ -578,7 +604,7 @@ apply_form(sqlite3 *db, const struct config *cfg, int64_t msg_row,
 				goto out;
 			made++;
 		}
-		if (move_case(db, id, STEP_FORM_RECEIVED, at, now, msg_row,
+		if (cases_move(db, id, STEP_FORM_RECEIVED, at, now, msg_row,
 		    msg, res->rule_name, NULL, form->source) == -1)
 			goto out;
 	}
@@ -621,6 +647,8 @@ apply_step(sqlite3 *db, int64_t msg_row, const struct mime_msg *msg,
 	struct idset found = { 0 };
 	struct finder f = { msg, cand, res, step };
 	const char *approval = approval_of(res, step, cand->roles), *why;
+	const char *closed_as = step == STEP_CLOSED ? cases_closed_as(res) :
+	    NULL;
 	char *detail = describe_caps(res);
 	int rc = -1, moved = 0, r;
 
@@ -642,14 +670,19 @@ apply_step(sqlite3 *db, int64_t msg_row, const struct mime_msg *msg,
 		goto out;
 	}
 	out->outcome = "applied";
-	buf_printf(&out->reason, "rule %s%s%s: %s for", res->rule_name,
+	buf_printf(&out->reason, "rule %s%s%s: %s%s%s%s for", res->rule_name,
 	    cand->via ? " " : "", cand->via ? cand->via : "",
-	    case_step_key(step));
+	    case_step_key(step), closed_as ? " (" : "", closed_as ?
+	    closed_as : "", closed_as ? ")" : "");
 	for (size_t i = 0; i < found.n; i++) {
 		sqlite3_stmt *st;
 
-		if ((r = move_case(db, found.v[i], step, at, now, msg_row, msg,
+		if ((r = cases_move(db, found.v[i], step, at, now, msg_row, msg,
 		    res->rule_name, approval, detail)) == -1)
+			goto out;
+		/* Closed otherwise than by finishing: only as it closes. */
+		if (r == 1 && closed_as && set_closed_as(db, found.v[i],
+		    closed_as) == -1)
 			goto out;
 		moved += r;
 		if ((st = db_stmt(db, tagq)) == NULL)
@@ -957,6 +990,87 @@ void
 cases_outcome_free(struct case_outcome *out)
 {
 	buf_free(&out->reason);
+}
+
+/* Fills r from the reading c whose rule res shows a step. */
+static void
+reading_take(struct case_reading *r, const struct cand *c,
+    const struct rule_result *res, enum case_step step)
+{
+	const char *a = approval_of(res, step, c->roles);
+	const char *closed_as = step == STEP_CLOSED ? cases_closed_as(res) :
+	    NULL;
+	char *caps = describe_caps(res);
+	struct buf b = BUF_INIT;
+
+	r->step = step;
+	r->rule = xstrdup(res->rule_name);
+	r->approval = a ? xstrdup(a) : NULL;
+	r->closed_as = closed_as ? xstrdup(closed_as) : NULL;
+	buf_printf(&b, "%s%s%s", c->via ? c->via : "", c->via && *caps ?
+	    ": " : "", caps);
+	r->detail = buf_steal(&b);
+	free(caps);
+}
+
+void
+cases_read(const struct config *cfg, const struct rule_set *rules,
+    const struct mime_msg *msg, struct case_reading *r)
+{
+	struct rule_result res;
+	struct cands cs;
+	const char *why = NULL;
+	enum trust_auto kind;
+	unsigned roles;
+	int limit = 0;
+
+	memset(r, 0, sizeof *r);
+	memset(&cs, 0, sizeof cs);
+	if (msg->from_addr && outbox_is_self(cfg, msg->from_addr)) {
+		buf_puts(&r->why, "the robot's own mail");
+		return;
+	}
+	kind = trust_automatic(msg, &why);
+	if (kind == AUTO_REPORT || kind == AUTO_REPLY) {
+		buf_printf(&r->why, "automatic mail: %s", why ? why : "");
+		return;
+	}
+	roles = trust_roles(cfg, msg, &why);
+	cands_make(cfg, msg, roles, why, &cs);
+	for (size_t i = 0; i < cs.n && r->step == STEP_NONE; i++) {
+		const struct cand *c = &cs.c[i];
+		enum case_step step;
+
+		if (rules_eval(rules, c->view, c->roles, 0, &res) == -1)
+			limit = 1;
+		step = res.rule ? case_step_parse(res.step) : STEP_NONE;
+		if (step != STEP_NONE)
+			reading_take(r, c, &res, step);
+		else if (res.rule && r->why.len == 0)
+			buf_printf(&r->why, "rule %s: %s", res.rule_name,
+			    res.step ? res.step : "no step");
+		else if (res.refused && r->why.len == 0)
+			buf_printf(&r->why, "rule %s needs a sender with role "
+			    "%s; %s is not", res.refused_name,
+			    res.refused_role, c->view->from_addr ?
+			    c->view->from_addr : "the sender");
+		rules_result_free(&res);
+	}
+	cands_free(&cs);
+	if (r->step == STEP_NONE && r->why.len == 0)
+		buf_puts(&r->why, limit ? "a rule hit its match limit" :
+		    CASES_NO_RULE);
+}
+
+void
+cases_reading_free(struct case_reading *r)
+{
+	free(r->rule);
+	free(r->approval);
+	free(r->closed_as);
+	free(r->detail);
+	buf_free(&r->why);
+	memset(r, 0, sizeof *r);
 }
 
 int

@@ -79,6 +79,40 @@ time_t cases_event_time(const struct mime_msg *msg, time_t now);
 int cases_reprocess(sqlite3 *db, const struct config *cfg,
     const struct rule_set *rules, time_t now, int waiting);
 
+/* What a message shows, read as cases_apply reads it (trust, the message,
+ * then the originals it forwards), without looking for a case: for an
+ * administrator who names the case (admin.h).  A rule whose sender lacks
+ * its role shows nothing here either. */
+struct case_reading {
+	enum case_step	 step;		/* STEP_NONE: it shows no step */
+	char		*rule;		/* the rule that showed it */
+	char		*approval;	/* e-onay | e-imza | islak-imza */
+	char		*closed_as;	/* with STEP_CLOSED: "cancelled" */
+	char		*detail;	/* what it extracted (masked) */
+	struct buf	 why;		/* with STEP_NONE: why none */
+};
+void cases_read(const struct config *cfg, const struct rule_set *rules,
+    const struct mime_msg *msg, struct case_reading *r);
+void cases_reading_free(struct case_reading *r);
+
+/* Moves a case to step, never back, and records the event (kind "step")
+ * with the message msg_row / msg->message_id and the rule.  Returns 1 when
+ * the case's step changed, 0 when only history was added or nothing at
+ * all (the same message was already applied to it), -1 on error. */
+int cases_move(sqlite3 *db, int64_t case_id, enum case_step step,
+    time_t at, time_t now, int64_t msg_row, const struct mime_msg *msg,
+    const char *rule, const char *approval, const char *detail);
+
+/* How a closing rule's message closes a case: its capture "closed_as"
+ * ("iptal", "cancelled") gives "cancelled"; NULL when it just finishes
+ * it.  A cancelled case is a closed one (step closed) with closed_as set,
+ * so everything that knows 'closed' stays right: no reminder, not open. */
+const char *cases_closed_as(const struct rule_result *res);
+
+/* The name in the form names are compared in: folded, titles dropped,
+ * single spaces.  Caller frees; NULL for NULL. */
+char *cases_name_key(const char *name);
+
 /* Records an event on a case or request (kind "reminder", "bounce", ...);
  * case_id/request 0 for none; message_id may be NULL. */
 int cases_add_event(sqlite3 *db, int64_t case_id, int64_t request,

@@ -328,7 +328,10 @@ each_addr(sqlite3 *db, const char *list, struct idset *out)
 	free(copy);
 }
 
-/* The cases the captured T.C. Kimlik Nos and addresses name. */
+/* The cases the captured T.C. Kimlik Nos, addresses and case tags name.
+ * A tag is captured from the text by rules that let BİDB name a case
+ * there ("NES-2026-0042 iptal edilmiştir"); the subject's tag is found
+ * before any capture (find_strong). */
 static void
 find_by_ids(sqlite3 *db, const struct rule_result *res, struct idset *out)
 {
@@ -339,6 +342,15 @@ find_by_ids(sqlite3 *db, const struct rule_result *res, struct idset *out)
 			find_by_tckn(db, c->value, 1, out);
 		else if (strcmp(c->name, "email") == 0)
 			find_by_email(db, c->value, out);
+		else if (strcmp(c->name, "case_tag") == 0) {
+			char *t = xstrdup(c->value);
+
+			for (char *p = t; *p; p++)
+				if (*p >= 'a' && *p <= 'z')
+					*p = (char)(*p - 'a' + 'A');
+			find_by_tag(db, t, out);
+			free(t);
+		}
 	}
 }
 

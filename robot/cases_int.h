@@ -68,10 +68,6 @@ int64_t cases_request_for_ticket(sqlite3 *db, const char *unit,
  * letter or digit on either side). */
 int cases_has_words(const char *text, const char *key);
 
-/* The name in the form names are compared in: folded, titles dropped,
- * single spaces.  Caller frees; NULL for NULL. */
-char *cases_name_key(const char *name);
-
 /* When msg replies to the robot's own mail (In-Reply-To/References name
  * an outbox Message-ID, or a reply's subject carries a case tag): the
  * cases and requests that mail was about.  Returns 1 then, else 0. */

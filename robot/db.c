@@ -193,6 +193,20 @@ static const char *const migrations[] = {
 	"  uidvalidity INTEGER NOT NULL,"
 	"  first_uid INTEGER NOT NULL,"
 	"  started_t INTEGER NOT NULL);",
+
+	/* 7: an administrator's corrections (admin.h).  A case closed
+	 * otherwise than by finishing keeps step 'closed' and says how in
+	 * closed_as, so that every query that knows 'closed' stays right; a
+	 * paused case gets no reminder.  Who made a correction and why are
+	 * kept on its event.  merged_into names a case without a REFERENCES
+	 * clause, so that the migration can be undone (DROP COLUMN refuses a
+	 * foreign key); only admin_merge writes it, with a case it read. */
+	"ALTER TABLE cases ADD COLUMN closed_as TEXT;"	/* cancelled | left |"
+							 * merged */
+	"ALTER TABLE cases ADD COLUMN merged_into INTEGER;"	/* cases.id */
+	"ALTER TABLE cases ADD COLUMN paused_t INTEGER;"  /* since; NULL: not */
+	"ALTER TABLE event ADD COLUMN actor TEXT;"
+	"ALTER TABLE event ADD COLUMN why TEXT;",
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])

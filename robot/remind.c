@@ -50,6 +50,7 @@ static const char SQL_CASES[] =
     " r.requester_email, r.thread_id"
     " FROM cases c LEFT JOIN request r ON r.id = c.request"
     " WHERE c.step NOT IN ('certificate_shipped', 'closed')"
+    " AND c.paused_t IS NULL"	/* an administrator paused it (admin.h) */
     " ORDER BY c.request, c.id";
 static const char SQL_TICKETS[] =
     "SELECT r.id, r.opened_t, r.ticket, r.unit, r.requester,"
@@ -67,7 +68,7 @@ static const char SQL_INSERT[] =
     "INSERT INTO reminder(case_id, request, step, recipient, n, sent_t,"
     " outbox) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 static const char SQL_ONE_CASE[] =
-    "SELECT step, step_t, approval FROM cases WHERE id = ?1";
+    "SELECT step, step_t, approval, paused_t FROM cases WHERE id = ?1";
 static const char SQL_COUNT[] =
     "SELECT count(*) FROM reminder WHERE case_id = ?1"
     " AND recipient <> 'escalation'";
@@ -594,8 +595,9 @@ remind_case_overdue(sqlite3 *db, const struct config *cfg, int64_t case_id,
 	}
 	step = case_step_parse((const char *)sqlite3_column_text(st, 0));
 	since = (time_t)sqlite3_column_int64(st, 1);
-	if (rule_for(cfg, step, (const char *)sqlite3_column_text(st, 2),
-	    &r) == 0)
+	/* Paused: nobody is to be chased, so nobody is late. */
+	if (sqlite3_column_type(st, 3) == SQLITE_NULL && rule_for(cfg, step,
+	    (const char *)sqlite3_column_text(st, 2), &r) == 0)
 		ret = clock_business_days_between(since, now) >= r.first;
 	sqlite3_reset(st);
 	return ret;

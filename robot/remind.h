@@ -22,7 +22,8 @@
  * BİDB (escalate_bidb), `every` business days after the last reminder, and
  * nothing more for that step.  A person or unit head whose address is not
  * known is not reminded: BİDB gets the escalation when the first reminder
- * would have gone.
+ * would have gone.  A case an administrator paused gets nothing until it
+ * is resumed; what fell due meanwhile goes at the next run after that.
  *
  * Reminders go only on business days, at or after [reminders] hour local
  * time, and never twice on one day: the `reminder` table is the memory, so
@@ -47,7 +48,8 @@ int remind_run(sqlite3 *db, const struct config *cfg, time_t now);
 /* 1 when the case has waited at its step at least the first threshold of
  * business days (so it is, or has been, reminded about: an escalated case
  * stays overdue until it moves); 0 when not or when its step has no
- * reminder (certificate_shipped, closed); -1 on a database error.  The
+ * reminder (certificate_shipped, closed) or the case is paused; -1 on a
+ * database error.  The
  * hour-of-day gate does not apply: a case is overdue all day. */
 int remind_case_overdue(sqlite3 *db, const struct config *cfg,
     int64_t case_id, time_t now);

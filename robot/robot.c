@@ -19,6 +19,7 @@
 #include "status.h"
 #include "tmpl.h"
 #include "trust.h"
+#include "unit.h"
 
 enum log_level
 robot_log_level(const struct config *cfg)
@@ -85,36 +86,62 @@ robot_apply(void *ctx, sqlite3 *db, int64_t id, const struct mime_msg *msg,
 	return rc;
 }
 
-int
-robot_cmd_status(struct robot *r, int argc, char **argv)
+/* status [--json|--csv] [--unmasked] [--unit UNIT] [--step STEP]
+ * [--overdue] */
+static int
+status_args(int argc, char **argv, struct status_opts *o,
+    const char **unit_r)
 {
-	time_t now;
-	int flags = 0, i;
-
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--json") == 0 && !(flags & STATUS_JSON))
-			flags |= STATUS_JSON;
-		else if (strcmp(argv[i], "--unmasked") == 0 &&
-		    !(flags & STATUS_UNMASKED))
-			flags |= STATUS_UNMASKED;
-		else
-			return 2;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			o->json = 1;
+		else if (strcmp(argv[i], "--csv") == 0)
+			o->csv = 1;
+		else if (strcmp(argv[i], "--unmasked") == 0)
+			o->unmasked = 1;
+		else if (strcmp(argv[i], "--overdue") == 0)
+			o->overdue = 1;
+		else if (strcmp(argv[i], "--unit") == 0 && i + 1 < argc)
+			*unit_r = argv[++i];
+		else if (strcmp(argv[i], "--step") == 0 && i + 1 < argc) {
+			if ((o->step = case_step_parse(argv[++i])) ==
+			    STEP_NONE) {
+				fprintf(stderr, "robot: --step %s: not a step "
+				    "(ticket_opened ... closed)\n", argv[i]);
+				return -1;
+			}
+		} else
+			return -1;
 	}
-	if (now_or_fail(&now) == -1)
-		return 1;
-	if (status_print(r->db, r->cfg, now, flags, stdout) == -1) {
-		fprintf(stderr, "robot: status: cannot write the output\n");
-		return 1;
-	}
-	return 0;
+	return o->json && o->csv ? -1 : 0;
 }
 
 int
-robot_cmd_case(struct robot *r, int argc, char **argv)
+robot_cmd_status(struct robot *r, int argc, char **argv)
 {
-	if (argc != 2)
+	struct status_opts o;
+	const char *unit = NULL;
+	time_t now;
+	int rc;
+
+	memset(&o, 0, sizeof o);
+	if (status_args(argc, argv, &o, &unit) == -1)
 		return 2;
-	return status_print_case(r->db, argv[1], stdout) == 0 ? 0 : 1;
+	if (now_or_fail(&now) == -1)
+		return 1;
+	/* Unit names are compared through rules/units.txt, which comes
+	 * with the rules. */
+	if (unit && robot_load_rules(r) == -1)
+		return 1;
+	if (unit && ((o.unit_key = unit_key(unit)) == NULL ||
+	    *o.unit_key == '\0')) {
+		fprintf(stderr, "robot: --unit %s: not a unit's name\n", unit);
+		free(o.unit_key);
+		return 2;
+	}
+	rc = status_print(r->db, r->cfg, now, &o, stdout) == 0 ? 0 : 1;
+	free(o.unit_key);
+	return rc;
 }
 
 int

@@ -1,4 +1,5 @@
-/* status: requests and cases as a table or JSON; one case's history. */
+/* status: requests and cases as a table, JSON or CSV (status_csv.c),
+ * narrowed by unit, step or lateness; one case's history. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "remind.h"
 #include "status.h"
 #include "tckn.h"
+#include "unit.h"
 
 /* Bytes a JSON string cannot hold as they are: controls, quote, backslash. */
 static int
@@ -104,10 +106,13 @@ static const char requests_sql[] =
     "  WHERE c.request = r.id ORDER BY c.id)) "
     "FROM request r ORDER BY r.id";
 
-static const char cases_sql[] =
+/* The columns status_csv.c reads too: see status.h. */
+const char status_cases_sql[] =
     "SELECT c.id, c.tag, r.ticket, coalesce(c.unit, r.unit), c.name, "
-    "c.tckn, c.email, c.step, c.approval, c.updated_t, c.step_t, c.bounced "
-    "FROM cases c LEFT JOIN request r ON r.id = c.request ORDER BY c.id";
+    "c.tckn, c.email, c.step, c.approval, c.updated_t, c.step_t, c.bounced, "
+    "c.closed_as, (SELECT tag FROM cases m WHERE m.id = c.merged_into), "
+    "c.paused_t FROM cases c LEFT JOIN request r ON r.id = c.request "
+    "ORDER BY c.id";
 
 static const char unplaced_sql[] =
     "SELECT id, message_id, from_addr, subject, outcome, reason, folder, "
@@ -124,8 +129,121 @@ request_step(sqlite3_stmt *st)
 	    "ticket_opened";
 }
 
+/* The cases of a request, for its filter. */
+static const char request_cases_sql[] =
+    "SELECT c.id, coalesce(c.unit, r.unit), c.step FROM cases c JOIN "
+    "request r ON r.id = c.request WHERE c.request = ?1";
+
+int
+status_filtered(const struct status_opts *o)
+{
+	return o->unit_key != NULL || o->step != STEP_NONE || o->overdue;
+}
+
+/* 1 when the unit written as unit is the one the filter's key names: the
+ * same unit key (unit.h: "Müh. Fak." is Mühendislik Fakültesi), or one
+ * holding all the filter's words ("Mühendislik" finds its faculty and
+ * its departments). */
+static int
+unit_matches(const char *want, const char *unit)
+{
+	char *k = unit ? unit_key(unit) : NULL;
+	const char *w = want;
+	int ok = k != NULL;
+
+	while (ok && *w) {
+		size_t n = strcspn(w, " ");
+		const char *p = k;
+
+		ok = 0;
+		while (*p && !ok) {
+			size_t m = strcspn(p, " ");
+
+			ok = m == n && memcmp(p, w, n) == 0;
+			p += m;
+			while (*p == ' ')
+				p++;
+		}
+		w += n;
+		while (*w == ' ')
+			w++;
+	}
+	free(k);
+	return ok;
+}
+
+int
+status_case_shown(sqlite3 *db, const struct config *cfg, time_t now,
+    const struct status_opts *o, int64_t id, const char *unit,
+    const char *step)
+{
+	if (o->unit_key && !unit_matches(o->unit_key, unit))
+		return 0;
+	if (o->step != STEP_NONE && case_step_parse(step) != o->step)
+		return 0;
+	if (o->overdue && (id == 0 || remind_case_overdue(db, cfg, id, now) !=
+	    1))
+		return 0;
+	return 1;
+}
+
+/* A request is listed when one of its cases is; one without cases (a
+ * ticket waiting for its form) by its own unit and step, never as late. */
+static int
+request_shown(sqlite3 *db, const struct config *cfg, time_t now,
+    const struct status_opts *o, sqlite3_stmt *rq)
+{
+	sqlite3_stmt *st;
+	int shown = 0, any = 0;
+
+	if (!status_filtered(o))
+		return 1;
+	if ((st = db_stmt(db, request_cases_sql)) == NULL)
+		return 0;
+	sqlite3_bind_int64(st, 1, sqlite3_column_int64(rq, 0));
+	while (!shown && sqlite3_step(st) == SQLITE_ROW) {
+		any = 1;
+		shown = status_case_shown(db, cfg, now, o,
+		    sqlite3_column_int64(st, 0), (const char *)
+		    sqlite3_column_text(st, 1), (const char *)
+		    sqlite3_column_text(st, 2));
+	}
+	sqlite3_reset(st);
+	if (!any)
+		shown = status_case_shown(db, cfg, now, o, 0, (const char *)
+		    sqlite3_column_text(rq, 2), request_step(rq));
+	return shown;
+}
+
+static int
+case_row_shown(sqlite3 *db, const struct config *cfg, time_t now,
+    const struct status_opts *o, sqlite3_stmt *st)
+{
+	return !status_filtered(o) || status_case_shown(db, cfg, now, o,
+	    sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st,
+	    3), (const char *)sqlite3_column_text(st, 7));
+}
+
+const char *
+status_state(const char *step, const char *closed_as, int paused)
+{
+	if (step && strcmp(step, "closed") == 0)
+		return closed_as ? closed_as : "closed";
+	return paused ? "paused" : "open";
+}
+
+void
+status_tckn(const struct status_opts *o, const char *t, char out[12])
+{
+	if (o->unmasked && t && strlen(t) == 11)
+		memcpy(out, t, 12);
+	else
+		tckn_mask(t ? t : "", out);
+}
+
 static void
-json_requests(sqlite3 *db, FILE *f)
+json_requests(sqlite3 *db, const struct config *cfg, time_t now,
+    const struct status_opts *o, FILE *f)
 {
 	sqlite3_stmt *st = db_stmt(db, requests_sql);
 	int first = 1;
@@ -133,9 +251,12 @@ json_requests(sqlite3 *db, FILE *f)
 	fputs("\"requests\":[", f);
 	while (st && sqlite3_step(st) == SQLITE_ROW) {
 		const char *tags = (const char *)sqlite3_column_text(st, 6);
-		char *copy = xstrdup(tags ? tags : ""), *tok, *save = NULL;
+		char *copy, *tok, *save = NULL;
 		int k = 0;
 
+		if (!request_shown(db, cfg, now, o, st))
+			continue;
+		copy = xstrdup(tags ? tags : "");
 		fputs(first ? "\n {" : ",\n {", f);
 		first = 0;
 		fputs("\"ticket\":", f);
@@ -161,9 +282,10 @@ json_requests(sqlite3 *db, FILE *f)
 }
 
 static void
-json_cases(sqlite3 *db, const struct config *cfg, time_t now, FILE *f)
+json_cases(sqlite3 *db, const struct config *cfg, time_t now,
+    const struct status_opts *o, FILE *f)
 {
-	sqlite3_stmt *st = db_stmt(db, cases_sql);
+	sqlite3_stmt *st = db_stmt(db, status_cases_sql);
 	int first = 1;
 	char t[32];
 
@@ -171,6 +293,8 @@ json_cases(sqlite3 *db, const struct config *cfg, time_t now, FILE *f)
 	while (st && sqlite3_step(st) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
 
+		if (!case_row_shown(db, cfg, now, o, st))
+			continue;
 		fputs(first ? "\n {" : ",\n {", f);
 		first = 0;
 		fputs("\"case\":", f);
@@ -200,24 +324,32 @@ json_cases(sqlite3 *db, const struct config *cfg, time_t now, FILE *f)
 		    "false", remind_count(db, id));
 		fputs(",\"bounced\":", f);
 		status_json_str(f, (const char *)sqlite3_column_text(st, 11));
-		fputs("}", f);
+		fputs(",\"closed_as\":", f);
+		status_json_str(f, (const char *)sqlite3_column_text(st, 12));
+		fputs(",\"merged_into\":", f);
+		status_json_str(f, (const char *)sqlite3_column_text(st, 13));
+		fprintf(f, ",\"paused\":%s}", sqlite3_column_type(st, 14) !=
+		    SQLITE_NULL ? "true" : "false");
 	}
 	if (st)
 		sqlite3_reset(st);
 	fputs("]", f);
 }
 
+/* Unplaced mail belongs to no unit or step: a filtered listing has
+ * none. */
 static void
-json_unplaced(sqlite3 *db, FILE *f)
+json_unplaced(sqlite3 *db, const struct status_opts *o, FILE *f)
 {
 	sqlite3_stmt *st = db_stmt(db, unplaced_sql);
 	int first = 1;
 
 	fputs(",\n\"unplaced\":[", f);
-	while (st && sqlite3_step(st) == SQLITE_ROW) {
+	while (st && !status_filtered(o) && sqlite3_step(st) == SQLITE_ROW) {
 		fputs(first ? "\n {" : ",\n {", f);
 		first = 0;
-		fputs("\"message_id\":", f);
+		fprintf(f, "\"id\":%lld,\"message_id\":",
+		    (long long)sqlite3_column_int64(st, 0));
 		status_json_str(f, (const char *)sqlite3_column_text(st, 1));
 		fputs(",\"from\":", f);
 		status_json_str(f, (const char *)sqlite3_column_text(st, 2));
@@ -237,12 +369,23 @@ json_unplaced(sqlite3 *db, FILE *f)
 	fputs("]", f);
 }
 
+/* The step column: a closed case says how it was closed. */
+static const char *
+step_shown(sqlite3_stmt *st)
+{
+	const char *step = (const char *)sqlite3_column_text(st, 7);
+
+	if (step && strcmp(step, "closed") == 0 &&
+	    sqlite3_column_type(st, 12) != SQLITE_NULL)
+		return (const char *)sqlite3_column_text(st, 12);
+	return step;
+}
+
 static void
-table(sqlite3 *db, const struct config *cfg, time_t now, int unmasked,
-    FILE *f)
+table_requests(sqlite3 *db, const struct config *cfg, time_t now,
+    const struct status_opts *o, FILE *f)
 {
 	sqlite3_stmt *st;
-	char since[32], m[12];
 	int n = 0;
 
 	fputs("REQUESTS\n", f);
@@ -252,6 +395,8 @@ table(sqlite3 *db, const struct config *cfg, time_t now, int unmasked,
 	fputs("STEP\n", f);
 	st = db_stmt(db, requests_sql);
 	while (st && sqlite3_step(st) == SQLITE_ROW) {
+		if (!request_shown(db, cfg, now, o, st))
+			continue;
 		status_pad(f, (const char *)sqlite3_column_text(st, 1), 8);
 		status_pad(f, (const char *)sqlite3_column_text(st, 2), 34);
 		status_pad(f, (const char *)sqlite3_column_text(st, 3), 20);
@@ -262,6 +407,15 @@ table(sqlite3 *db, const struct config *cfg, time_t now, int unmasked,
 		sqlite3_reset(st);
 	if (n == 0)
 		fputs("(none)\n", f);
+}
+
+static void
+table_cases(sqlite3 *db, const struct config *cfg, time_t now,
+    const struct status_opts *o, FILE *f)
+{
+	sqlite3_stmt *st;
+	char since[32], m[12];
+	int n = 0;
 
 	fputs("\nCASES\n", f);
 	status_pad(f, "CASE", 14);
@@ -272,39 +426,48 @@ table(sqlite3 *db, const struct config *cfg, time_t now, int unmasked,
 	status_pad(f, "SINCE", 10);
 	status_pad(f, "APPROVAL", 10);
 	fputs("OVERDUE\n", f);
-	n = 0;
-	st = db_stmt(db, cases_sql);
+	st = db_stmt(db, status_cases_sql);
 	while (st && sqlite3_step(st) == SQLITE_ROW) {
-		const char *t = (const char *)sqlite3_column_text(st, 5);
-
+		if (!case_row_shown(db, cfg, now, o, st))
+			continue;
 		status_pad(f, (const char *)sqlite3_column_text(st, 1), 14);
 		status_pad(f, (const char *)sqlite3_column_text(st, 4), 20);
-		if (unmasked)
-			status_pad(f, t, 11);
-		else {
-			tckn_mask(t ? t : "", m);
-			status_pad(f, m, 11);
-		}
+		status_tckn(o, (const char *)sqlite3_column_text(st, 5), m);
+		status_pad(f, m, 11);
 		status_pad(f, (const char *)sqlite3_column_text(st, 3), 24);
-		status_pad(f, (const char *)sqlite3_column_text(st, 7), 19);
+		status_pad(f, step_shown(st), 19);
 		clock_format_iso((time_t)sqlite3_column_int64(st, 10), since);
 		since[10] = '\0';
 		status_pad(f, since, 10);
 		status_pad(f, (const char *)sqlite3_column_text(st, 8), 10);
-		fprintf(f, "%s\n", remind_case_overdue(db, cfg,
-		    sqlite3_column_int64(st, 0), now) == 1 ? "yes" : "");
+		/* A paused case is late for nobody: it says so instead. */
+		if (sqlite3_column_type(st, 14) != SQLITE_NULL &&
+		    sqlite3_column_type(st, 12) == SQLITE_NULL)
+			fputs("paused\n", f);
+		else
+			fprintf(f, "%s\n", remind_case_overdue(db, cfg,
+			    sqlite3_column_int64(st, 0), now) == 1 ? "yes" :
+			    "");
 		n++;
 	}
 	if (st)
 		sqlite3_reset(st);
 	if (n == 0)
 		fputs("(none)\n", f);
+}
+
+static void
+table_unplaced(sqlite3 *db, FILE *f)
+{
+	sqlite3_stmt *st;
+	int n = 0;
 
 	fputs("\nUNPLACED AND QUARANTINED MESSAGES\n", f);
-	n = 0;
 	st = db_stmt(db, unplaced_sql);
 	while (st && sqlite3_step(st) == SQLITE_ROW) {
-		fprintf(f, "%-11s %s \"%s\"\n            %s\n",
+		/* The row id names the message to `case attach`. */
+		fprintf(f, "#%-5lld %-11s %s \"%s\"\n            %s\n",
+		    (long long)sqlite3_column_int64(st, 0),
 		    sqlite3_column_text(st, 4),
 		    sqlite3_column_text(st, 2) ? (const char *)
 		    sqlite3_column_text(st, 2) : "-",
@@ -358,72 +521,129 @@ out_close(struct out *o)
 }
 
 int
-status_print(sqlite3 *db, const struct config *cfg, time_t now, int flags,
-    FILE *f)
+status_print(sqlite3 *db, const struct config *cfg, time_t now,
+    const struct status_opts *o, FILE *f)
 {
-	struct out o;
-	FILE *w;
+	struct out w;
+	FILE *out;
+	int rc = 0;
 
-	if ((w = out_open(&o, f, flags & STATUS_UNMASKED)) == NULL)
+	/* Every 11-digit run of the output masked, unless asked. */
+	if ((out = out_open(&w, f, o->unmasked)) == NULL)
 		return -1;
-	if (!(flags & STATUS_JSON))
-		table(db, cfg, now, flags & STATUS_UNMASKED, w);
-	else {
-		fputs("{", w);
-		json_requests(db, w);
-		json_cases(db, cfg, now, w);
-		json_unplaced(db, w);
-		fputs("\n}\n", w);
+	if (o->csv)
+		rc = status_csv(db, cfg, now, o, out);
+	else if (!o->json) {
+		table_requests(db, cfg, now, o, out);
+		table_cases(db, cfg, now, o, out);
+		/* Unplaced mail belongs to no unit or step. */
+		if (!status_filtered(o))
+			table_unplaced(db, out);
+	} else {
+		fputs("{", out);
+		json_requests(db, cfg, now, o, out);
+		json_cases(db, cfg, now, o, out);
+		json_unplaced(db, o, out);
+		fputs("\n}\n", out);
 	}
-	return out_close(&o);
+	if (out_close(&w) == -1)
+		rc = -1;
+	return rc;
 }
 
-int
-status_print_case(sqlite3 *db, const char *key, FILE *f)
+/* The case columns of the one-line summary and the history's head. */
+static const char case_sql[] =
+    "SELECT c.id, c.tag, c.name, c.tckn, c.email, coalesce(c.unit, r.unit), "
+    "c.step, c.approval, r.ticket, c.closed_as, (SELECT tag FROM cases m "
+    "WHERE m.id = c.merged_into), c.paused_t FROM cases c LEFT JOIN "
+    "request r ON r.id = c.request WHERE c.id = ?1";
+
+#define COL(st, i) (sqlite3_column_text((st), (i)) ? \
+    (const char *)sqlite3_column_text((st), (i)) : "-")
+
+void
+status_case_line(sqlite3 *db, int64_t id, FILE *f)
 {
-	static const char find[] =
-	    "SELECT c.id, c.tag, c.name, c.tckn, c.email, c.unit, c.step, "
-	    "c.approval, r.ticket FROM cases c LEFT JOIN request r ON "
-	    "r.id = c.request WHERE c.tag = ?1 OR c.tckn = ?1 OR "
-	    "c.email = lower(?1) ORDER BY c.id DESC LIMIT 1";
-	static const char hist[] =
-	    "SELECT e.at_t, e.kind, e.step, e.rule, e.detail, m.subject, "
-	    "m.from_addr FROM event e LEFT JOIN message m ON m.id = e.message "
-	    "WHERE e.case_id = ?1 OR (e.case_id IS NULL AND e.request = "
-	    "(SELECT request FROM cases WHERE id = ?1)) ORDER BY e.at_t, e.id";
-	sqlite3_stmt *st = db_stmt(db, find);
-	struct out o;
-	int64_t id;
-	char m[12], t[32];
-	FILE *out;
+	sqlite3_stmt *st = db_stmt(db, case_sql);
+	char m[12];
+
+	if (st == NULL)
+		return;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		tckn_mask(sqlite3_column_text(st, 3) ? (const char *)
+		    sqlite3_column_text(st, 3) : "", m);
+		fprintf(f, "  %-14s %s (T.C. %s, %s), %s, ticket %s: %s",
+		    COL(st, 1), COL(st, 2), m, COL(st, 4), COL(st, 5),
+		    COL(st, 8), COL(st, 6));
+		if (sqlite3_column_type(st, 9) != SQLITE_NULL)
+			fprintf(f, " (%s%s%s)", COL(st, 9),
+			    sqlite3_column_type(st, 10) != SQLITE_NULL ?
+			    " into " : "", sqlite3_column_type(st, 10) !=
+			    SQLITE_NULL ? COL(st, 10) : "");
+		else if (sqlite3_column_type(st, 11) != SQLITE_NULL)
+			fputs(" (paused)", f);
+		fputc('\n', f);
+	}
+	sqlite3_reset(st);
+}
+
+/* The head of the history: who, where, and how the case stands. */
+static int
+case_head(sqlite3 *db, int64_t id, FILE *f)
+{
+	sqlite3_stmt *st = db_stmt(db, case_sql);
+	char m[12], d[40];
 
 	if (st == NULL)
 		return -1;
-	db_bind_text(st, 1, key);
+	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_reset(st);
-		fprintf(stderr, "robot: no case matches %s\n", key);
 		return -1;
 	}
-	id = sqlite3_column_int64(st, 0);
-	if ((out = out_open(&o, f, 0)) == NULL) {
-		sqlite3_reset(st);
-		return -1;
-	}
-	f = out;
 	tckn_mask(sqlite3_column_text(st, 3) ? (const char *)
 	    sqlite3_column_text(st, 3) : "", m);
 	fprintf(f, "%s  %s  (T.C. %s, %s)\nunit: %s  ticket: %s\n"
-	    "step: %s  approval: %s\n\nhistory:\n",
-	    sqlite3_column_text(st, 1), sqlite3_column_text(st, 2), m,
+	    "step: %s", COL(st, 1), COL(st, 2), m,
 	    sqlite3_column_text(st, 4) ? (const char *)sqlite3_column_text(st,
-	    4) : "no e-mail", sqlite3_column_text(st, 5) ? (const char *)
-	    sqlite3_column_text(st, 5) : "-", sqlite3_column_text(st, 8) ?
-	    (const char *)sqlite3_column_text(st, 8) : "-",
-	    sqlite3_column_text(st, 6), sqlite3_column_text(st, 7) ?
-	    (const char *)sqlite3_column_text(st, 7) : "-");
+	    4) : "no e-mail", COL(st, 5), COL(st, 8), COL(st, 6));
+	if (sqlite3_column_type(st, 9) != SQLITE_NULL)
+		fprintf(f, " (%s%s%s)", COL(st, 9), sqlite3_column_type(st,
+		    10) != SQLITE_NULL ? " into " : "",
+		    sqlite3_column_type(st, 10) != SQLITE_NULL ? COL(st, 10) :
+		    "");
+	fprintf(f, "  approval: %s\n", COL(st, 7));
+	if (sqlite3_column_type(st, 11) != SQLITE_NULL &&
+	    sqlite3_column_type(st, 9) == SQLITE_NULL) {
+		clock_format_date((time_t)sqlite3_column_int64(st, 11), d);
+		fprintf(f, "reminders: paused since %s\n", d);
+	}
+	fputs("\nhistory:\n", f);
 	sqlite3_reset(st);
-	if ((st = db_stmt(db, hist)) == NULL) {
+	return 0;
+}
+
+int
+status_print_case(sqlite3 *db, int64_t id, FILE *f)
+{
+	static const char hist[] =
+	    "SELECT e.at_t, e.kind, e.step, e.rule, e.detail, m.subject, "
+	    "m.from_addr, e.actor, e.why FROM event e LEFT JOIN message m ON "
+	    "m.id = e.message WHERE e.case_id = ?1 OR (e.case_id IS NULL AND "
+	    "e.request = (SELECT request FROM cases WHERE id = ?1)) "
+	    "ORDER BY e.at_t, e.id";
+	sqlite3_stmt *st;
+	struct out o;
+	char t[32];
+	FILE *out;
+
+	/* Every 11-digit run of a history masked: a number in a subject, a
+	 * reason, what a rule extracted. */
+	if ((out = out_open(&o, f, 0)) == NULL)
+		return -1;
+	f = out;
+	if (case_head(db, id, f) == -1 || (st = db_stmt(db, hist)) == NULL) {
 		out_close(&o);
 		return -1;
 	}
@@ -437,10 +657,17 @@ status_print_case(sqlite3 *db, const char *key, FILE *f)
 		    sqlite3_column_text(st, 1), step ? (const char *)step : "",
 		    sqlite3_column_text(st, 4) ? (const char *)
 		    sqlite3_column_text(st, 4) : "");
+		/* A correction says who made it and why. */
+		if (sqlite3_column_type(st, 7) != SQLITE_NULL)
+			fprintf(f, "  %16s  by %s%s%s\n", "", COL(st, 7),
+			    sqlite3_column_type(st, 8) != SQLITE_NULL ? ": " :
+			    "", sqlite3_column_type(st, 8) != SQLITE_NULL ?
+			    COL(st, 8) : "");
 		if (subj)
 			fprintf(f, "  %16s  from %s: \"%s\" (rule %s)\n", "",
 			    sqlite3_column_text(st, 6), subj,
-			    sqlite3_column_text(st, 3));
+			    sqlite3_column_text(st, 3) ? (const char *)
+			    sqlite3_column_text(st, 3) : "-");
 	}
 	sqlite3_reset(st);
 	return out_close(&o);

@@ -241,7 +241,7 @@ check_eq "still every message unread on the server" 0 \
 
 # A database from before migration 4 (text in the message row, an index
 # on the hash) is upgraded without losing any text: put it back the old
-# way, open it.
+# way (the later migrations undone too), open it.
 texts=$(ledger "SELECT count(*) FROM message_text WHERE body IS NOT NULL")
 sum=$(ledger "SELECT sum(length(body)) || ' ' || sum(length(html)) FROM
     message_text")
@@ -251,6 +251,10 @@ ledger "ALTER TABLE message ADD COLUMN headers TEXT;
     UPDATE message SET (headers, body, html) = (SELECT headers, body, html
     FROM message_text WHERE message = message.id);
     DROP TABLE message_text; CREATE INDEX message_hash ON message(hash);
+    ALTER TABLE cases DROP COLUMN closed_as;
+    ALTER TABLE cases DROP COLUMN merged_into;
+    ALTER TABLE cases DROP COLUMN paused_t;
+    ALTER TABLE event DROP COLUMN actor; ALTER TABLE event DROP COLUMN why;
     DELETE FROM schema_version WHERE version >= 4;"
 ROBOT_NOW=2026-04-06T10:00:00+03:00 "$ROBOT" -c "$CONF" status \
     >"$SRV_DIR/out" 2>"$SRV_DIR/err"
@@ -266,5 +270,9 @@ check_eq "the message rows hold no text any more" 0 \
 check_eq "the hash index is gone" 0 \
     "$(ledger "SELECT count(*) FROM sqlite_master WHERE name =
     'message_hash'")"
+check_eq "the columns of the corrections are there" 5 \
+    "$(ledger "SELECT (SELECT count(*) FROM pragma_table_info('cases') WHERE
+    name IN ('closed_as', 'merged_into', 'paused_t')) + (SELECT count(*)
+    FROM pragma_table_info('event') WHERE name IN ('actor', 'why'))")"
 
 servers_done
