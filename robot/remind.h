@@ -4,8 +4,14 @@
  *
  *	waiting at		reminds			rows of `reminder`
  *	ticket_opened (no form)	the unit head (request.	one per request
- *				requester_email; BİDB
- *				when unknown)
+ *				requester_email: the
+ *				ticket's "Talep Eden
+ *				E-posta" or its one
+ *				unit address); BİDB,
+ *				told plainly that the
+ *				address is unknown,
+ *				when there is none or
+ *				it is BİDB's own
  *	form_received		BİDB			one mail per request,
  *	sent_to_kamusm		BİDB			one row per case
  *	kamusm_notified		the person, unit head	per case
@@ -18,11 +24,15 @@
  * The first reminder goes when the case has waited at its step for at
  * least `first` business days (clock_business_days_between(step_t, now)),
  * the next ones `every` business days after the previous one, at most
- * max_per_step per case, step and recipient.  Then, once, an escalation to
- * BİDB (escalate_bidb), `every` business days after the last reminder, and
- * nothing more for that step.  A person or unit head whose address is not
- * known is not reminded: BİDB gets the escalation when the first reminder
- * would have gone.
+ * max_per_step per case, step and recipient; the last of them says it is
+ * the last.  Then, once, an escalation to BİDB (escalate_bidb), `every`
+ * business days after the last reminder, and nothing more for that step.
+ * A person whose address is not known is not reminded: BİDB gets the
+ * escalation when the first reminder would have gone.
+ *
+ * Mail to someone other than BİDB, and the escalation, carry "Reply-To:
+ * BİDB, the robot" (outbox.h): a question in a reply reaches a person at
+ * once.  The person's reminders carry the [links] pages.
  *
  * Reminders go only on business days, at or after [reminders] hour local
  * time, and never twice on one day: the `reminder` table is the memory, so

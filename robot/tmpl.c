@@ -26,10 +26,13 @@
  */
 #define V_COMMON	"today bidb_address robot_address "
 #define V_CASE		V_COMMON "case_tag name unit step_label since days " \
-			"reminder_no max_reminders tckn_masked ticket email " \
-			"recipient_name "
+			"reminder_no max_reminders is_last tckn_masked ticket " \
+			"email recipient_name "
 #define V_REQUEST	V_COMMON "case_tag ticket unit step_label since days " \
-			"reminder_no max_reminders recipient_name "
+			"reminder_no max_reminders is_last recipient_name " \
+			"requester unit_head_unknown "
+#define V_LINKS		"link_application link_e_onay link_e_onay_activation " \
+			"link_e_imza link_islak_imza link_videos "
 #define V_CASES		"cases cases.case_tag cases.name cases.unit " \
 			"cases.tckn_masked cases.email cases.step_label " \
 			"cases.since cases.days "
@@ -41,10 +44,10 @@ static const struct kind {
 	{ "remind_ticket_unit_head.tmpl", V_REQUEST },
 	{ "remind_form_bidb.tmpl", V_REQUEST V_CASES },
 	{ "remind_sent_bidb.tmpl", V_REQUEST V_CASES "sent_on " },
-	{ "remind_notified_person.tmpl", V_CASE "unit_head_cc " },
-	{ "remind_filled_person.tmpl", V_CASE "basvuru_no " },
+	{ "remind_notified_person.tmpl", V_CASE V_LINKS "unit_head_cc " },
+	{ "remind_filled_person.tmpl", V_CASE V_LINKS "basvuru_no " },
 	{ "remind_wet_yazi.tmpl", V_COMMON "step_label since days reminder_no "
-	    "max_reminders recipient_name " V_CASES },
+	    "max_reminders is_last recipient_name " V_CASES },
 	{ "remind_shipping_bidb.tmpl", V_CASE "approval tracking " },
 	{ "escalate_bidb.tmpl", V_CASE "holder holder_address reminders_sent "
 	    "last_reminder " },
