@@ -137,6 +137,20 @@ remind_holder(enum case_step step, const char *approval)
 	return "Yazı İşleri";
 }
 
+int
+remind_at_kamusm(enum case_step step, const char *approval)
+{
+	switch (step) {
+	case STEP_SENT_TO_KAMUSM:
+	case STEP_CARGO_SHIPPED:
+		return 1;
+	case STEP_APPROVED:
+		return approval == NULL || strcmp(approval, "islak-imza") != 0;
+	default:
+		return 0;
+	}
+}
+
 static int
 same_day(time_t a, time_t b)
 {
@@ -164,19 +178,21 @@ waiting_free(struct waiting *w)
 	memset(w, 0, sizeof *w);
 }
 
-/* The unit head's address, when it is one: a plain address that is none
- * of BİDB's, Yazı İşleri's, the ticket system's or the robot's.  A ticket
- * BİDB opened on a unit's behalf may name BİDB as its requester, and a
- * reminder to "Sayın <the dean>" must not land at BİDB. */
-static const char *
-unit_head_addr(const struct config *cfg, const struct waiting *w)
+const char *
+remind_unit_head(const struct config *cfg, const char *a)
 {
-	const char *a = w->requester_email;
-
 	if (a == NULL || !compose_addr_valid(a) || outbox_is_self(cfg, a) ||
 	    (trust_addr_roles(cfg, a) & (ROLE_BIDB | ROLE_BYS | ROLE_YAZI)))
 		return NULL;
 	return a;
+}
+
+/* The request's unit head: a reminder to "Sayın <the dean>" must not
+ * land at BİDB. */
+static const char *
+unit_head_addr(const struct config *cfg, const struct waiting *w)
+{
+	return remind_unit_head(cfg, w->requester_email);
 }
 
 /* The address the role's mail goes to, or NULL when unknown. */

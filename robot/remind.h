@@ -71,4 +71,15 @@ int remind_count(sqlite3 *db, int64_t case_id);
  * "Personel", "Yazı İşleri"); NULL when nobody is waited for.  Static. */
 const char *remind_holder(enum case_step step, const char *approval);
 
+/* 1 when a case at step (approval as above) waits on Kamu SM: the form
+ * was sent to it, or the person approved with e-Onay or e-İmza, or the
+ * wet-signed form went by cargo.  BİDB is reminded about these only to
+ * follow up with Kamu SM. */
+int remind_at_kamusm(enum case_step step, const char *approval);
+
+/* addr when it is a unit head's: a plain address that is none of BİDB's,
+ * Yazı İşleri's, the ticket system's or the robot's; else NULL.  A
+ * ticket BİDB opened on a unit's behalf names BİDB as its requester. */
+const char *remind_unit_head(const struct config *cfg, const char *addr);
+
 #endif

@@ -31,6 +31,8 @@
 #define V_REQUEST	V_COMMON "case_tag ticket unit step_label since days " \
 			"reminder_no max_reminders is_last recipient_name " \
 			"requester unit_head_unknown "
+#define V_MOVES		"moves moves.from moves.to moves.count moves.cases " \
+			"moves.at_kamusm "
 #define V_LINKS		"link_application link_e_onay link_e_onay_activation " \
 			"link_e_imza link_islak_imza link_videos "
 #define V_CASES		"cases cases.case_tag cases.name cases.unit " \
@@ -56,11 +58,15 @@ static const struct kind {
 	    "people.unit people.email people.case_tag "
 	    "problems problems.row problems.text " },
 	{ "digest.tmpl", V_COMMON "period_start period_end open_total "
-	    "overdue_total finished_total unrecognised quarantined_more "
+	    "overdue_total escalated_total kamusm_total moved_total "
+	    "finished_total unrecognised quarantined_more "
+	    "holidays_missing holidays_file holidays_ahead "
 	    "steps steps.label steps.count "
-	    "units units.unit units.count "
+	    "units units.unit units.count units.waiting_form "
+	    V_MOVES
 	    "overdue overdue.case_tag overdue.name overdue.unit "
-	    "overdue.step_label overdue.holder overdue.since overdue.days "
+	    "overdue.step_label overdue.holder overdue.at_kamusm "
+	    "overdue.since overdue.days overdue.overdue overdue.escalated "
 	    "finished finished.case_tag finished.name finished.unit "
 	    "finished.closed_on "
 	    "requests requests.case_tag requests.ticket requests.unit "
@@ -71,6 +77,16 @@ static const struct kind {
 	    "replies.gist replies_more "
 	    "undelivered undelivered.date undelivered.to "
 	    "undelivered.subject undelivered.reason " },
+	{ "digest_unit_head.tmpl", V_COMMON "period_start period_end "
+	    "recipient_name open_total overdue_total kamusm_total moved_total "
+	    "cases cases.case_tag cases.name cases.unit cases.step_label "
+	    "cases.holder cases.at_kamusm cases.since cases.days "
+	    "cases.overdue cases.escalated "
+	    "tickets tickets.case_tag tickets.ticket tickets.unit "
+	    "tickets.since tickets.days tickets.overdue tickets.escalated "
+	    V_MOVES
+	    "finished finished.case_tag finished.name finished.unit "
+	    "finished.closed_on " },
 };
 
 #define NKINDS	(sizeof(kinds) / sizeof(kinds[0]))
