@@ -35,8 +35,9 @@ enum ktype {
 	K_DOMAINS,	/* a list, ASCII lower-cased */
 	K_DOMAIN,	/* one name, ASCII lower-cased */
 	K_SIZE,		/* bytes, or with a K/M/G suffix (powers of 1024) */
-	K_ENUM		/* another enum of cfg.h (an int); choices[i] names
+	K_ENUM,		/* another enum of cfg.h (an int); choices[i] names
 			 * value i */
+	K_LINK		/* an http(s):// address, or empty: left out */
 };
 
 /* Keys whose value only leads to another value (password_file,
@@ -83,6 +84,9 @@ _Static_assert(sizeof(enum cfg_auth) == sizeof(int) &&
 			offsetof(struct config, n)
 #define DAYS(f, d)	{ "reminders", #f, K_INT, F(reminders.f), 1, 365, d, \
 			0, NULL }
+#define KAMUSM_ONLINE	"https://onlineislemler.kamusm.gov.tr/landing"
+#define KAMUSM_NES	"https://kamusm.bilgem.tubitak.gov.tr/basvurular/nes/"
+#define LINK_MAX	500
 
 static const struct key keys[] = {
 	{ "imap", "host", K_STR, F(imap.host), 0, 0, NULL, 1, NULL },
@@ -206,13 +210,30 @@ static const struct key keys[] = {
 	    NULL },
 	{ "digest", "weekday", K_INT, F(digest.weekday), 1, 7, "1", 0, NULL },
 	{ "digest", "hour", K_INT, F(digest.hour), 0, 23, "9", 0, NULL },
+	{ "digest", "unit_heads", K_BOOL, F(digest.unit_heads), 0, 0, "no", 0,
+	    NULL },
+
+	/* Kamu SM's public pages.  The ways to approve have no page each
+	 * there, only the NES application page that leads to them; nor is
+	 * there a stable page of videos: an institution's own go here. */
+	{ "links", "application", K_LINK, F(links.application), 0, 0,
+	    KAMUSM_ONLINE, 0, NULL },
+	{ "links", "e_onay", K_LINK, F(links.e_onay), 0, 0, KAMUSM_NES, 0,
+	    NULL },
+	{ "links", "e_onay_activation", K_LINK, F(links.e_onay_activation), 0,
+	    0, KAMUSM_ONLINE, 0, NULL },
+	{ "links", "e_imza", K_LINK, F(links.e_imza), 0, 0, KAMUSM_NES, 0,
+	    NULL },
+	{ "links", "islak_imza", K_LINK, F(links.islak_imza), 0, 0, KAMUSM_NES,
+	    0, NULL },
+	{ "links", "videos", K_LINK, F(links.videos), 0, 0, "", 0, NULL },
 };
 
 #define NKEYS	(sizeof keys / sizeof keys[0])
 
 static const char *const sections[] = { "imap", "smtp", "oauth2",
 	"database", "institution", "kamusm", "robot", "limits", "reminders",
-	"digest", NULL };
+	"digest", "links", NULL };
 
 struct ctx {
 	struct config	*cfg;
@@ -396,11 +417,32 @@ set_value(struct ctx *ctx, const struct key *k, const char *value,
 	char *end;
 	size_t i;
 
-	if (*value == '\0') {
+	if (*value == '\0' && k->type != K_LINK) {
 		buf_puts(why, "empty value");
 		return -1;
 	}
 	switch (k->type) {
+	case K_LINK:
+		/* It goes into mail as it is: one printable token. */
+		if (*value != '\0' && (strncmp(value, "https://", 8) != 0 &&
+		    strncmp(value, "http://", 7) != 0)) {
+			buf_puts(why, "must be an http:// or https:// address, "
+			    "or empty");
+			return -1;
+		}
+		for (const char *c = value; *c; c++)
+			if ((unsigned char)*c <= ' ' || *c == 0x7f || *c == '<' ||
+			    *c == '>' || *c == '"') {
+				buf_puts(why, "an address has no spaces, quotes "
+				    "or angle brackets");
+				return -1;
+			}
+		if (strlen(value) > LINK_MAX) {
+			buf_printf(why, "longer than %d characters", LINK_MAX);
+			return -1;
+		}
+		*(char **)f = xstrdup(value);
+		return 0;
 	case K_STR:
 		*(char **)f = xstrdup(value);
 		return 0;
@@ -1156,6 +1198,7 @@ cfg_free(struct config **cfgp)
 		case K_PATH:
 		case K_CHOICE:
 		case K_DOMAIN:
+		case K_LINK:
 			free(*(char **)f);
 			break;
 		case K_LIST:

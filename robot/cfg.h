@@ -151,7 +151,20 @@ struct config {
 		size_t	 nto;
 		int	 weekday;	/* 1 = Monday (default) ... 7 = Sunday */
 		int	 hour;		/* default 9 */
+		int	 unit_heads;	/* each unit head gets the part about
+					 * their own requests; default 0 */
 	} digest;
+
+	/* [links]: the pages the person's reminders point at, never NULL;
+	 * "" leaves the line out of the mail. */
+	struct {
+		char	*application;		/* Kamu SM Online İşlemler */
+		char	*e_onay;		/* approving with e-Onay */
+		char	*e_onay_activation;	/* the one-time e-Onay permit */
+		char	*e_imza;		/* approving with an e-imza */
+		char	*islak_imza;		/* the wet-signature way */
+		char	*videos;		/* videos of all of it */
+	} links;
 };
 
 /* Reads path into a new config (caller frees with cfg_free).  Returns 0,

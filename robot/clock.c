@@ -353,6 +353,28 @@ is_business_daynum(long day)
 }
 
 int
+clock_holidays_missing_year(time_t now, int days)
+{
+	long first = local_day(now), last = first + (days > 0 ? days : 0);
+	int y, y0, y1, m, d;
+	size_t i;
+
+	civil_from_days(first, &y0, &m, &d);
+	civil_from_days(last, &y1, &m, &d);
+	for (y = y0; y <= y1; y++) {
+		long jan1 = days_from_civil(y, 1, 1);
+		long dec31 = days_from_civil(y, 12, 31);
+
+		/* Sorted: the first day not before 1 January decides. */
+		for (i = 0; i < nholidays && holidays[i] < jan1; i++)
+			;
+		if (i == nholidays || holidays[i] > dec31)
+			return y;
+	}
+	return 0;
+}
+
+int
 clock_is_business_day(time_t t)
 {
 	return is_business_daynum(local_day(t));

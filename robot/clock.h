@@ -29,6 +29,16 @@ void clock_format_iso(time_t t, char out[32]);
 /* Loads the holiday file (replacing any loaded before).  Returns 0, or -1
  * with "FILE:LINE: problem" in err. */
 int clock_load_holidays(const char *path, char *err, size_t errlen);
+/* How far ahead the holiday file looks: a warning (digest, `rules
+ * check`) when it does not cover this many days from now. */
+#define CLOCK_HOLIDAYS_AHEAD	90
+/* The first calendar year among those the days [now, now + days] touch
+ * for which the loaded holiday file lists no day, or 0 when it lists a
+ * day of each.  Every year has its Ramazan and Kurban Bayramı, and the
+ * file is kept a year at a time, so a year without a line is a year
+ * nobody has filled in yet: its Bayram days would count as business
+ * days. */
+int clock_holidays_missing_year(time_t now, int days);
 /* 1 when the local (Europe/Istanbul) date of t is a business day. */
 int clock_is_business_day(time_t t);
 /* Business days passed from `from` to `to`: the number of business-day

@@ -471,6 +471,9 @@ compose_build(const struct compose_msg *m, char **msg_r, size_t *len_r,
 	for (i = 0; i < m->ncc; i++)
 		if (check_addr(&m->cc[i], "Cc", err, errlen) == -1)
 			return -1;
+	for (i = 0; i < m->nreply_to; i++)
+		if (check_addr(&m->reply_to[i], "Reply-To", err, errlen) == -1)
+			return -1;
 	if (m->subject == NULL || has_crlfnul(m->subject)) {
 		snprintf(err, errlen, "subject missing or contains CR/LF");
 		return -1;
@@ -496,6 +499,8 @@ compose_build(const struct compose_msg *m, char **msg_r, size_t *len_r,
 	put_addrs(&out, "To", m->to, m->nto);
 	if (m->ncc > 0)
 		put_addrs(&out, "Cc", m->cc, m->ncc);
+	if (m->nreply_to > 0)
+		put_addrs(&out, "Reply-To", m->reply_to, m->nreply_to);
 	compose_header_text(&out, "Subject", m->subject);
 	put_date(&out, m->date);
 	if (m->message_id == NULL ||

@@ -34,6 +34,9 @@ struct compose_msg {
 	size_t			 nto;
 	const struct compose_addr *cc;
 	size_t			 ncc;
+	/* Where replies go instead of From; NULL/0 for none. */
+	const struct compose_addr *reply_to;
+	size_t			 nreply_to;
 	const char		*subject;	/* UTF-8, one line */
 	time_t			 date;		/* the caller's "now" */
 	/* Message ids, with or without angle brackets; several ids

@@ -8,6 +8,7 @@
 #include "clock.h"
 #include "db.h"
 #include "digest.h"
+#include "digest_int.h"
 #include "log.h"
 #include "mem.h"
 #include "outbox.h"
@@ -15,27 +16,12 @@
 #include "tckn.h"
 #include "tmpl.h"
 
-#define WEEK	(7 * 24 * 3600)
 
 static const char SQL_STEPS[] =
     "SELECT step, count(*) FROM cases WHERE step <> 'closed' GROUP BY step";
 static const char SQL_TICKETS_OPEN[] =
     "SELECT count(*) FROM request r WHERE r.form_t IS NULL"
     " AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.request = r.id)";
-static const char SQL_UNITS[] =
-    "SELECT coalesce(c.unit, r.unit, '?') AS u, count(*) FROM cases c"
-    " LEFT JOIN request r ON r.id = c.request WHERE c.step <> 'closed'"
-    " GROUP BY u ORDER BY u";
-static const char SQL_OPEN[] =
-    "SELECT c.id, c.tag, c.name, coalesce(c.unit, r.unit, ''), c.step,"
-    " c.step_t, c.approval FROM cases c LEFT JOIN request r"
-    " ON r.id = c.request WHERE c.step NOT IN ('certificate_shipped',"
-    " 'closed') ORDER BY c.step_t, c.id";
-static const char SQL_TICKET_WAIT[] =
-    "SELECT r.ticket, coalesce(r.unit, ''), r.opened_t FROM request r"
-    " WHERE r.form_t IS NULL AND r.opened_t IS NOT NULL"
-    " AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.request = r.id)"
-    " ORDER BY r.opened_t";
 static const char SQL_FINISHED[] =
     "SELECT c.tag, c.name, coalesce(c.unit, r.unit, ''), c.step_t"
     " FROM cases c LEFT JOIN request r ON r.id = c.request"
@@ -128,110 +114,19 @@ add_counts(sqlite3 *db, struct tmpl_vars *v, long *open_r)
 		tmpl_set_int(row, "count", counts[s]);
 		*open_r += counts[s];
 	}
-	if ((st = db_stmt(db, SQL_UNITS)) == NULL)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct tmpl_vars *row = tmpl_list_add(v, "units");
-
-		tmpl_set(row, "unit", text(st, 0));
-		tmpl_set_int(row, "count", sqlite3_column_int(st, 1));
-	}
-	return done(db, st, rc);
+	return digest_add_units(db, v);
 }
 
+/* Every overdue request and case, with who holds it, and the totals. */
 static int
 add_overdue(sqlite3 *db, const struct config *cfg, struct tmpl_vars *v,
-    time_t now, long *n_r)
+    time_t now, struct digest_counts *c)
 {
-	sqlite3_stmt *st;
-	int64_t *ids = NULL;
-	size_t nids = 0;
-	char d[40];
-	int rc, first = cfg->reminders.ticket_first;
-
-	*n_r = 0;
-	/* Requests still without a form. */
-	if ((st = db_stmt(db, SQL_TICKET_WAIT)) == NULL)
+	memset(c, 0, sizeof *c);
+	if (digest_add_tickets(db, cfg, v, "overdue", now, NULL, 1, c) == -1 ||
+	    digest_add_cases(db, cfg, v, "overdue", now, NULL, 1, c) == -1)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		time_t since = (time_t)sqlite3_column_int64(st, 2);
-		struct tmpl_vars *row;
-
-		if (clock_business_days_between(since, now) < (first < 1 ? 1 :
-		    first))
-			continue;
-		row = tmpl_list_add(v, "overdue");
-		if (sqlite3_column_type(st, 0) != SQLITE_NULL)
-			tmpl_setf(row, "case_tag", "BYS #%s", text(st, 0));
-		else
-			tmpl_set(row, "case_tag", "NES");
-		tmpl_set(row, "name", "");
-		tmpl_set(row, "unit", text(st, 1));
-		tmpl_set(row, "step_label", case_step_label(
-		    STEP_TICKET_OPENED));
-		tmpl_set(row, "holder", remind_holder(STEP_TICKET_OPENED,
-		    NULL));
-		clock_format_date(since, d);
-		tmpl_set(row, "since", d);
-		tmpl_set_int(row, "days", clock_business_days_between(since,
-		    now));
-		(*n_r)++;
-	}
-	if (done(db, st, rc) == -1)
-		return -1;
-
-	/* Cases: ids first, remind_case_overdue uses statements too. */
-	if ((st = db_stmt(db, SQL_OPEN)) == NULL)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		ids = xrealloc(ids, (nids + 1) * sizeof *ids);
-		ids[nids++] = sqlite3_column_int64(st, 0);
-	}
-	if (done(db, st, rc) == -1)
-		goto fail;
-	for (size_t i = 0; i < nids; i++) {
-		static const char one[] =
-		    "SELECT c.tag, c.name, coalesce(c.unit, r.unit, ''),"
-		    " c.step, c.step_t, c.approval FROM cases c LEFT JOIN"
-		    " request r ON r.id = c.request WHERE c.id = ?1";
-		struct tmpl_vars *row;
-		enum case_step s;
-		time_t since;
-		const char *h;
-		int o = remind_case_overdue(db, cfg, ids[i], now);
-
-		if (o == -1)
-			goto fail;
-		if (o == 0)
-			continue;
-		if ((st = db_stmt(db, one)) == NULL)
-			goto fail;
-		sqlite3_bind_int64(st, 1, ids[i]);
-		if (sqlite3_step(st) != SQLITE_ROW) {
-			sqlite3_reset(st);
-			continue;
-		}
-		s = case_step_parse(text(st, 3));
-		since = (time_t)sqlite3_column_int64(st, 4);
-		h = remind_holder(s, (const char *)sqlite3_column_text(st, 5));
-		row = tmpl_list_add(v, "overdue");
-		tmpl_set(row, "case_tag", text(st, 0));
-		tmpl_set(row, "name", text(st, 1));
-		tmpl_set(row, "unit", text(st, 2));
-		tmpl_set(row, "step_label", case_step_label(s));
-		tmpl_set(row, "holder", h ? h : "");
-		clock_format_date(since, d);
-		tmpl_set(row, "since", d);
-		tmpl_set_int(row, "days", clock_business_days_between(since,
-		    now));
-		sqlite3_reset(st);
-		(*n_r)++;
-	}
-	free(ids);
 	return 0;
-fail:
-	free(ids);
-	return -1;
 }
 
 static int
@@ -365,27 +260,32 @@ digest_render(sqlite3 *db, const struct config *cfg, time_t now,
     char **subject_r, char **text_r, char **html_r)
 {
 	struct tmpl_vars *v = tmpl_vars_new();
-	time_t start = now - WEEK;
-	long open = 0, overdue = 0, finished = 0;
-	char d[40], err[512];
-	int ret = -1;
+	struct digest_counts c;
+	time_t start = now - DIGEST_WEEK;
+	long open = 0, finished = 0, moved = 0;
+	char err[512];
+	int ret = -1, year;
 
 	*subject_r = *text_r = *html_r = NULL;
-	clock_format_date(now, d);
-	tmpl_set(v, "today", d);
-	tmpl_set(v, "period_end", d);
-	clock_format_date(start, d);
-	tmpl_set(v, "period_start", d);
-	tmpl_set(v, "bidb_address", cfg->institution.bidb ?
-	    cfg->institution.bidb : "");
-	tmpl_set(v, "robot_address", cfg->institution.robot ?
-	    cfg->institution.robot : cfg->smtp.from ? cfg->smtp.from : "");
+	digest_set_period(v, cfg, now);
+	/* The Bayram days of the coming months must be in the file, or
+	 * reminders fall on them: said at the top, every week. */
+	if ((year = clock_holidays_missing_year(now,
+	    CLOCK_HOLIDAYS_AHEAD)) != 0)
+		tmpl_set_int(v, "holidays_missing", year);
+	tmpl_set(v, "holidays_file", cfg->robot.holidays_file ?
+	    cfg->robot.holidays_file : "");
+	tmpl_set_int(v, "holidays_ahead", CLOCK_HOLIDAYS_AHEAD);
 	if (add_counts(db, v, &open) == -1 ||
-	    add_overdue(db, cfg, v, now, &overdue) == -1 ||
+	    add_overdue(db, cfg, v, now, &c) == -1 ||
+	    digest_add_moves(db, v, start, NULL, &moved) == -1 ||
 	    add_week(db, v, start, &finished) == -1)
 		goto out;
 	tmpl_set_int(v, "open_total", open);
-	tmpl_set_int(v, "overdue_total", overdue);
+	tmpl_set_int(v, "overdue_total", c.overdue);
+	tmpl_set_int(v, "escalated_total", c.escalated);
+	tmpl_set_int(v, "kamusm_total", c.kamusm);
+	tmpl_set_int(v, "moved_total", moved);
 	tmpl_set_int(v, "finished_total", finished);
 	if (tmpl_render(cfg->robot.templates_dir ? cfg->robot.templates_dir :
 	    "templates", "digest.tmpl", v, subject_r, text_r, html_r, err,
@@ -451,6 +351,9 @@ queue_digest(sqlite3 *db, const struct config *cfg, time_t now,
 	if (db_begin(db) == -1)
 		goto out;
 	if ((q = outbox_queue(db, cfg, &m, now, &oid)) == -1)
+		goto rollback;
+	/* The unit heads' parts go with it, recorded by the same week. */
+	if (cfg->digest.unit_heads && digest_queue_heads(db, cfg, now) == -1)
 		goto rollback;
 	if ((st = db_stmt(db, SQL_WEEK_ADD)) == NULL)
 		goto rollback;

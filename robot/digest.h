@@ -1,10 +1,17 @@
 /* digest: the weekly summary for BİDB ([digest] to, weekday, hour).
  *
- * Counts of open cases per step and per unit; every overdue case
- * (remind_case_overdue) and every request still waiting for its form past
- * the ticket threshold, with who holds it and since when; cases closed,
- * new requests, unplaced and quarantined messages and mail that could not
- * be delivered, all over the seven days before now. */
+ * What moved over the seven days before now (cases per step change);
+ * counts of open cases per step, and per unit with the requests still
+ * waiting for their form; every overdue case (remind_case_overdue) and
+ * every request waiting for its form past the ticket threshold, with who
+ * holds it and since when, those waiting on Kamu SM shown as such and
+ * those escalated marked with the day; cases closed, new requests,
+ * unplaced and quarantined messages, replies waiting for BİDB and mail
+ * that could not be delivered.  At the top, a warning when the holiday
+ * file lacks a year the next CLOCK_HOLIDAYS_AHEAD days reach.
+ *
+ * With [digest] unit_heads, each unit head with an open request gets the
+ * part about their own requests at the same time (digest_head.c). */
 #ifndef ROBOT_DIGEST_H
 #define ROBOT_DIGEST_H
 
@@ -21,7 +28,8 @@ int digest_render(sqlite3 *db, const struct config *cfg, time_t now,
     char **subject_r, char **text_r, char **html_r);
 
 /* On [digest] weekday at or after its hour (local time), once per week
- * (table digest, keyed by the week's Monday), queues the digest.  Own
+ * (table digest, keyed by the week's Monday), queues the digest, and the
+ * unit heads' when [digest] unit_heads is set.  Own
  * transaction: call outside any.  Returns 1 queued, 0 not due (or already
  * sent this week), -1 on an error. */
 int digest_run(sqlite3 *db, const struct config *cfg, time_t now);

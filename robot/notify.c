@@ -17,8 +17,11 @@
 
 #define NOTIFY_MAX_IDS	64	/* Message-IDs looked at in one report */
 
+/* The requester's name greets only the requester: a form sent by a
+ * secretary is acknowledged to the secretary. */
 static const char SQL_REQUEST[] =
-    "SELECT ticket, unit, requester FROM request WHERE id = ?1";
+    "SELECT ticket, unit, CASE WHEN lower(requester_email) = lower(?2)"
+    " THEN requester END FROM request WHERE id = ?1";
 static const char SQL_CASES[] =
     "SELECT id, tag, tckn FROM cases WHERE request = ?1 ORDER BY id";
 static const char SQL_OUTBOX[] =
@@ -100,6 +103,7 @@ notify_form_ack(sqlite3 *db, const struct config *cfg, int64_t request_id,
 	if ((st = db_stmt(db, SQL_REQUEST)) == NULL)
 		goto out;
 	sqlite3_bind_int64(st, 1, request_id);
+	db_bind_text(st, 2, to);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		set_col(v, "ticket", st, 0);
 		set_col(v, "unit", st, 1);
@@ -171,6 +175,8 @@ notify_form_ack(sqlite3 *db, const struct config *cfg, int64_t request_id,
 	m.subject = subject;
 	m.text = text;
 	m.html = html;
+	/* A wrong row is corrected by a reply: a person must read it. */
+	m.reply_to_bidb = 1;
 	if (msg->message_id) {
 		m.in_reply_to = msg->message_id;
 		if (msg->references)

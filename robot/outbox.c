@@ -285,7 +285,7 @@ outbox_queue(sqlite3 *db, const struct config *cfg,
 {
 	char **to = NULL, **cc = NULL;
 	size_t nto = 0, ncc = 0, i;
-	struct compose_addr *ato = NULL, *acc = NULL;
+	struct compose_addr *ato = NULL, *acc = NULL, rt[2];
 	struct compose_header hdr[2];
 	struct compose_msg cm;
 	struct buf mid = BUF_INIT, rcpts = BUF_INIT, xcase = BUF_INIT;
@@ -348,6 +348,15 @@ outbox_queue(sqlite3 *db, const struct config *cfg,
 	cm.message_id = buf_str(&mid);
 	cm.in_reply_to = m->in_reply_to;
 	cm.references = m->references;
+	if (m->reply_to_bidb && compose_addr_valid(cfg->institution.bidb)) {
+		rt[0].name = "BİDB";
+		rt[0].addr = cfg->institution.bidb;
+		rt[1].name = OUTBOX_DISPLAY_NAME;
+		rt[1].addr = cfg->smtp.from;
+		cm.reply_to = rt;
+		/* The robot reading BİDB's own mailbox: one address. */
+		cm.nreply_to = outbox_is_self(cfg, cfg->institution.bidb) ? 1 : 2;
+	}
 	if (m->case_tag && *m->case_tag) {
 		hdr[0].name = "X-NES-Case";
 		buf_puts(&xcase, m->case_tag);

@@ -74,6 +74,12 @@ struct outbox_mail {
 	const int64_t	*cases;
 	size_t		 ncases;
 	int		 uncapped;	/* the cap notice: no recipient cap */
+	/* 1: "Reply-To: BİDB, the robot", for mail whose replies may need
+	 * a person (a question, a correction): BİDB reads them at once
+	 * instead of in next week's digest, and the robot still reads a
+	 * reply that states a step.  Left out when [institution] bidb is
+	 * not a plain address. */
+	int		 reply_to_bidb;
 };
 
 /* Queues m inside the caller's transaction: builds the message with a new

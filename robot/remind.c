@@ -6,6 +6,7 @@
 #include "buf.h"
 #include "cases.h"
 #include "clock.h"
+#include "compose.h"
 #include "db.h"
 #include "log.h"
 #include "mem.h"
@@ -13,13 +14,14 @@
 #include "remind.h"
 #include "tckn.h"
 #include "tmpl.h"
+#include "trust.h"
 
-/* Roles, as stored in reminder.recipient. */
-#define ROLE_UNIT_HEAD	"unit_head"
-#define ROLE_BIDB	"bidb"
-#define ROLE_PERSON	"person"
-#define ROLE_YAZI	"yazi_isleri"
-#define ROLE_ESCALATION	"escalation"
+/* Recipients, as stored in reminder.recipient. */
+#define RCPT_UNIT_HEAD	"unit_head"
+#define RCPT_BIDB	"bidb"
+#define RCPT_PERSON	"person"
+#define RCPT_YAZI	"yazi_isleri"
+#define RCPT_ESCALATION	"escalation"
 
 /* What the table says about one step. */
 struct rule {
@@ -84,28 +86,28 @@ rule_for(const struct config *cfg, enum case_step step, const char *approval,
 	memset(r, 0, sizeof *r);
 	switch (step) {
 	case STEP_TICKET_OPENED:
-		RULE(ROLE_UNIT_HEAD, "remind_ticket_unit_head.tmpl", 1, ticket);
+		RULE(RCPT_UNIT_HEAD, "remind_ticket_unit_head.tmpl", 1, ticket);
 		break;
 	case STEP_FORM_RECEIVED:
-		RULE(ROLE_BIDB, "remind_form_bidb.tmpl", 1, form);
+		RULE(RCPT_BIDB, "remind_form_bidb.tmpl", 1, form);
 		break;
 	case STEP_SENT_TO_KAMUSM:
-		RULE(ROLE_BIDB, "remind_sent_bidb.tmpl", 1, sent);
+		RULE(RCPT_BIDB, "remind_sent_bidb.tmpl", 1, sent);
 		break;
 	case STEP_KAMUSM_NOTIFIED:
-		RULE(ROLE_PERSON, "remind_notified_person.tmpl", 0, notified);
+		RULE(RCPT_PERSON, "remind_notified_person.tmpl", 0, notified);
 		break;
 	case STEP_APPLICATION_FILLED:
-		RULE(ROLE_PERSON, "remind_filled_person.tmpl", 0, filled);
+		RULE(RCPT_PERSON, "remind_filled_person.tmpl", 0, filled);
 		break;
 	case STEP_APPROVED:
 		if (approval && strcmp(approval, "islak-imza") == 0) {
-			RULE(ROLE_YAZI, "remind_wet_yazi.tmpl", 1, wet);
+			RULE(RCPT_YAZI, "remind_wet_yazi.tmpl", 1, wet);
 			break;
 		}
 		/* FALLTHROUGH */
 	case STEP_CARGO_SHIPPED:
-		RULE(ROLE_BIDB, "remind_shipping_bidb.tmpl", 0, shipping);
+		RULE(RCPT_BIDB, "remind_shipping_bidb.tmpl", 0, shipping);
 		break;
 	default:
 		return -1;
@@ -127,13 +129,27 @@ remind_holder(enum case_step step, const char *approval)
 
 	if (rule_for(&zero, step, approval, &r) == -1)
 		return NULL;
-	if (strcmp(r.role, ROLE_UNIT_HEAD) == 0)
+	if (strcmp(r.role, RCPT_UNIT_HEAD) == 0)
 		return "Birim amiri";
-	if (strcmp(r.role, ROLE_BIDB) == 0)
+	if (strcmp(r.role, RCPT_BIDB) == 0)
 		return "BİDB";
-	if (strcmp(r.role, ROLE_PERSON) == 0)
+	if (strcmp(r.role, RCPT_PERSON) == 0)
 		return "Personel";
 	return "Yazı İşleri";
+}
+
+int
+remind_at_kamusm(enum case_step step, const char *approval)
+{
+	switch (step) {
+	case STEP_SENT_TO_KAMUSM:
+	case STEP_CARGO_SHIPPED:
+		return 1;
+	case STEP_APPROVED:
+		return approval == NULL || strcmp(approval, "islak-imza") != 0;
+	default:
+		return 0;
+	}
 }
 
 static int
@@ -163,6 +179,23 @@ waiting_free(struct waiting *w)
 	memset(w, 0, sizeof *w);
 }
 
+const char *
+remind_unit_head(const struct config *cfg, const char *a)
+{
+	if (a == NULL || !compose_addr_valid(a) || outbox_is_self(cfg, a) ||
+	    (trust_addr_roles(cfg, a) & (ROLE_BIDB | ROLE_BYS | ROLE_YAZI)))
+		return NULL;
+	return a;
+}
+
+/* The request's unit head: a reminder to "Sayın <the dean>" must not
+ * land at BİDB. */
+static const char *
+unit_head_addr(const struct config *cfg, const struct waiting *w)
+{
+	return remind_unit_head(cfg, w->requester_email);
+}
+
 /* The address the role's mail goes to, or NULL when unknown. */
 static const char *
 role_addr(const struct config *cfg, const char *role,
@@ -170,14 +203,14 @@ role_addr(const struct config *cfg, const char *role,
 {
 	const char *a = NULL;
 
-	if (strcmp(role, ROLE_UNIT_HEAD) == 0)
-		a = w->requester_email;
-	else if (strcmp(role, ROLE_BIDB) == 0 ||
-	    strcmp(role, ROLE_ESCALATION) == 0)
+	if (strcmp(role, RCPT_UNIT_HEAD) == 0)
+		a = unit_head_addr(cfg, w);
+	else if (strcmp(role, RCPT_BIDB) == 0 ||
+	    strcmp(role, RCPT_ESCALATION) == 0)
 		a = cfg->institution.bidb;
-	else if (strcmp(role, ROLE_PERSON) == 0)
+	else if (strcmp(role, RCPT_PERSON) == 0)
 		a = w->email;
-	else if (strcmp(role, ROLE_YAZI) == 0)
+	else if (strcmp(role, RCPT_YAZI) == 0)
 		a = cfg->institution.yazi_isleri;
 	return a && *a ? a : NULL;
 }
@@ -206,6 +239,12 @@ state(sqlite3 *db, const struct waiting *w, const char *role, int *n_r,
 	return 0;
 }
 
+static void
+set_link(struct tmpl_vars *v, const char *name, const char *url)
+{
+	tmpl_set(v, name, url ? url : "");
+}
+
 /* Fills the variables every reminder template may use; the templates
  * check which they need. */
 static void
@@ -213,6 +252,13 @@ set_common(struct tmpl_vars *v, const struct config *cfg,
     const struct waiting *w, time_t now)
 {
 	char d[40], m[12];
+
+	set_link(v, "link_application", cfg->links.application);
+	set_link(v, "link_e_onay", cfg->links.e_onay);
+	set_link(v, "link_e_onay_activation", cfg->links.e_onay_activation);
+	set_link(v, "link_e_imza", cfg->links.e_imza);
+	set_link(v, "link_islak_imza", cfg->links.islak_imza);
+	set_link(v, "link_videos", cfg->links.videos);
 
 	clock_format_date(now, d);
 	tmpl_set(v, "today", d);
@@ -246,6 +292,9 @@ set_common(struct tmpl_vars *v, const struct config *cfg,
 	tmpl_set(v, "tracking", "");
 	tmpl_set(v, "unit_head_cc", "");
 	tmpl_set(v, "recipient_name", "");
+	tmpl_set(v, "requester", w->requester ? w->requester : "");
+	tmpl_set(v, "unit_head_unknown", "");
+	tmpl_set(v, "is_last", "");
 }
 
 /* The cases of a group as the list "cases". */
@@ -303,18 +352,19 @@ send_one(sqlite3 *db, const struct config *cfg, const struct waiting *w,
 {
 	struct tmpl_vars *v = tmpl_vars_new();
 	char *subject = NULL, *text = NULL, *html = NULL, err[512], d[40];
-	const char *role = escalate ? ROLE_ESCALATION : r->role;
+	const char *role = escalate ? RCPT_ESCALATION : r->role;
 	const char *tmpl = escalate ? "escalate_bidb.tmpl" : r->tmpl;
-	const char *to, *cc = NULL, *holder_addr;
+	const char *to, *cc = NULL, *holder_addr, *head;
 	struct outbox_mail m;
 	struct buf detail = BUF_INIT;
 	sqlite3_stmt *st;
 	int64_t oid = 0;
-	int q, ret = -1, newn = n + 1;
+	int q, ret = -1, newn = n + 1, head_unknown = 0;
 
 	set_common(v, cfg, w, now);
 	tmpl_set_int(v, "reminder_no", newn);
 	holder_addr = role_addr(cfg, r->role, w);
+	head = unit_head_addr(cfg, w);
 	if (escalate) {
 		tmpl_set(v, "holder", remind_holder(w->step, w->approval));
 		tmpl_set(v, "holder_address", holder_addr ? holder_addr :
@@ -327,17 +377,26 @@ send_one(sqlite3 *db, const struct config *cfg, const struct waiting *w,
 		tmpl_set(v, "holder_address", "");
 		tmpl_set_int(v, "reminders_sent", n);
 		tmpl_set(v, "last_reminder", "");
-		if (strcmp(r->role, ROLE_UNIT_HEAD) == 0 && w->requester)
+		/* After the last one comes the escalation: it says so. */
+		if (newn >= cfg->reminders.max_per_step)
+			tmpl_set(v, "is_last", "1");
+		/* The name is the ticket's requester's: only for the mail
+		 * that goes to that requester. */
+		if (strcmp(r->role, RCPT_UNIT_HEAD) == 0 && head != NULL &&
+		    w->requester)
 			tmpl_set(v, "recipient_name", w->requester);
+		head_unknown = strcmp(r->role, RCPT_UNIT_HEAD) == 0 &&
+		    head == NULL;
+		tmpl_set(v, "unit_head_unknown", head_unknown ? "1" : "");
 	}
 	to = role_addr(cfg, role, w);
 	/* A unit head nobody knows: the ticket reminder goes to BİDB. */
-	if (to == NULL && !escalate && strcmp(role, ROLE_UNIT_HEAD) == 0)
+	if (head_unknown)
 		to = cfg->institution.bidb;
 	if (!escalate && w->step == STEP_KAMUSM_NOTIFIED && newn >= 2 &&
-	    w->requester_email && *w->requester_email) {
-		cc = w->requester_email;
-		tmpl_set(v, "unit_head_cc", w->requester_email);
+	    head != NULL) {
+		cc = head;
+		tmpl_set(v, "unit_head_cc", head);
 	}
 	if (r->group && set_cases(db, v, w, now) == -1)
 		goto out;
@@ -367,8 +426,14 @@ send_one(sqlite3 *db, const struct config *cfg, const struct waiting *w,
 	m.subject = subject;
 	m.text = text;
 	m.html = html;
-	if (w->thread_id && (strcmp(role, ROLE_UNIT_HEAD) == 0 ||
-	    strcmp(role, ROLE_BIDB) == 0)) {
+	/* Replies that need a person: a question from the one reminded,
+	 * or BİDB's own staff answering an escalation, which hands the
+	 * case to them.  BİDB's routine reminders are answered by doing
+	 * the step, not by a reply. */
+	m.reply_to_bidb = escalate || (strcmp(role, RCPT_BIDB) != 0 &&
+	    !head_unknown);
+	if (w->thread_id && (strcmp(role, RCPT_UNIT_HEAD) == 0 ||
+	    strcmp(role, RCPT_BIDB) == 0)) {
 		m.in_reply_to = w->thread_id;
 		m.references = w->thread_id;
 	}
@@ -438,13 +503,13 @@ consider(sqlite3 *db, const struct config *cfg, const struct waiting *w,
 
 	if (rule_for(cfg, w->step, w->approval, &r) == -1)
 		return 0;
-	if (state(db, w, ROLE_ESCALATION, &esc_n, &esc_last) == -1 ||
+	if (state(db, w, RCPT_ESCALATION, &esc_n, &esc_last) == -1 ||
 	    state(db, w, r.role, &n, &last) == -1)
 		return -1;
 	if (esc_n > 0)
 		return 0;		/* escalated: nothing more */
 	addr = role_addr(cfg, r.role, w);
-	if (addr == NULL && strcmp(r.role, ROLE_UNIT_HEAD) == 0)
+	if (addr == NULL && strcmp(r.role, RCPT_UNIT_HEAD) == 0)
 		addr = cfg->institution.bidb;
 	if (addr == NULL || n >= max)
 		escalate = 1;

@@ -4,8 +4,14 @@
  *
  *	waiting at		reminds			rows of `reminder`
  *	ticket_opened (no form)	the unit head (request.	one per request
- *				requester_email; BİDB
- *				when unknown)
+ *				requester_email: the
+ *				ticket's "Talep Eden
+ *				E-posta" or its one
+ *				unit address); BİDB,
+ *				told plainly that the
+ *				address is unknown,
+ *				when there is none or
+ *				it is BİDB's own
  *	form_received		BİDB			one mail per request,
  *	sent_to_kamusm		BİDB			one row per case
  *	kamusm_notified		the person, unit head	per case
@@ -18,12 +24,17 @@
  * The first reminder goes when the case has waited at its step for at
  * least `first` business days (clock_business_days_between(step_t, now)),
  * the next ones `every` business days after the previous one, at most
- * max_per_step per case, step and recipient.  Then, once, an escalation to
- * BİDB (escalate_bidb), `every` business days after the last reminder, and
- * nothing more for that step.  A person or unit head whose address is not
- * known is not reminded: BİDB gets the escalation when the first reminder
- * would have gone.  A case an administrator paused gets nothing until it
- * is resumed; what fell due meanwhile goes at the next run after that.
+ * max_per_step per case, step and recipient; the last of them says it is
+ * the last.  Then, once, an escalation to BİDB (escalate_bidb), `every`
+ * business days after the last reminder, and nothing more for that step.
+ * A person or unit head whose address is not known is not reminded: BİDB
+ * gets the escalation when the first reminder would have gone.  A case an
+ * administrator paused gets nothing until it is resumed; what fell due
+ * meanwhile goes at the next run after that.
+ *
+ * Mail to someone other than BİDB, and the escalation, carry "Reply-To:
+ * BİDB, the robot" (outbox.h): a question in a reply reaches a person at
+ * once.  The person's reminders carry the [links] pages.
  *
  * Reminders go only on business days, at or after [reminders] hour local
  * time, and never twice on one day: the `reminder` table is the memory, so
@@ -62,5 +73,16 @@ int remind_count(sqlite3 *db, int64_t case_id);
  * NULL), in Turkish, for mail and the digest ("Birim amiri", "BİDB",
  * "Personel", "Yazı İşleri"); NULL when nobody is waited for.  Static. */
 const char *remind_holder(enum case_step step, const char *approval);
+
+/* 1 when a case at step (approval as above) waits on Kamu SM: the form
+ * was sent to it, or the person approved with e-Onay or e-İmza, or the
+ * wet-signed form went by cargo.  BİDB is reminded about these only to
+ * follow up with Kamu SM. */
+int remind_at_kamusm(enum case_step step, const char *approval);
+
+/* addr when it is a unit head's: a plain address that is none of BİDB's,
+ * Yazı İşleri's, the ticket system's or the robot's; else NULL.  A
+ * ticket BİDB opened on a unit's behalf names BİDB as its requester. */
+const char *remind_unit_head(const struct config *cfg, const char *addr);
 
 #endif

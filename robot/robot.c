@@ -144,15 +144,32 @@ robot_cmd_status(struct robot *r, int argc, char **argv)
 	return rc;
 }
 
+/* The holiday file must know the Bayram days ahead, or reminders fall on
+ * them: said on stderr, in the administrator's language, not an error. */
+static void
+warn_holidays(const struct config *cfg, time_t now)
+{
+	int y = clock_holidays_missing_year(now, CLOCK_HOLIDAYS_AHEAD);
+
+	if (y == 0)
+		return;
+	fflush(stdout);
+	fprintf(stderr, "robot: uyarı: %s: %d yılının Ramazan ve Kurban "
+	    "Bayramı günleri yok; önümüzdeki %d günün iş günleri yanlış "
+	    "sayılabilir: bu günleri dosyaya ekleyiniz\n",
+	    cfg->robot.holidays_file, y, CLOCK_HOLIDAYS_AHEAD);
+}
+
 int
 robot_cmd_rules_check(struct robot *r, int argc, char **argv)
 {
 	char err[1024];
+	time_t now;
 
 	(void)argv;
 	if (argc != 2)
 		return 2;
-	if (robot_load_rules(r) == -1)
+	if (robot_load_rules(r) == -1 || now_or_fail(&now) == -1)
 		return 1;
 	if (tmpl_check_dir(r->cfg->robot.templates_dir, err, sizeof err) ==
 	    -1) {
@@ -164,6 +181,7 @@ robot_cmd_rules_check(struct robot *r, int argc, char **argv)
 	    r->cfg->robot.templates_dir);
 	if (trust_config_warning(r->cfg) != NULL)
 		printf("warning: %s\n", trust_config_warning(r->cfg));
+	warn_holidays(r->cfg, now);
 	return 0;
 }
 

@@ -26,10 +26,15 @@
  */
 #define V_COMMON	"today bidb_address robot_address "
 #define V_CASE		V_COMMON "case_tag name unit step_label since days " \
-			"reminder_no max_reminders tckn_masked ticket email " \
-			"recipient_name "
+			"reminder_no max_reminders is_last tckn_masked ticket " \
+			"email recipient_name "
 #define V_REQUEST	V_COMMON "case_tag ticket unit step_label since days " \
-			"reminder_no max_reminders recipient_name "
+			"reminder_no max_reminders is_last recipient_name " \
+			"requester unit_head_unknown "
+#define V_MOVES		"moves moves.from moves.to moves.count moves.cases " \
+			"moves.at_kamusm "
+#define V_LINKS		"link_application link_e_onay link_e_onay_activation " \
+			"link_e_imza link_islak_imza link_videos "
 #define V_CASES		"cases cases.case_tag cases.name cases.unit " \
 			"cases.tckn_masked cases.email cases.step_label " \
 			"cases.since cases.days "
@@ -41,10 +46,10 @@ static const struct kind {
 	{ "remind_ticket_unit_head.tmpl", V_REQUEST },
 	{ "remind_form_bidb.tmpl", V_REQUEST V_CASES },
 	{ "remind_sent_bidb.tmpl", V_REQUEST V_CASES "sent_on " },
-	{ "remind_notified_person.tmpl", V_CASE "unit_head_cc " },
-	{ "remind_filled_person.tmpl", V_CASE "basvuru_no " },
+	{ "remind_notified_person.tmpl", V_CASE V_LINKS "unit_head_cc " },
+	{ "remind_filled_person.tmpl", V_CASE V_LINKS "basvuru_no " },
 	{ "remind_wet_yazi.tmpl", V_COMMON "step_label since days reminder_no "
-	    "max_reminders recipient_name " V_CASES },
+	    "max_reminders is_last recipient_name " V_CASES },
 	{ "remind_shipping_bidb.tmpl", V_CASE "approval tracking " },
 	{ "escalate_bidb.tmpl", V_CASE "holder holder_address reminders_sent "
 	    "last_reminder " },
@@ -54,11 +59,15 @@ static const struct kind {
 	    "people.unit people.email people.case_tag "
 	    "problems problems.row problems.text " },
 	{ "digest.tmpl", V_COMMON "period_start period_end open_total "
-	    "overdue_total finished_total unrecognised quarantined_more "
+	    "overdue_total escalated_total kamusm_total moved_total "
+	    "finished_total unrecognised quarantined_more "
+	    "holidays_missing holidays_file holidays_ahead "
 	    "steps steps.label steps.count "
-	    "units units.unit units.count "
+	    "units units.unit units.count units.waiting_form "
+	    V_MOVES
 	    "overdue overdue.case_tag overdue.name overdue.unit "
-	    "overdue.step_label overdue.holder overdue.since overdue.days "
+	    "overdue.step_label overdue.holder overdue.at_kamusm "
+	    "overdue.since overdue.days overdue.overdue overdue.escalated "
 	    "finished finished.case_tag finished.name finished.unit "
 	    "finished.closed_on "
 	    "requests requests.case_tag requests.ticket requests.unit "
@@ -69,6 +78,16 @@ static const struct kind {
 	    "replies.gist replies_more "
 	    "undelivered undelivered.date undelivered.to "
 	    "undelivered.subject undelivered.reason " },
+	{ "digest_unit_head.tmpl", V_COMMON "period_start period_end "
+	    "recipient_name open_total overdue_total kamusm_total moved_total "
+	    "cases cases.case_tag cases.name cases.unit cases.step_label "
+	    "cases.holder cases.at_kamusm cases.since cases.days "
+	    "cases.overdue cases.escalated "
+	    "tickets tickets.case_tag tickets.ticket tickets.unit "
+	    "tickets.since tickets.days tickets.overdue tickets.escalated "
+	    V_MOVES
+	    "finished finished.case_tag finished.name finished.unit "
+	    "finished.closed_on " },
 };
 
 #define NKINDS	(sizeof(kinds) / sizeof(kinds[0]))

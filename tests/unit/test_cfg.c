@@ -226,6 +226,19 @@ test_full(void **state)
 	assert_string_equal(cfg->digest.to[1], "b@example.edu.tr");
 	assert_int_equal(cfg->digest.weekday, 5);
 	assert_int_equal(cfg->digest.hour, 16);
+	assert_int_equal(cfg->digest.unit_heads, 1);
+
+	assert_string_equal(cfg->links.application,
+	    "https://bidb.example.edu.tr/nes/basvuru");
+	assert_string_equal(cfg->links.e_onay,
+	    "https://bidb.example.edu.tr/nes/e-onay");
+	assert_string_equal(cfg->links.e_onay_activation,
+	    "https://bidb.example.edu.tr/nes/e-onay-izni");
+	assert_string_equal(cfg->links.e_imza,
+	    "https://bidb.example.edu.tr/nes/e-imza");
+	assert_string_equal(cfg->links.islak_imza,
+	    "http://bidb.example.edu.tr/nes/islak-imza");
+	assert_string_equal(cfg->links.videos, "");
 
 	cfg_free(&cfg);
 	assert_null(cfg);
@@ -313,6 +326,18 @@ test_defaults(void **state)
 	assert_null(cfg->digest.to[1]);
 	assert_int_equal(cfg->digest.weekday, 1);
 	assert_int_equal(cfg->digest.hour, 9);
+	assert_int_equal(cfg->digest.unit_heads, 0);
+
+	/* Kamu SM's own pages; no page of videos. */
+	assert_string_equal(cfg->links.application,
+	    "https://onlineislemler.kamusm.gov.tr/landing");
+	assert_string_equal(cfg->links.e_onay,
+	    "https://kamusm.bilgem.tubitak.gov.tr/basvurular/nes/");
+	assert_string_equal(cfg->links.e_imza, cfg->links.e_onay);
+	assert_string_equal(cfg->links.islak_imza, cfg->links.e_onay);
+	assert_string_equal(cfg->links.e_onay_activation,
+	    cfg->links.application);
+	assert_string_equal(cfg->links.videos, "");
 	cfg_free(&cfg);
 }
 
@@ -730,6 +755,40 @@ test_lists_and_domains(void **state)
 	cfg_free(&cfg);
 }
 
+/* [links]: an address of the institution's own replaces Kamu SM's; an
+ * empty value is kept (the line is left out of the mail); anything that
+ * is not one http(s) address is refused. */
+static void
+test_links(void **state)
+{
+	struct config *cfg;
+
+	(void)state;
+	cfg = load_text(GOOD "[links]\nvideos = https://bidb.example.edu.tr/"
+	    "nes/video?id=3\nislak_imza =\n[digest]\nunit_heads = yes\n");
+	assert_string_equal(cfg->links.videos,
+	    "https://bidb.example.edu.tr/nes/video?id=3");
+	assert_string_equal(cfg->links.islak_imza, "");
+	assert_string_equal(cfg->links.application,
+	    "https://onlineislemler.kamusm.gov.tr/landing");
+	assert_int_equal(cfg->digest.unit_heads, 1);
+	cfg_free(&cfg);
+	expect_error(GOOD "[links]\ne_onay = www.kamusm.gov.tr\n",
+	    "robot.ini:11: links.e_onay: must be an http:// or https:// "
+	    "address, or empty");
+	expect_error(GOOD "[links]\ne_imza = https://a.tr/x y\n",
+	    "robot.ini:11: links.e_imza: an address has no spaces, quotes or "
+	    "angle brackets");
+	expect_error(GOOD "[links]\ne_imza = javascript:alert(1)\n",
+	    "robot.ini:11: links.e_imza: must be an http:// or https:// "
+	    "address, or empty");
+	expect_error(GOOD "[links]\nvideo = https://a.tr/\n",
+	    "robot.ini:11: links.video: unknown key");
+	/* Other keys still refuse an empty value. */
+	expect_error(GOOD "[digest]\nto =\n",
+	    "robot.ini:11: digest.to: empty value");
+}
+
 int
 main(void)
 {
@@ -751,6 +810,7 @@ main(void)
 		cmocka_unit_test(test_reload_password_env),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_lists_and_domains),
+		cmocka_unit_test(test_links),
 	};
 	int failed;
 

@@ -299,6 +299,37 @@ test_holiday_file_content(void **state)
 	}
 }
 
+/* The shipped file lists 2025-2030: the next 90 days are covered until
+ * they reach into 2031; a file with a year left out is caught at once. */
+static void
+test_holiday_coverage(void **state)
+{
+	char path[64], err[256];
+
+	(void)state;
+	assert_int_equal(clock_holidays_missing_year(
+	    at("2026-06-01T09:00:00+03:00"), CLOCK_HOLIDAYS_AHEAD), 0);
+	assert_int_equal(clock_holidays_missing_year(
+	    at("2030-10-02T09:00:00+03:00"), CLOCK_HOLIDAYS_AHEAD), 0);
+	assert_int_equal(clock_holidays_missing_year(
+	    at("2030-10-03T09:00:00+03:00"), CLOCK_HOLIDAYS_AHEAD), 2031);
+	assert_int_equal(clock_holidays_missing_year(
+	    at("2024-12-01T09:00:00+03:00"), CLOCK_HOLIDAYS_AHEAD), 2024);
+	temp_file(path, "2026-03-20\n2028-02-26\n");
+	assert_int_equal(clock_load_holidays(path, err, sizeof err), 0);
+	unlink(path);
+	assert_int_equal(clock_holidays_missing_year(
+	    at("2026-11-01T09:00:00+03:00"), CLOCK_HOLIDAYS_AHEAD), 2027);
+	assert_int_equal(clock_holidays_missing_year(
+	    at("2026-06-01T09:00:00+03:00"), CLOCK_HOLIDAYS_AHEAD), 0);
+	temp_file(path, "# nothing yet\n");
+	assert_int_equal(clock_load_holidays(path, err, sizeof err), 0);
+	unlink(path);
+	assert_int_equal(clock_holidays_missing_year(
+	    at("2026-06-01T09:00:00+03:00"), CLOCK_HOLIDAYS_AHEAD), 2026);
+	assert_int_equal(setup_holidays(NULL), 0);
+}
+
 int
 main(void)
 {
@@ -311,6 +342,7 @@ main(void)
 		cmocka_unit_test(test_between),
 		cmocka_unit_test(test_holiday_file_errors),
 		cmocka_unit_test(test_holiday_file_content),
+		cmocka_unit_test(test_holiday_coverage),
 	};
 
 	return cmocka_run_group_tests(tests, setup_holidays, NULL);

@@ -44,6 +44,10 @@ test_exact_headers(void **state)
 	const struct compose_addr cc[] = {
 		{ "Smith, John", "john@example.edu.tr" },
 	};
+	const struct compose_addr rt[] = {
+		{ "BİDB", "bidb@example.edu.tr" },
+		{ "NES Yenileme Robotu", "nes-robot@example.edu.tr" },
+	};
 	const struct compose_header x[] = { { "X-NES-Case",
 	    "NES-2026-0042" } };
 	struct compose_msg m;
@@ -54,6 +58,8 @@ test_exact_headers(void **state)
 	base_msg(&m, to, 2);
 	m.cc = cc;
 	m.ncc = 1;
+	m.reply_to = rt;
+	m.nreply_to = 2;
 	m.in_reply_to = "<orig@x.example>";
 	m.references = "a@x.example orig@x.example";
 	m.extra = x;
@@ -66,6 +72,9 @@ test_exact_headers(void **state)
 	    "To: =?UTF-8?B?QXnFn2UgWcSxbG1heg==?= <ayse@example.edu.tr>,\r\n"
 	    " bidb@example.edu.tr\r\n"
 	    "Cc: \"Smith, John\" <john@example.edu.tr>\r\n"
+	    "Reply-To: =?UTF-8?B?QsSwREI=?= <bidb@example.edu.tr>, NES "
+	    "Yenileme Robotu\r\n"
+	    " <nes-robot@example.edu.tr>\r\n"
 	    "Subject: [NES-2026-0042] NES yenileme\r\n"
 	    "Date: Mon, 07 Dec 2026 09:00:00 +0300\r\n"
 	    "Message-ID: <nes.1.abc@example.edu.tr>\r\n"
@@ -226,6 +235,16 @@ test_injection(void **state)
 	to[0].name = "Ayşe\r\nBcc: x@evil.example";
 	expect_refused(&m, "display name");
 	to[0].name = NULL;
+	{
+		struct compose_addr rt[] = { { NULL,
+		    "bidb@example.edu.tr\r\nBcc: x@evil.example" } };
+
+		m.reply_to = rt;
+		m.nreply_to = 1;
+		expect_refused(&m, "Reply-To");
+		m.reply_to = NULL;
+		m.nreply_to = 0;
+	}
 
 	m.message_id = "abc@example.edu.tr>\r\nBcc: <x@evil.example";
 	expect_refused(&m, "Message-ID");

@@ -16,6 +16,7 @@
 #include "clock.h"
 #include "db.h"
 #include "log.h"
+#include "mime.h"
 #include "outbox.h"
 #include "remind.h"
 
@@ -313,6 +314,213 @@ test_person_without_address(void **state)
 	buf_free(&got);
 }
 
+/* The n-th mail (1 = the first) of kind: its decoded text body, or a
+ * header of it when header is set, as a new string ("" when absent). */
+static char *
+mail_part(struct fx *fx, const char *kind, int n, const char *header)
+{
+	static const char q[] =
+	    "SELECT data FROM outbox WHERE kind = ?1 ORDER BY id LIMIT 1 "
+	    "OFFSET ?2";
+	struct mime_msg *msg = NULL;
+	const char *why, *h;
+	sqlite3_stmt *st;
+	char *out;
+
+	assert_int_equal(sqlite3_prepare_v2(fx->db, q, -1, &st, NULL),
+	    SQLITE_OK);
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, n - 1);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(mime_parse(sqlite3_column_blob(st, 0),
+	    (size_t)sqlite3_column_bytes(st, 0), &msg, &why), 0);
+	sqlite3_finalize(st);
+	if (header == NULL)
+		out = strdup(msg->text ? msg->text : "");
+	else if (strcmp(header, "Subject") == 0)
+		out = strdup(msg->subject ? msg->subject : "");
+	else
+		out = strdup((h = mime_header(msg, header)) ? h : "");
+	mime_free(&msg);
+	return out;
+}
+
+/* Asserts that the n-th mail of kind has (want 1) or lacks (want 0) the
+ * text needle in its body, or in header when set. */
+static void
+mail_has(struct fx *fx, const char *kind, int n, const char *header,
+    const char *needle, int want)
+{
+	char *s = mail_part(fx, kind, n, header);
+
+	if ((strstr(s, needle) != NULL) != want)
+		fail_msg("mail %d of %s %s \"%s\":\n%s", n, kind,
+		    want ? "lacks" : "has", needle, s);
+	free(s);
+}
+
+static int
+count_of(const char *s, const char *needle)
+{
+	int n = 0;
+
+	for (; (s = strstr(s, needle)) != NULL; s += strlen(needle))
+		n++;
+	return n;
+}
+
+/* The ticket names its requester and a unit head's address: the unit
+ * head is reminded by name, three times, the third saying it is the
+ * last, each with a Reply-To that reaches BİDB; then the escalation. */
+static void
+test_ticket_head_known(void **state)
+{
+	struct fx *fx = *state;
+	struct buf got = BUF_INIT;
+	char v[256];
+	time_t t = clock_make_local(2026, 6, 3, 11);
+
+	snprintf(v, sizeof v, "(1, '48213', 'Fen Fakültesi', 'Ali Veli', "
+	    "'dekan@example.edu.tr', %lld, NULL, %lld, %lld)", (long long)t,
+	    (long long)t, (long long)t);
+	add_request(fx, v);
+	replay(fx, 2026, 6, 3, 20, &got);
+	assert_string_equal(buf_str(&got),
+	    "08.06 remind_ticket_unit_head.tmpl dekan@example.edu.tr\n"
+	    "11.06 remind_ticket_unit_head.tmpl dekan@example.edu.tr\n"
+	    "16.06 remind_ticket_unit_head.tmpl dekan@example.edu.tr\n"
+	    "19.06 escalate_bidb.tmpl bidb@example.edu.tr\n");
+	mail_has(fx, "remind_ticket_unit_head.tmpl", 1, NULL,
+	    "Sayın Ali Veli,", 1);
+	mail_has(fx, "remind_ticket_unit_head.tmpl", 1, NULL,
+	    "Bu, bu konudaki 1. hatırlatmadır.", 1);
+	mail_has(fx, "remind_ticket_unit_head.tmpl", 1, NULL,
+	    "son hatırlatma", 0);
+	mail_has(fx, "remind_ticket_unit_head.tmpl", 2, "Subject",
+	    "son hatırlatma", 0);
+	mail_has(fx, "remind_ticket_unit_head.tmpl", 3, NULL,
+	    "Bu, bu konudaki 3. ve son hatırlatmadır.", 1);
+	mail_has(fx, "remind_ticket_unit_head.tmpl", 3, "Subject",
+	    "NES yenileme talebiniz: başvuru formu bekleniyor "
+	    "(son hatırlatma)", 1);
+	for (int i = 1; i <= 3; i++) {
+		mail_has(fx, "remind_ticket_unit_head.tmpl", i, "Reply-To",
+		    "<bidb@example.edu.tr>", 1);
+		mail_has(fx, "remind_ticket_unit_head.tmpl", i, "Reply-To",
+		    "<robot@example.edu.tr>", 1);
+	}
+	mail_has(fx, "escalate_bidb.tmpl", 1, "Reply-To",
+	    "<bidb@example.edu.tr>", 1);
+	mail_has(fx, "escalate_bidb.tmpl", 1, NULL,
+	    "dekan@example.edu.tr", 1);
+	buf_free(&got);
+}
+
+/* The ticket names its requester but no address of a unit head, or
+ * BİDB's own: the reminder goes to BİDB, says plainly that the unit
+ * head's address is unknown, and greets BİDB, not the requester. */
+static void
+test_ticket_head_is_bidb(void **state)
+{
+	struct fx *fx = *state;
+	struct buf got = BUF_INIT;
+	char v[512];
+	time_t t = clock_make_local(2026, 6, 3, 11);
+
+	snprintf(v, sizeof v, "(1, '48213', 'Fen Fakültesi', 'Ali Veli', "
+	    "'BIDB@example.edu.tr', %lld, NULL, %lld, %lld), (2, '48214', "
+	    "'Tıp Fakültesi', 'Veli Ali', NULL, %lld, NULL, %lld, %lld)",
+	    (long long)t, (long long)t, (long long)t, (long long)t,
+	    (long long)t, (long long)t);
+	add_request(fx, v);
+	replay(fx, 2026, 6, 3, 6, &got);
+	assert_string_equal(buf_str(&got),
+	    "08.06 remind_ticket_unit_head.tmpl bidb@example.edu.tr\n"
+	    "08.06 remind_ticket_unit_head.tmpl bidb@example.edu.tr\n");
+	for (int i = 1; i <= 2; i++) {
+		mail_has(fx, "remind_ticket_unit_head.tmpl", i, NULL,
+		    "Sayın BİDB NES Sorumlusu,", 1);
+		mail_has(fx, "remind_ticket_unit_head.tmpl", i, NULL,
+		    "Birim amirinin adresi bilinmiyor.", 1);
+		mail_has(fx, "remind_ticket_unit_head.tmpl", i, "Subject",
+		    "Birim amirinin adresi bilinmiyor", 1);
+		mail_has(fx, "remind_ticket_unit_head.tmpl", i, NULL,
+		    "Sayın Ali", 0);
+		mail_has(fx, "remind_ticket_unit_head.tmpl", i, NULL,
+		    "Sayın Veli", 0);
+		/* BİDB is the one reminded: no Reply-To back to itself. */
+		mail_has(fx, "remind_ticket_unit_head.tmpl", i, "Reply-To",
+		    "bidb", 0);
+	}
+	mail_has(fx, "remind_ticket_unit_head.tmpl", 1, NULL,
+	    "Talep eden:  Ali Veli", 1);
+	mail_has(fx, "remind_ticket_unit_head.tmpl", 2, NULL,
+	    "Talep eden:  Veli Ali", 1);
+	buf_free(&got);
+}
+
+/* The person's reminders carry the [links] pages (an empty one leaves
+ * its line out), the third says it is the last, and replies reach BİDB;
+ * BİDB's own reminders carry no Reply-To. */
+static void
+test_person_links_last(void **state)
+{
+	struct fx *fx = *state;
+	struct buf got = BUF_INIT;
+	char *text;
+
+	fx->cfg.links.application = "https://kamusm.example/online";
+	fx->cfg.links.e_onay = "https://bidb.example.edu.tr/e-onay";
+	fx->cfg.links.e_onay_activation = "https://bidb.example.edu.tr/izin";
+	fx->cfg.links.e_imza = "https://bidb.example.edu.tr/e-imza";
+	fx->cfg.links.islak_imza = "";
+	fx->cfg.links.videos = "https://bidb.example.edu.tr/video";
+	add_request(fx, "(1, NULL, 'Fen Fakültesi', NULL, "
+	    "'bidb@example.edu.tr', 0, 0, 0, 0)");
+	add_case(fx, 1, 1, "a@example.edu.tr", "application_filled",
+	    clock_make_local(2026, 6, 5, 10), NULL);
+	add_case(fx, 2, 1, "b@example.edu.tr", "kamusm_notified",
+	    clock_make_local(2026, 6, 5, 10), NULL);
+	add_case(fx, 3, 1, "c@example.edu.tr", "form_received",
+	    clock_make_local(2026, 6, 5, 10), NULL);
+	replay(fx, 2026, 6, 5, 16, &got);
+	text = mail_part(fx, "remind_filled_person.tmpl", 1, NULL);
+	assert_non_null(strstr(text, "Nasıl yapılır: "
+	    "https://bidb.example.edu.tr/e-onay\n"));
+	assert_non_null(strstr(text, "e-Onay izni vermek için: "
+	    "https://bidb.example.edu.tr/izin\n"));
+	assert_non_null(strstr(text, "Nasıl yapılır: "
+	    "https://bidb.example.edu.tr/e-imza\n"));
+	assert_non_null(strstr(text, "Kamu SM Online İşlemler: "
+	    "https://kamusm.example/online\n"));
+	assert_non_null(strstr(text, "videolar: "
+	    "https://bidb.example.edu.tr/video\n"));
+	/* islak_imza is empty: two "how to" lines, not three. */
+	assert_int_equal(count_of(text, "Nasıl yapılır:"), 2);
+	assert_null(strstr(text, "son hatırlatma"));
+	free(text);
+	mail_has(fx, "remind_filled_person.tmpl", 3, NULL,
+	    "3. ve son hatırlatmadır", 1);
+	mail_has(fx, "remind_filled_person.tmpl", 3, "Subject",
+	    "(son hatırlatma)", 1);
+	mail_has(fx, "remind_filled_person.tmpl", 2, NULL,
+	    "son hatırlatma", 0);
+	mail_has(fx, "remind_filled_person.tmpl", 1, "Reply-To",
+	    "<bidb@example.edu.tr>", 1);
+	mail_has(fx, "remind_notified_person.tmpl", 1, NULL,
+	    "Online İşlemler: https://kamusm.example/online\n", 1);
+	mail_has(fx, "remind_notified_person.tmpl", 1, NULL,
+	    "şimdiden verebilirsiniz: https://bidb.example.edu.tr/izin", 1);
+	/* The request names BİDB as its unit head: nobody in Cc. */
+	mail_has(fx, "remind_notified_person.tmpl", 2, "Cc", "bidb", 0);
+	mail_has(fx, "remind_notified_person.tmpl", 2, NULL,
+	    "birim amirinize de", 0);
+	mail_has(fx, "remind_form_bidb.tmpl", 1, "Reply-To", "@", 0);
+	mail_has(fx, "remind_form_bidb.tmpl", 3, NULL,
+	    "3. ve son hatırlatmadır", 1);
+	buf_free(&got);
+}
+
 int
 main(void)
 {
@@ -328,6 +536,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_overdue, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_person_without_address,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ticket_head_known, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_ticket_head_is_bidb,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_person_links_last, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
