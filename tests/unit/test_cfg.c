@@ -199,6 +199,10 @@ test_full(void **state)
 	assert_string_equal(cfg->digest.to[1], "b@example.edu.tr");
 	assert_int_equal(cfg->digest.weekday, 5);
 	assert_int_equal(cfg->digest.hour, 16);
+	assert_int_equal(cfg->retention.cases, 1000);
+	assert_int_equal(cfg->retention.messages, 200);
+	assert_int_equal(cfg->retention.outbox, 10);
+	assert_int_equal(cfg->retention.daily, 0);
 
 	cfg_free(&cfg);
 	assert_null(cfg);
@@ -281,6 +285,11 @@ test_defaults(void **state)
 	assert_null(cfg->digest.to[1]);
 	assert_int_equal(cfg->digest.weekday, 1);
 	assert_int_equal(cfg->digest.hour, 9);
+
+	assert_int_equal(cfg->retention.cases, 730);
+	assert_int_equal(cfg->retention.messages, 365);
+	assert_int_equal(cfg->retention.outbox, 30);
+	assert_int_equal(cfg->retention.daily, 1);
 	cfg_free(&cfg);
 }
 
@@ -599,6 +608,35 @@ test_lists_and_domains(void **state)
 	cfg_free(&cfg);
 }
 
+/* [retention]: bounds, and sent mail (the digest) gone a week before the
+ * cases it names. */
+static void
+test_retention(void **state)
+{
+	struct config *cfg;
+
+	cfg = load_text(GOOD "[retention]\ncases = 37\nmessages = 30\n"
+	    "outbox = 30\n");
+	assert_int_equal(cfg->retention.cases, 37);
+	assert_int_equal(cfg->retention.messages, 30);
+	assert_int_equal(cfg->retention.outbox, 30);
+	cfg_free(&cfg);
+	expect_error(GOOD "[retention]\ncases = 29\n",
+	    "robot.ini:11: retention.cases: not a number between 30 and "
+	    "36500");
+	expect_error(GOOD "[retention]\noutbox = 6\n",
+	    "robot.ini:11: retention.outbox: not a number between 7 and "
+	    "36500");
+	expect_error(GOOD "[retention]\ncases = 36\n",
+	    "robot.ini:11: retention.outbox: must be at least 7 days shorter "
+	    "than retention.cases");
+	expect_error(GOOD "[retention]\ncases = 100\noutbox = 94\n",
+	    "robot.ini:12: retention.outbox: must be at least 7 days shorter "
+	    "than retention.cases");
+	expect_error(GOOD "[retention]\ndaily = sometimes\n",
+	    "robot.ini:11: retention.daily: must be yes or no");
+}
+
 int
 main(void)
 {
@@ -617,6 +655,7 @@ main(void)
 		cmocka_unit_test(test_password_sources),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_lists_and_domains),
+		cmocka_unit_test(test_retention),
 	};
 	int failed;
 
