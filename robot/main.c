@@ -52,6 +52,10 @@ usage(FILE *f)
 	    "  templates check      check every template\n"
 	    "  reprocess            examine unplaced messages again\n"
 	    "  digest [--send]      print the weekly digest, or send it now\n"
+	    "  purge [--dry-run] [--case ID|TCKN|EMAIL]\n"
+	    "                       remove personal data past its retention,"
+	    "\n"
+	    "                       or one closed case's person now\n"
 	    "\n"
 	    "ROBOT_NOW=2026-12-07T09:00:00+03:00 replaces the clock.\n");
 }
@@ -197,6 +201,7 @@ static const struct command commands[] = {
 	{ "templates", "check", robot_cmd_templates_check, 0 },
 	{ "reprocess", NULL, robot_cmd_reprocess, 0 },
 	{ "digest", NULL, robot_cmd_digest, 0 },
+	{ "purge", NULL, robot_cmd_purge, 0 },
 };
 
 int

@@ -112,7 +112,7 @@ static const char cases_sql[] =
 static const char unplaced_sql[] =
     "SELECT id, message_id, from_addr, subject, outcome, reason, folder, "
     "uid FROM message WHERE outcome IN ('unplaced', 'quarantined', "
-    "'awaiting') "
+    "'awaiting') AND purged_t IS NULL "
     "ORDER BY id";
 
 static const char *
@@ -335,8 +335,8 @@ status_print_case(sqlite3 *db, const char *key, FILE *f)
 {
 	static const char find[] =
 	    "SELECT c.id, c.tag, c.name, c.tckn, c.email, c.unit, c.step, "
-	    "c.approval, r.ticket FROM cases c LEFT JOIN request r ON "
-	    "r.id = c.request WHERE c.tag = ?1 OR c.tckn = ?1 OR "
+	    "c.approval, r.ticket, c.purged_t FROM cases c LEFT JOIN "
+	    "request r ON r.id = c.request WHERE c.tag = ?1 OR c.tckn = ?1 OR "
 	    "c.email = lower(?1) ORDER BY c.id DESC LIMIT 1";
 	static const char hist[] =
 	    "SELECT e.at_t, e.kind, e.step, e.rule, e.detail, m.subject, "
@@ -359,14 +359,20 @@ status_print_case(sqlite3 *db, const char *key, FILE *f)
 	tckn_mask(sqlite3_column_text(st, 3) ? (const char *)
 	    sqlite3_column_text(st, 3) : "", m);
 	fprintf(f, "%s  %s  (T.C. %s, %s)\nunit: %s  ticket: %s\n"
-	    "step: %s  approval: %s\n\nhistory:\n",
-	    sqlite3_column_text(st, 1), sqlite3_column_text(st, 2), m,
+	    "step: %s  approval: %s\n",
+	    sqlite3_column_text(st, 1), sqlite3_column_text(st, 2) ?
+	    (const char *)sqlite3_column_text(st, 2) : "-", m,
 	    sqlite3_column_text(st, 4) ? (const char *)sqlite3_column_text(st,
 	    4) : "no e-mail", sqlite3_column_text(st, 5) ? (const char *)
 	    sqlite3_column_text(st, 5) : "-", sqlite3_column_text(st, 8) ?
 	    (const char *)sqlite3_column_text(st, 8) : "-",
 	    sqlite3_column_text(st, 6), sqlite3_column_text(st, 7) ?
 	    (const char *)sqlite3_column_text(st, 7) : "-");
+	if (sqlite3_column_type(st, 9) != SQLITE_NULL) {
+		clock_format_iso((time_t)sqlite3_column_int64(st, 9), t);
+		fprintf(f, "anonymised on %.10s (robot purge)\n", t);
+	}
+	fputs("\nhistory:\n", f);
 	sqlite3_reset(st);
 	if ((st = db_stmt(db, hist)) == NULL)
 		return -1;
