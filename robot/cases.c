@@ -1079,7 +1079,7 @@ cases_reprocess(sqlite3 *db, const struct config *cfg,
 {
 	static const char all[] =
 	    "SELECT id FROM message WHERE outcome IN ('unplaced', 'awaiting') "
-	    "ORDER BY id";
+	    "AND purged_t IS NULL ORDER BY id";
 	static const char nocase[] =
 	    "SELECT id FROM message WHERE outcome = 'unplaced' AND "
 	    "reason LIKE '%no case found%' ORDER BY id";

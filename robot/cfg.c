@@ -227,13 +227,22 @@ static const struct key keys[] = {
 	{ "links", "islak_imza", K_LINK, F(links.islak_imza), 0, 0, KAMUSM_NES,
 	    0, NULL },
 	{ "links", "videos", K_LINK, F(links.videos), 0, 0, "", 0, NULL },
+
+	{ "retention", "cases", K_INT, F(retention.cases), 30, 36500, "730", 0,
+	    NULL },
+	{ "retention", "messages", K_INT, F(retention.messages), 30, 36500,
+	    "365", 0, NULL },
+	{ "retention", "outbox", K_INT, F(retention.outbox), 7, 36500, "30", 0,
+	    NULL },
+	{ "retention", "daily", K_BOOL, F(retention.daily), 0, 0, "yes", 0,
+	    NULL },
 };
 
 #define NKEYS	(sizeof keys / sizeof keys[0])
 
 static const char *const sections[] = { "imap", "smtp", "oauth2",
 	"database", "institution", "kamusm", "robot", "limits", "reminders",
-	"digest", "links", NULL };
+	"digest", "links", "retention", NULL };
 
 struct ctx {
 	struct config	*cfg;
@@ -1080,6 +1089,17 @@ finish(struct ctx *ctx)
 		    cfg->institution.domain);
 	if (cfg->institution.robot == NULL)
 		cfg->institution.robot = xstrdup(cfg->smtp.from);
+	/* The digest names the cases closed in its week, and it stays in
+	 * the outbox as long as any sent mail: it must be gone before they
+	 * are. */
+	if (cfg->retention.outbox + 7 > cfg->retention.cases) {
+		int line = key_line(ctx, "retention", "outbox");
+
+		problem(ctx, line ? line : key_line(ctx, "retention",
+		    "cases"), "retention.outbox: must be at least 7 days "
+		    "shorter than retention.cases");
+		return -1;
+	}
 	if (cfg->digest.to == NULL) {
 		cfg->digest.to = xcalloc(2, sizeof *cfg->digest.to);
 		cfg->digest.to[0] = xstrdup(cfg->institution.bidb);

@@ -165,6 +165,13 @@ struct config {
 		char	*islak_imza;		/* the wet-signature way */
 		char	*videos;		/* videos of all of it */
 	} links;
+	/* [retention]: days personal data is kept (purge.h). */
+	struct {
+		int	 cases;		/* after a case closed, default 730 */
+		int	 messages;	/* after a message came, default 365 */
+		int	 outbox;	/* after a mail went, default 30 */
+		int	 daily;		/* poll and run purge once a day, 1 */
+	} retention;
 };
 
 /* Reads path into a new config (caller frees with cfg_free).  Returns 0,

@@ -1,9 +1,11 @@
 /* db: SQLite open, migrations, transactions, statement cache; see db.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "db.h"
 #include "log.h"
@@ -207,6 +209,18 @@ static const char *const migrations[] = {
 	"ALTER TABLE cases ADD COLUMN paused_t INTEGER;"  /* since; NULL: not */
 	"ALTER TABLE event ADD COLUMN actor TEXT;"
 	"ALTER TABLE event ADD COLUMN why TEXT;",
+
+	/* 8: retention (purge.c).  purged_t is when a message lost its text
+	 * and a case its personal data; the purge looks messages up by the
+	 * events that tie them to cases.  Deleted bytes used to stay in the
+	 * file's free space until reused (secure_delete is on since): a
+	 * database that already holds mail is vacuumed once, by the first
+	 * purge that removes anything. */
+	"ALTER TABLE message ADD COLUMN purged_t INTEGER;"
+	"ALTER TABLE cases ADD COLUMN purged_t INTEGER;"
+	"CREATE INDEX event_message ON event(message);"
+	"INSERT INTO counter(name, value) SELECT 'purge_vacuum', 1"
+	"  WHERE EXISTS (SELECT 1 FROM message);",
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
@@ -342,12 +356,29 @@ db_private(const char *path)
 	}
 }
 
+/* A new database file is made readable by its owner alone, whatever the
+ * umask (SQLite gives its -wal and -shm files the same mode). */
+static void
+create_private(const char *path)
+{
+	struct stat sb;
+	int fd;
+
+	if (*path == '\0' || strcmp(path, ":memory:") == 0 ||
+	    strncmp(path, "file:", 5) == 0 || stat(path, &sb) == 0)
+		return;
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600)) != -1)
+		close(fd);
+}
+
 int
 db_open(const char *path, sqlite3 **db_r, char *err, size_t errlen)
 {
 	sqlite3 *db = NULL;
 
 	*db_r = NULL;
+	create_private(path);
 	db_private(path);
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
@@ -359,9 +390,13 @@ db_open(const char *path, sqlite3 **db_r, char *err, size_t errlen)
 	sqlite3_extended_result_codes(db, 1);
 	/* WAL with synchronous=NORMAL: a commit is atomic and survives a
 	 * crash of the robot; only a power loss may roll back the last
-	 * commits, which the next poll then fetches again. */
+	 * commits, which the next poll then fetches again.  secure_delete:
+	 * what is deleted or overwritten is zeroed in the file, so that
+	 * personal data a purge removes cannot be read from it afterwards
+	 * (purge.h). */
 	if (db_exec(db, "PRAGMA journal_mode=WAL") == -1 ||
 	    db_exec(db, "PRAGMA synchronous=NORMAL") == -1 ||
+	    db_exec(db, "PRAGMA secure_delete=ON") == -1 ||
 	    db_exec(db, "PRAGMA foreign_keys=ON") == -1) {
 		snprintf(err, errlen, "cannot use database %s: %s", path,
 		    db_errmsg(db));

@@ -14,9 +14,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Opens (creating if needed) and migrates the database at path, first
- * making its files private (0600) if they were not.  Returns 0 and a
- * handle (db_close it), or -1 with one line in err. */
+/* Opens (creating if needed, mode 600) and migrates the database at path,
+ * first making its files private (0600) if they were not.  Returns 0 and
+ * a handle (db_close it), or -1 with one line in err. */
 int db_open(const char *path, sqlite3 **db_r, char *err, size_t errlen);
 void db_close(sqlite3 **db);
 

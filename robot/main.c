@@ -85,6 +85,10 @@ usage(FILE *f)
 	    "  templates check      check every template\n"
 	    "  reprocess            examine unplaced messages again\n"
 	    "  digest [--send]      print the weekly digest, or send it now\n"
+	    "  purge [--dry-run] [--case ID|TCKN|EMAIL]\n"
+	    "                       remove personal data past its retention,"
+	    "\n"
+	    "                       or one closed case's person now\n"
 	    "\n"
 	    "Corrections (case attach ... resume) are recorded with who makes "
 	    "them\n"
@@ -255,6 +259,7 @@ static const struct command commands[] = {
 	{ "templates", "check", robot_cmd_templates_check, 0 },
 	{ "reprocess", NULL, robot_cmd_reprocess, 0 },
 	{ "digest", NULL, robot_cmd_digest, 0 },
+	{ "purge", NULL, robot_cmd_purge, 0 },
 };
 
 int

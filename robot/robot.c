@@ -14,6 +14,7 @@
 #include "ledger.h"
 #include "mem.h"
 #include "fetch.h"
+#include "purge.h"
 #include "robot.h"
 #include "rules.h"
 #include "status.h"
@@ -372,6 +373,7 @@ int
 robot_after_poll(struct robot *r)
 {
 	time_t now;
+	int rc;
 
 	if (now_or_fail(&now) == -1)
 		return -1;
@@ -385,7 +387,10 @@ robot_after_poll(struct robot *r)
 		    "'reprocess'") == -1)
 			return -1;
 	}
-	return act_after_poll(r->db, r->cfg, now);
+	rc = act_after_poll(r->db, r->cfg, now);
+	if (purge_daily(r->db, r->cfg, now) == -1)
+		rc = -1;
+	return rc;
 }
 
 int
@@ -406,4 +411,44 @@ robot_cmd_digest(struct robot *r, int argc, char **argv)
 		return 0;
 	}
 	return digest_print(r->db, r->cfg, now, stdout) == 0 ? 0 : 1;
+}
+
+/* purge [--dry-run] [--case KEY] */
+int
+robot_cmd_purge(struct robot *r, int argc, char **argv)
+{
+	struct purge_counts c;
+	struct buf b = BUF_INIT;
+	const char *key = NULL;
+	char err[512];
+	int dry = 0, rc;
+	time_t now;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--dry-run") == 0 && !dry)
+			dry = 1;
+		else if (strcmp(argv[i], "--case") == 0 && key == NULL &&
+		    i + 1 < argc && *argv[i + 1] != '\0')
+			key = argv[++i];
+		else
+			return 2;
+	}
+	if (now_or_fail(&now) == -1)
+		return 1;
+	if (key != NULL)
+		rc = purge_person(r->db, key, now, dry, &c, err, sizeof err);
+	else
+		rc = purge_run(r->db, r->cfg, now, dry, &c);
+	if (rc == 1)
+		fprintf(stderr, "robot: %s\n", err);
+	else if (rc == -1)
+		fprintf(stderr, "robot: purge failed (see above)\n");
+	else {
+		purge_describe(&c, &b);
+		printf("purge%s: %s\n", dry ? " (dry run: nothing changed), "
+		    "would be" : "", buf_str(&b));
+	}
+	buf_free(&b);
+	purge_counts_free(&c);
+	return rc == 0 ? 0 : 1;
 }

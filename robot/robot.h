@@ -33,7 +33,8 @@ enum log_level robot_log_level(const struct config *cfg);
 int robot_apply(void *ctx, sqlite3 *db, int64_t id,
     const struct mime_msg *msg, int dup, time_t now);
 /* What follows a successful poll: mail that waited for new cases is
- * examined again, then reminders, digest, outbox.  0 or -1. */
+ * examined again, then reminders, digest, outbox, and once a day the
+ * retention purge.  0 or -1. */
 int robot_after_poll(struct robot *r);
 
 /* Commands: argv[0] is the command word; return an exit code. */
@@ -45,5 +46,6 @@ int robot_cmd_rules_eval(struct robot *r, int argc, char **argv);
 int robot_cmd_templates_check(struct robot *r, int argc, char **argv);
 int robot_cmd_reprocess(struct robot *r, int argc, char **argv);
 int robot_cmd_digest(struct robot *r, int argc, char **argv);
+int robot_cmd_purge(struct robot *r, int argc, char **argv);
 
 #endif

@@ -117,7 +117,7 @@ const char status_cases_sql[] =
 static const char unplaced_sql[] =
     "SELECT id, message_id, from_addr, subject, outcome, reason, folder, "
     "uid FROM message WHERE outcome IN ('unplaced', 'quarantined', "
-    "'awaiting') "
+    "'awaiting') AND purged_t IS NULL "
     "ORDER BY id";
 
 static const char *
@@ -555,8 +555,8 @@ status_print(sqlite3 *db, const struct config *cfg, time_t now,
 static const char case_sql[] =
     "SELECT c.id, c.tag, c.name, c.tckn, c.email, coalesce(c.unit, r.unit), "
     "c.step, c.approval, r.ticket, c.closed_as, (SELECT tag FROM cases m "
-    "WHERE m.id = c.merged_into), c.paused_t FROM cases c LEFT JOIN "
-    "request r ON r.id = c.request WHERE c.id = ?1";
+    "WHERE m.id = c.merged_into), c.paused_t, c.purged_t FROM cases c "
+    "LEFT JOIN request r ON r.id = c.request WHERE c.id = ?1";
 
 #define COL(st, i) (sqlite3_column_text((st), (i)) ? \
     (const char *)sqlite3_column_text((st), (i)) : "-")
@@ -618,6 +618,10 @@ case_head(sqlite3 *db, int64_t id, FILE *f)
 	    sqlite3_column_type(st, 9) == SQLITE_NULL) {
 		clock_format_date((time_t)sqlite3_column_int64(st, 11), d);
 		fprintf(f, "reminders: paused since %s\n", d);
+	}
+	if (sqlite3_column_type(st, 12) != SQLITE_NULL) {
+		clock_format_date((time_t)sqlite3_column_int64(st, 12), d);
+		fprintf(f, "anonymised on %s (robot purge)\n", d);
 	}
 	fputs("\nhistory:\n", f);
 	sqlite3_reset(st);

@@ -46,11 +46,11 @@ check "... a missing key is caught" grep -qx \
     "key missing from the man page: limits.max_form_rows" "$T/stale.out"
 check "... a missing command is caught" grep -qx \
     "command missing from the man page: reprocess" "$T/stale.out"
-{ cat "$T/help"; echo "  purge                forget old cases"; } >"$T/help2"
+{ cat "$T/help"; echo "  forget               forget old cases"; } >"$T/help2"
 python3 tests/lib/man_check.py "$MAN" robot/cfg.c config.example.ini \
     "$T/help2" >"$T/new.out"
 check "... a new command is caught" grep -qx \
-    "command missing from the man page: purge" "$T/new.out"
+    "command missing from the man page: forget" "$T/new.out"
 
 # --- the unit's keys, read the way systemd reads them (last one wins,
 # an empty value resets a list)

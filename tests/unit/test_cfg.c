@@ -239,6 +239,10 @@ test_full(void **state)
 	assert_string_equal(cfg->links.islak_imza,
 	    "http://bidb.example.edu.tr/nes/islak-imza");
 	assert_string_equal(cfg->links.videos, "");
+	assert_int_equal(cfg->retention.cases, 1000);
+	assert_int_equal(cfg->retention.messages, 200);
+	assert_int_equal(cfg->retention.outbox, 10);
+	assert_int_equal(cfg->retention.daily, 0);
 
 	cfg_free(&cfg);
 	assert_null(cfg);
@@ -338,6 +342,11 @@ test_defaults(void **state)
 	assert_string_equal(cfg->links.e_onay_activation,
 	    cfg->links.application);
 	assert_string_equal(cfg->links.videos, "");
+
+	assert_int_equal(cfg->retention.cases, 730);
+	assert_int_equal(cfg->retention.messages, 365);
+	assert_int_equal(cfg->retention.outbox, 30);
+	assert_int_equal(cfg->retention.daily, 1);
 	cfg_free(&cfg);
 }
 
@@ -789,6 +798,36 @@ test_links(void **state)
 	    "robot.ini:11: digest.to: empty value");
 }
 
+/* [retention]: bounds, and sent mail (the digest) gone a week before the
+ * cases it names. */
+static void
+test_retention(void **state)
+{
+	struct config *cfg;
+
+	cfg = load_text(GOOD "[retention]\ncases = 37\nmessages = 30\n"
+	    "outbox = 30\n");
+	assert_int_equal(cfg->retention.cases, 37);
+	assert_int_equal(cfg->retention.messages, 30);
+	assert_int_equal(cfg->retention.outbox, 30);
+	cfg_free(&cfg);
+	expect_error(GOOD "[retention]\ncases = 29\n",
+	    "robot.ini:11: retention.cases: not a number between 30 and "
+	    "36500");
+	expect_error(GOOD "[retention]\noutbox = 6\n",
+	    "robot.ini:11: retention.outbox: not a number between 7 and "
+	    "36500");
+	expect_error(GOOD "[retention]\ncases = 36\n" AUTHSERV,
+	    "robot.ini:11: retention.outbox: must be at least 7 days shorter "
+	    "than retention.cases");
+	expect_error(GOOD "[retention]\ncases = 100\noutbox = 94\n"
+	    AUTHSERV,
+	    "robot.ini:12: retention.outbox: must be at least 7 days shorter "
+	    "than retention.cases");
+	expect_error(GOOD "[retention]\ndaily = sometimes\n",
+	    "robot.ini:11: retention.daily: must be yes or no");
+}
+
 int
 main(void)
 {
@@ -811,6 +850,7 @@ main(void)
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_lists_and_domains),
 		cmocka_unit_test(test_links),
+		cmocka_unit_test(test_retention),
 	};
 	int failed;
 
