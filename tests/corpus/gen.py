@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes the evaluation corpus: OUTDIR/world.tsv, OUTDIR/hand/*.eml (copies
+"""Writes the evaluation corpus: OUTDIR/world.tsv, OUTDIR/robot.ini (mode
+600), OUTDIR/hand/*.eml (copies
 of the hand-written messages) and OUTDIR/gen/NNN-description.eml.
 
     tests/corpus/gen.py OUTDIR
@@ -44,6 +45,11 @@ def main(argv):
         with open(os.path.join(out, "gen", name), "wb") as f:
             f.write(systems.stamp_on_top(raw))
     shutil.copyfile(os.path.join(HERE, "world.tsv"), os.path.join(out, "world.tsv"))
+    # The config to judge with, private as the robot wants a config that
+    # holds a password (a placeholder here): robot -c OUTDIR/robot.ini.
+    ini = os.path.join(out, "robot.ini")
+    shutil.copyfile(os.path.join(HERE, "robot.ini"), ini)
+    os.chmod(ini, 0o600)
     hand = os.path.join(HERE, "hand")
     for name in sorted(os.listdir(hand)):
         if name.endswith(".eml"):
