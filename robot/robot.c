@@ -93,16 +93,18 @@ static int
 status_args(int argc, char **argv, struct status_opts *o,
     const char **unit_r)
 {
+	/* An option given twice is a mistake worth saying. */
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--json") == 0)
+		if (strcmp(argv[i], "--json") == 0 && !o->json)
 			o->json = 1;
-		else if (strcmp(argv[i], "--csv") == 0)
+		else if (strcmp(argv[i], "--csv") == 0 && !o->csv)
 			o->csv = 1;
-		else if (strcmp(argv[i], "--unmasked") == 0)
+		else if (strcmp(argv[i], "--unmasked") == 0 && !o->unmasked)
 			o->unmasked = 1;
-		else if (strcmp(argv[i], "--overdue") == 0)
+		else if (strcmp(argv[i], "--overdue") == 0 && !o->overdue)
 			o->overdue = 1;
-		else if (strcmp(argv[i], "--unit") == 0 && i + 1 < argc)
+		else if (strcmp(argv[i], "--unit") == 0 && i + 1 < argc &&
+		    *unit_r == NULL)
 			*unit_r = argv[++i];
 		else if (strcmp(argv[i], "--step") == 0 && i + 1 < argc) {
 			if ((o->step = case_step_parse(argv[++i])) ==

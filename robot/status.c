@@ -620,8 +620,10 @@ case_head(sqlite3 *db, int64_t id, FILE *f)
 		fprintf(f, "reminders: paused since %s\n", d);
 	}
 	if (sqlite3_column_type(st, 12) != SQLITE_NULL) {
-		clock_format_date((time_t)sqlite3_column_int64(st, 12), d);
-		fprintf(f, "anonymised on %s (robot purge)\n", d);
+		char iso[32];
+
+		clock_format_iso((time_t)sqlite3_column_int64(st, 12), iso);
+		fprintf(f, "anonymised on %.10s (robot purge)\n", iso);
 	}
 	fputs("\nhistory:\n", f);
 	sqlite3_reset(st);

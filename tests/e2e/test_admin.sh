@@ -250,10 +250,10 @@ check_eq "a step no case has exits 2" 2 $?
 
 # --- attach: Kamu SM writes about "Ayşe Yılmaz Kaya", whom no case knows
 cat >"$T/kaya.eml" <<'EOF'
+Authentication-Results: mx.example.edu.tr; dkim=pass header.d=kamusm.gov.tr; spf=pass smtp.mailfrom=bilgi@kamusm.gov.tr
 Received: from mta2.kamusm.gov.tr (mta2.kamusm.gov.tr)
 	by mx.example.edu.tr (Postfix) with ESMTPS;
 	Tue, 15 Dec 2026 10:30:00 +0300
-Authentication-Results: mx.example.edu.tr; dkim=pass header.d=kamusm.gov.tr; spf=pass smtp.mailfrom=bilgi@kamusm.gov.tr
 Message-ID: <20261215103000.1.bilgi@kamusm.gov.tr>
 Date: Tue, 15 Dec 2026 10:30:00 +0300
 From: Kamu Sertifikasyon Merkezi <bilgi@kamusm.gov.tr>

@@ -134,8 +134,9 @@ check_eq "the database is readable by its owner alone" 600 \
 chmod 640 "$DB"
 ROBOT_NOW=2026-12-21T10:00:00+03:00 "$ROBOT" -c "$CONF" status \
     >/dev/null 2>"$T/err"
-check "a database others may read is said in the log" grep -q \
-    "robot.db can be read by others than its owner (mode 640)" "$T/err"
+check "a database others may read is made private, and said in the log" \
+    grep -q "robot.db was readable by others: made private (0600)" "$T/err"
+check_eq "... mode 600 again" 600 "$(stat -c %a "$DB")"
 chmod 600 "$DB"
 
 tckn_of() {

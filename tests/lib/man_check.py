@@ -83,7 +83,7 @@ def cfg_keys(path):
     src = open(path, encoding="utf-8").read()
     body = src[src.index("keys[] = {"):]
     body = body[:body.index("\n};")]
-    keys = set(re.findall(r'\{\s*"([a-z_]+)",\s*"([a-z0-9_]+)"', body))
+    keys = set(re.findall(r'\{\s*"([a-z0-9_]+)",\s*"([a-z0-9_]+)"', body))
     # The reminders' day pairs are rows made by a macro.
     keys |= {("reminders", k) for k in re.findall(r"DAYS\(([a-z_]+),", body)}
     return keys
@@ -92,7 +92,7 @@ def cfg_keys(path):
 def example_keys(path):
     keys, section = set(), None
     for line in open(path, encoding="utf-8"):
-        m = re.match(r"\[([a-z_]+)\]", line)
+        m = re.match(r"\[([a-z0-9_]+)\]", line)
         if m:
             section = m.group(1)
             continue
@@ -130,7 +130,7 @@ def main():
 
     page_keys = set()
     for ss, tag in secs.get("CONFIGURATION", []):
-        m = re.fullmatch(r"\[([a-z_]+)\]", ss or "")
+        m = re.fullmatch(r"\[([a-z0-9_]+)\]", ss or "")
         if not m:
             problems.append("key outside a [section]: " + tag)
             continue
