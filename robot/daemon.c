@@ -40,12 +40,6 @@ struct daemon {
 	time_t		 next_connect;
 };
 
-int
-robot_stop_requested(void)
-{
-	return stop_requested != 0;
-}
-
 static void
 on_stop(int sig)
 {
@@ -286,7 +280,7 @@ daemon_poll(struct daemon *d, char *err, size_t errlen)
 	d->need_poll = 0;
 	d->watching = 0;
 	rc = fetch_folders(d->r->cfg, d->r->db, d->imap, robot_apply, d->r,
-	    &st, err, errlen);
+	    &stop_requested, &st, err, errlen);
 	log_msg(st.fetched ? LOG_LVL_INFO : LOG_LVL_DEBUG, "poll: %u "
 	    "folder(s), %u message(s) fetched, %u recorded (%u duplicate)",
 	    st.folders, st.fetched, st.recorded, st.duplicates);

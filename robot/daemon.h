@@ -19,7 +19,7 @@
  * reconnected" and polls every folder at once.
  *
  * Signals: SIGTERM and SIGINT end the loop after the message being
- * recorded (fetch.c asks robot_stop_requested between messages); the robot
+ * recorded (fetch_folders looks at the stop flag it is given between messages); the robot
  * logs "stopped" and exits 0.  SIGHUP reloads the config file, the rules
  * and the holiday file and checks the templates; everything is loaded into
  * new structures and swapped in only when all of it loaded, so a bad

@@ -9,7 +9,6 @@
 #include "clock.h"
 #include "db.h"
 #include "eval.h"
-#include "fetch.h"
 #include "form.h"
 #include "ledger.h"
 #include "mem.h"
@@ -443,7 +442,7 @@ apply_one(struct run *r, const char *raw, size_t len, struct got *g)
 	int dup, rc = -1;
 
 	memset(g, 0, sizeof *g);
-	if ((m = fetch_decode(raw, len, r->cfg->limits.max_message)) == NULL)
+	if ((m = mime_decode(raw, len, r->cfg->limits.max_message)) == NULL)
 		return -1;
 	memset(&e, 0, sizeof e);
 	e.folder = "(rules eval)";

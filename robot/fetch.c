@@ -16,8 +16,6 @@
 #include "log.h"
 #include "mem.h"
 #include "fetch.h"
-#include "redact.h"
-#include "robot.h"
 
 struct fetch_ctx {
 	const struct config	*cfg;
@@ -39,7 +37,14 @@ struct fetch_ctx {
 	struct guard		*guard;		/* the child that tries them */
 	const char		*crash_on;	/* test hooks, see test_hook */
 	const char		*hang_on;
+	const volatile sig_atomic_t *stop;	/* the caller's stop flag */
 };
+
+static int
+stopping(const struct fetch_ctx *fc)
+{
+	return fc->stop != NULL && *fc->stop != 0;
+}
 
 /*
  * A commit costs a WAL write of every page the message touched, and most of
@@ -113,61 +118,6 @@ batch_commit(struct fetch_ctx *fc)
 	return 0;
 }
 
-/* The length of raw's header block, through the blank line after it. */
-static size_t
-header_len(const char *raw, size_t len)
-{
-	const char *end;
-
-	if ((end = memmem(raw, len, "\r\n\r\n", 4)) != NULL)
-		return (size_t)(end - raw) + 4;
-	if ((end = memmem(raw, len, "\n\n", 2)) != NULL)
-		return (size_t)(end - raw) + 2;
-	return len;
-}
-
-/* The first max bytes of raw's header block alone, decoded, with why in
- * its notes.  NULL for empty input. */
-static struct mime_msg *
-decode_headers(const char *raw, size_t len, size_t max, const char *why)
-{
-	struct mime_msg *m = NULL;
-	const char *errstr = NULL;
-	struct buf note = BUF_INIT;
-	size_t hlen = header_len(raw, len);
-
-	if (hlen > max)
-		hlen = max;
-	if (mime_parse(raw, hlen, &m, &errstr) == -1)
-		return NULL;
-	if (m->notes)
-		buf_printf(&note, "%s; ", m->notes);
-	buf_puts(&note, why);
-	free(m->notes);
-	m->notes = buf_steal(&note);
-	redact_message(m);
-	return m;
-}
-
-struct mime_msg *
-fetch_decode(const char *raw, size_t len, size_t limit)
-{
-	struct mime_msg *m = NULL;
-	const char *errstr = NULL;
-	char why[128];
-
-	if (len <= limit) {
-		if (mime_parse(raw, len, &m, &errstr) == -1)
-			return NULL;
-		redact_message(m);
-		return m;
-	}
-	/* Too large to decode in full: keep what identifies it. */
-	snprintf(why, sizeof why, "message of %zu bytes is over the "
-	    "%zu-byte limit: headers only", len, limit);
-	return decode_headers(raw, len, limit, why);
-}
-
 /* A message that could not even be parsed still gets a ledger row. */
 static struct mime_msg *
 empty_message(void)
@@ -182,7 +132,7 @@ empty_message(void)
 static int
 carries_id(const char *raw, size_t len, const char *id)
 {
-	size_t hlen = header_len(raw, len), n = strlen(id);
+	size_t hlen = mime_header_len(raw, len), n = strlen(id);
 	const char *p = raw, *end = raw + hlen;
 
 	while ((p = memmem(p, (size_t)(end - p), id, n)) != NULL) {
@@ -217,7 +167,7 @@ decode_full(const struct fetch_ctx *fc, const char *raw, size_t len)
 	struct mime_msg *m;
 
 	test_hook(fc, raw, len);
-	if ((m = fetch_decode(raw, len, fc->cfg->limits.max_message)) == NULL)
+	if ((m = mime_decode(raw, len, fc->cfg->limits.max_message)) == NULL)
 		m = empty_message();
 	return m;
 }
@@ -273,7 +223,7 @@ probe(void *arg, int kind, const char *raw, size_t len)
 	struct mime_msg *m;
 
 	if (kind == PROBE_HEADERS)
-		m = decode_headers(raw, len, len, "");
+		m = mime_decode_headers(raw, len, len, "");
 	else
 		m = decode_full(fc, raw, len);
 	mime_free(&m);
@@ -317,7 +267,7 @@ prep_guarded(const struct fetch_ctx *fc, uint32_t uid, const char *raw,
 	/* The headers too are read only if the child lives through them. */
 	if (guard_job(fc->guard, PROBE_HEADERS, raw, len, secs, hhow,
 	    sizeof hhow) == GUARD_OK)
-		p->m = decode_headers(raw, len, len, p->poison);
+		p->m = mime_decode_headers(raw, len, len, p->poison);
 	if (p->m == NULL) {
 		p->m = xcalloc(1, sizeof *p->m);
 		p->m->notes = xstrdup(p->poison);
@@ -413,7 +363,7 @@ take_message(void *arg, uint32_t uid, const char *data, size_t len,
 	prepared_free(&p);
 	fc->last = uid;
 	fc->tx_msgs++;
-	if ((fc->tx_msgs >= FETCH_TX_MSGS || robot_stop_requested() ||
+	if ((fc->tx_msgs >= FETCH_TX_MSGS || stopping(fc) ||
 	    mono_now() - fc->tx_start >= FETCH_TX_SECONDS) &&
 	    batch_commit(fc) == -1) {
 		log_err("%s: the batch of messages up to UID %u was not "
@@ -426,7 +376,7 @@ take_message(void *arg, uint32_t uid, const char *data, size_t len,
 	if (dup)
 		fc->stats->duplicates++;
 	/* SIGTERM in `run`: stop after this message, which is committed. */
-	if (robot_stop_requested())
+	if (stopping(fc))
 		return -1;
 	if (fc->careful > 0 && --fc->careful == 0) {
 		/* The guarded window is done: the rest goes the fast way. */
@@ -581,8 +531,8 @@ fetch_folder(const struct config *cfg, sqlite3 *db, struct imap *imap,
 
 int
 fetch_folders(const struct config *cfg, sqlite3 *db, struct imap *imap,
-    fetch_apply_fn apply, void *ctx, struct fetch_stats *stats, char *err,
-    size_t errlen)
+    fetch_apply_fn apply, void *ctx, const volatile sig_atomic_t *stop,
+    struct fetch_stats *stats, char *err, size_t errlen)
 {
 	struct fetch_ctx fc;
 	int r, worst = IMAP_OK;
@@ -593,6 +543,7 @@ fetch_folders(const struct config *cfg, sqlite3 *db, struct imap *imap,
 	fc.db = db;
 	fc.apply = apply;
 	fc.apply_ctx = ctx;
+	fc.stop = stop;
 	fc.stats = stats;
 	fc.crash_on = getenv("ROBOT_TEST_DECODER_CRASH");
 	fc.hang_on = getenv("ROBOT_TEST_DECODER_HANG");

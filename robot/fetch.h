@@ -9,6 +9,7 @@
 #ifndef ROBOT_FETCH_H
 #define ROBOT_FETCH_H
 
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <time.h>
@@ -31,16 +32,14 @@ struct fetch_stats {
 	unsigned	 duplicates;
 };
 
-/* Polls every folder of cfg over an open connection.  Returns IMAP_OK,
- * or the graded imap_result of what broke (with err); messages recorded
- * before the failure stay recorded. */
+/* Polls every folder of cfg over an open connection.  stop (may be NULL)
+ * is looked at between messages: once it is set the open batch is
+ * committed and the fetch ends as if the folder were done (a signal
+ * handler's flag: `run` stops at SIGTERM without losing a message).
+ * Returns IMAP_OK, or the graded imap_result of what broke (with err);
+ * messages recorded before the failure stay recorded. */
 int fetch_folders(const struct config *cfg, sqlite3 *db, struct imap *imap,
-    fetch_apply_fn apply, void *ctx, struct fetch_stats *stats, char *err,
-    size_t errlen);
-
-/* Decodes raw as the poller does: in full up to limit bytes, headers only
- * beyond (noted); form access passwords are taken out (redact.h).
- * Returns a message (mime_free it) or NULL (empty input). */
-struct mime_msg *fetch_decode(const char *raw, size_t len, size_t limit);
+    fetch_apply_fn apply, void *ctx, const volatile sig_atomic_t *stop,
+    struct fetch_stats *stats, char *err, size_t errlen);
 
 #endif

@@ -175,7 +175,7 @@ poll_once(struct robot *r)
 		fprintf(stderr, "robot: %s\n", err);
 		return -1;
 	}
-	rc = fetch_folders(r->cfg, r->db, imap, robot_apply, r, &st, err,
+	rc = fetch_folders(r->cfg, r->db, imap, robot_apply, r, NULL, &st, err,
 	    sizeof err);
 	imap_close(&imap);
 	printf("poll: %u folder(s), %u message(s) fetched, %u recorded "

@@ -91,6 +91,19 @@ int mime_parse(const char *raw, size_t len, struct mime_msg **msg_r,
     const char **errstr);
 void mime_free(struct mime_msg **msg);
 
+/* Decodes a fetched message as the robot reads it: in full up to limit
+ * bytes, by its headers alone beyond (noted), and the people's form access
+ * passwords taken out (redact.h).  Returns a message (mime_free it) or
+ * NULL (empty input). */
+struct mime_msg *mime_decode(const char *raw, size_t len, size_t limit);
+/* The first max bytes of raw's header block alone, decoded (and
+ * redacted), with why in its notes.  NULL for empty input. */
+struct mime_msg *mime_decode_headers(const char *raw, size_t len, size_t max,
+    const char *why);
+/* The length of raw's header block, through the blank line after it (len
+ * when there is none). */
+size_t mime_header_len(const char *raw, size_t len);
+
 /* The first header called name (ASCII case-insensitive), or NULL.
  * Borrowed from msg. */
 const char *mime_header(const struct mime_msg *msg, const char *name);

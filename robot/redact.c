@@ -157,18 +157,3 @@ redact_access_passwords(char **sp)
 	*sp = buf_steal(&out);
 	return n;
 }
-
-int
-redact_message(struct mime_msg *msg)
-{
-	int n;
-
-	if (msg == NULL)
-		return 0;
-	n = redact_access_passwords(&msg->text) +
-	    redact_access_passwords(&msg->html) +
-	    redact_access_passwords(&msg->subject);
-	for (size_t i = 0; i < msg->nheaders; i++)
-		n += redact_access_passwords(&msg->headers[i].value);
-	return n;
-}

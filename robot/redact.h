@@ -5,11 +5,10 @@
  * form: "Başvuru Formu Erişim Parolası: X7K2P9" (also "Erişim Parolası",
  * "Form Erişim Şifresi", in any case, with or without the Turkish
  * letters).  It is the person's own secret: the robot needs nothing of
- * it, so the ledger, `rules test`, the logs and `status` never see it. */
+ * it, so the ledger, `rules test`, the logs and `status` never see it:
+ * mime_decode() takes it out of every decoded message. */
 #ifndef ROBOT_REDACT_H
 #define ROBOT_REDACT_H
-
-#include "mime.h"
 
 /* What stands in the text where a password was. */
 #define REDACT_MARK	"******"
@@ -21,9 +20,5 @@
  * "erişim parolanızı kimseyle paylaşmayınız" stays as it is).  Returns how
  * many were replaced; *s is then a new string (the old one freed). */
 int redact_access_passwords(char **s);
-
-/* redact_access_passwords on the subject, the text, the HTML and every
- * header value of msg.  Returns how many were replaced. */
-int redact_message(struct mime_msg *msg);
 
 #endif

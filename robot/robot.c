@@ -13,7 +13,6 @@
 #include "eval.h"
 #include "ledger.h"
 #include "mem.h"
-#include "fetch.h"
 #include "purge.h"
 #include "robot.h"
 #include "rules.h"
@@ -268,7 +267,7 @@ robot_cmd_rules_test(struct robot *r, int argc, char **argv)
 		return 1;
 	if ((raw = read_file(path, &len)) == NULL)
 		return 1;
-	if ((m = fetch_decode(raw, len, r->cfg->limits.max_message)) == NULL) {
+	if ((m = mime_decode(raw, len, r->cfg->limits.max_message)) == NULL) {
 		fprintf(stderr, "robot: %s: empty message\n", path);
 		goto out;
 	}

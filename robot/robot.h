@@ -24,7 +24,6 @@ struct robot {
  * (unless nodb).  Prints one line on stderr and returns -1 on failure. */
 int robot_open(const char *cfgpath, struct robot *r, int nodb);
 void robot_close(struct robot *r);
-int robot_stop_requested(void);
 /* Loads the rule files once (a bad file: one line on stderr, -1). */
 int robot_load_rules(struct robot *r);
 enum log_level robot_log_level(const struct config *cfg);

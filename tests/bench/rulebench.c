@@ -15,7 +15,6 @@
 
 #include "buf.h"
 #include "cfg.h"
-#include "fetch.h"
 #include "log.h"
 #include "mem.h"
 #include "mime.h"
@@ -110,7 +109,7 @@ main(int argc, char **argv)
 		snprintf(path, sizeof path, "%s/cur/%s", argv[2], names[i]);
 		if ((raw = slurp(path, &len)) == NULL)
 			continue;
-		m = fetch_decode(raw, len, cfg->limits.max_message);
+		m = mime_decode(raw, len, cfg->limits.max_message);
 		free(raw);
 		if (m == NULL)
 			continue;

@@ -20,7 +20,6 @@
 #include "cases.h"
 #include "clock.h"
 #include "db.h"
-#include "fetch.h"
 #include "ledger.h"
 #include "log.h"
 #include "mem.h"
@@ -506,7 +505,7 @@ record(struct world *w, const char *raw)
 {
 	struct ledger_entry e;
 	struct case_outcome out = { 0 };
-	struct mime_msg *m = fetch_decode(raw, strlen(raw), 1 << 20);
+	struct mime_msg *m = mime_decode(raw, strlen(raw), 1 << 20);
 	static uint32_t uid;
 	int64_t id;
 	int dup;

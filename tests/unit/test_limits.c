@@ -1,7 +1,7 @@
 /* Unit tests of the [limits] of cfg.h: each bound holds where the robot
  * applies it.  MIME nesting depth, parts and decoded attachment bytes
  * (mime_set_limits, set by robot_open from the config), the message size
- * (fetch_decode), the form rows (form readers), the zip bomb refusal of
+ * (mime_decode), the form rows (form readers), the zip bomb refusal of
  * .xlsx forms, the memory an .xlsx of millions of cells or strings takes,
  * and the PCRE2 match limit (rules).  Run from the top of the tree. */
 #include <setjmp.h>
@@ -20,7 +20,6 @@
 #include <zip.h>
 
 #include "buf.h"
-#include "fetch.h"
 #include "form.h"
 #include "log.h"
 #include "mime.h"
@@ -163,13 +162,13 @@ test_message(void **state)
 	char *raw = many_parts(3, 4000);
 	size_t len = strlen(raw);
 
-	m = fetch_decode(raw, len, len);
+	m = mime_decode(raw, len, len);
 	assert_non_null(m);
 	assert_int_equal(m->natt, 3);
 	mime_free(&m);
 
 	/* Over max_message: headers only, and said so. */
-	m = fetch_decode(raw, len, 4096);
+	m = mime_decode(raw, len, 4096);
 	assert_non_null(m);
 	assert_string_equal(m->subject, "parts");
 	assert_int_equal(m->natt, 0);

@@ -10,7 +10,6 @@
 
 #include <cmocka.h>
 
-#include "fetch.h"
 #include "mem.h"
 #include "mime.h"
 #include "redact.h"
@@ -88,7 +87,7 @@ test_decoded_message(void **state)
 	    "--b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
 	    "<p>Ba\xc5\x9fvuru Formu Eri\xc5\x9fim Parolas\xc4\xb1: "
 	    "<b>X7K2P9</b></p>\r\n--b--\r\n";
-	struct mime_msg *m = fetch_decode(raw, sizeof raw - 1, 1 << 20);
+	struct mime_msg *m = mime_decode(raw, sizeof raw - 1, 1 << 20);
 
 	assert_non_null(m);
 	assert_null(strstr(m->text, "X7K2P9"));
