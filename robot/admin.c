@@ -8,6 +8,7 @@
 #include "admin.h"
 #include "clock.h"
 #include "db.h"
+#include "history.h"
 #include "ledger.h"
 #include "mem.h"
 #include "tckn.h"
@@ -101,22 +102,8 @@ static int
 admin_event(sqlite3 *db, int64_t id, int64_t msg, time_t now,
     enum case_step step, const char *what, const struct admin_by *by)
 {
-	static const char sql[] =
-	    "INSERT INTO event(case_id, message, at_t, kind, step, detail, "
-	    "actor, why) VALUES (?1, ?2, ?3, 'admin', ?4, ?5, ?6, ?7)";
-	sqlite3_stmt *st = db_stmt(db, sql);
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	if (msg)
-		sqlite3_bind_int64(st, 2, msg);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
-	db_bind_text(st, 4, case_step_key(step));
-	db_bind_text(st, 5, what);
-	db_bind_text(st, 6, by->who);
-	db_bind_text(st, 7, by->why);
-	return db_done(db, st, "event");
+	return history_correction(db, id, msg, now, case_step_key(step), what,
+	    by->who, by->why);
 }
 
 /* Runs a statement whose parameters are given as "i" (int64) or "t"
@@ -353,10 +340,6 @@ admin_set(sqlite3 *db, const struct config *cfg, int64_t id,
 	    "updated_t = ?3 WHERE id = ?1";
 	static const char tckn[] = "UPDATE cases SET tckn = ?2, "
 	    "updated_t = ?3 WHERE id = ?1";
-	/* The mail that named the person by the right value waits unplaced
-	 * ("no case found"): the next poll looks at it again. */
-	static const char again[] = "INSERT INTO counter(name, value) VALUES "
-	    "('reprocess', 1) ON CONFLICT(name) DO UPDATE SET value = 1";
 	struct admin_case c;
 	struct buf what = BUF_INIT;
 	char *v = NULL, *key = NULL, mo[12], mn[12];
@@ -393,7 +376,8 @@ admin_set(sqlite3 *db, const struct config *cfg, int64_t id,
 		failed = run(db, strcmp(field, "email") == 0 ? email : tckn,
 		    "iti", id, v, (int64_t)now) == -1;
 	failed = failed || admin_event(db, id, 0, now, STEP_NONE,
-	    buf_str(&what), by) == -1 || db_exec(db, again) == -1;
+	    buf_str(&what), by) == -1 ||
+	    history_counter_set(db, HISTORY_REPROCESS, 1) == -1;
 	rc = end(db, failed, err, errlen);
 out:
 	case_free(&c);
@@ -587,9 +571,9 @@ attach_apply(sqlite3 *db, const struct case_reading *rd, int64_t msg,
 		buf_puts(what, moved ? "; the case moved" : "; the case is "
 		    "further already: history only");
 	} else {
-		if (cases_add_event(db, c->id, 0, msg, m->message_id, at,
+		if (history_event(db, c->id, 0, msg, m->message_id, at,
 		    "attached", NULL, NULL, buf_str(&detail)) == -1 ||
-		    cases_add_thread(db, m->message_id, 0, c->id) == -1)
+		    history_thread(db, m->message_id, 0, c->id) == -1)
 			goto out;
 		buf_printf(what, "no step (%s): history only",
 		    buf_str(&rd->why));
@@ -602,7 +586,8 @@ attach_apply(sqlite3 *db, const struct case_reading *rd, int64_t msg,
 		buf_printf(&reason, "%s; ", old_reason);
 	buf_printf(&reason, "attached to %s by %s: %s", c->tag, by->who,
 	    by->why);
-	rc = ledger_set_outcome(db, msg, "applied", buf_str(&reason));
+	rc = ledger_set_outcome(db, msg, "applied", REASON_ADMIN,
+	    buf_str(&reason));
 out:
 	buf_free(&detail);
 	buf_free(&reason);

@@ -9,6 +9,7 @@
 #include "db.h"
 #include "fold.h"
 #include "form.h"
+#include "history.h"
 #include "ledger.h"
 #include "log.h"
 #include "mem.h"
@@ -72,92 +73,6 @@ cases_event_time(const struct mime_msg *msg, time_t now)
 }
 
 int
-cases_add_event(sqlite3 *db, int64_t case_id, int64_t request,
-    int64_t message, const char *message_id, time_t at, const char *kind,
-    const char *step, const char *rule, const char *detail)
-{
-	static const char sql[] =
-	    "INSERT OR IGNORE INTO event(case_id, request, message, "
-	    "message_id, at_t, kind, step, rule, detail) VALUES (?1, ?2, ?3, "
-	    "?4, ?5, ?6, ?7, ?8, ?9)";
-	sqlite3_stmt *st = db_stmt(db, sql);
-
-	if (st == NULL)
-		return -1;
-	if (case_id)
-		sqlite3_bind_int64(st, 1, case_id);
-	if (request)
-		sqlite3_bind_int64(st, 2, request);
-	if (message)
-		sqlite3_bind_int64(st, 3, message);
-	db_bind_text(st, 4, message_id);
-	sqlite3_bind_int64(st, 5, (sqlite3_int64)at);
-	db_bind_text(st, 6, kind);
-	db_bind_text(st, 7, step);
-	db_bind_text(st, 8, rule);
-	db_bind_text(st, 9, detail);
-	return db_done(db, st, "event");
-}
-
-int
-cases_add_thread(sqlite3 *db, const char *message_id, int64_t request,
-    int64_t case_id)
-{
-	static const char sql[] =
-	    "INSERT INTO thread(message_id, request, case_id) "
-	    "SELECT ?1, ?2, ?3 WHERE NOT EXISTS (SELECT 1 FROM thread WHERE "
-	    "message_id = ?1 AND request IS ?2 AND case_id IS ?3)";
-	sqlite3_stmt *st;
-	int rc;
-
-	if (message_id == NULL || *message_id == '\0')
-		return 0;
-	if ((st = db_stmt(db, sql)) == NULL)
-		return -1;
-	db_bind_text(st, 1, message_id);
-	if (request)
-		sqlite3_bind_int64(st, 2, request);
-	if (case_id)
-		sqlite3_bind_int64(st, 3, case_id);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-	sqlite3_reset(st);
-	return rc;
-}
-
-static char *
-new_tag(sqlite3 *db, time_t now)
-{
-	static const char up[] =
-	    "INSERT INTO counter(name, value) VALUES (?1, 1) "
-	    "ON CONFLICT(name) DO UPDATE SET value = value + 1";
-	static const char get[] = "SELECT value FROM counter WHERE name = ?1";
-	sqlite3_stmt *st;
-	struct tm tm;
-	char name[32], tag[32];
-	int64_t n = 0;
-
-	clock_local(now, &tm);
-	snprintf(name, sizeof name, "case-%d", tm.tm_year + 1900);
-	if ((st = db_stmt(db, up)) == NULL)
-		return NULL;
-	db_bind_text(st, 1, name);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		sqlite3_reset(st);
-		return NULL;
-	}
-	sqlite3_reset(st);
-	if ((st = db_stmt(db, get)) == NULL)
-		return NULL;
-	db_bind_text(st, 1, name);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	snprintf(tag, sizeof tag, "NES-%d-%04lld", tm.tm_year + 1900,
-	    (long long)n);
-	return xstrdup(tag);
-}
-
-int
 cases_move(sqlite3 *db, int64_t case_id, enum case_step step, time_t at,
     time_t now, int64_t msg_row, const struct mime_msg *msg,
     const char *rule, const char *approval, const char *detail)
@@ -180,12 +95,12 @@ cases_move(sqlite3 *db, int64_t case_id, enum case_step step, time_t at,
 		cur = case_step_parse((const char *)sqlite3_column_text(st,
 		    0));
 	sqlite3_reset(st);
-	if (cases_add_event(db, case_id, 0, msg_row, msg->message_id, at,
+	if (history_event(db, case_id, 0, msg_row, msg->message_id, at,
 	    "step", case_step_key(step), rule, detail) == -1)
 		return -1;
 	if (sqlite3_changes(db) == 0)
 		return 0;	/* this message was already applied here */
-	cases_add_thread(db, msg->message_id, 0, case_id);
+	history_thread(db, msg->message_id, 0, case_id);
 	if (step > cur) {
 		st = db_stmt(db, upd);
 		if (st == NULL)
@@ -342,6 +257,7 @@ apply_ticket(sqlite3 *db, const struct config *cfg, int64_t msg_row,
 
 	if (ticket == NULL) {
 		out->outcome = "unplaced";
+		out->code = REASON_NO_TICKET;
 		buf_printf(&out->reason, "rule %s: no ticket number found",
 		    res->rule_name);
 		return 0;
@@ -368,14 +284,15 @@ apply_ticket(sqlite3 *db, const struct config *cfg, int64_t msg_row,
 		goto out;
 	rq = cases_request_by_ticket(db, ticket);
 	detail = describe_caps(res);
-	if (cases_add_event(db, 0, rq, msg_row, msg->message_id, at, "step",
+	if (history_event(db, 0, rq, msg_row, msg->message_id, at, "step",
 	    "ticket_opened", res->rule_name, detail) == -1 ||
-	    cases_add_thread(db, msg->message_id, rq, 0) == -1) {
+	    history_thread(db, msg->message_id, rq, 0) == -1) {
 		free(detail);
 		goto out;
 	}
 	free(detail);
 	out->outcome = "applied";
+	out->code = REASON_TICKET;
 	buf_printf(&out->reason, "rule %s: ticket %s opened",
 	    res->rule_name, ticket);
 	rc = 0;
@@ -398,7 +315,7 @@ create_case(sqlite3 *db, int64_t request, const struct form_person *p,
 	char *tag, *key;
 	int64_t id = -1;
 
-	if ((tag = new_tag(db, now)) == NULL)
+	if ((tag = history_new_tag(db, now)) == NULL)
 		return -1;
 	key = cases_name_key(p->name);
 	if ((st = db_stmt(db, ins)) == NULL)
@@ -528,8 +445,8 @@ refuse_outsiders(const struct config *cfg, struct form *form)
 			i++;
 			continue;
 		}
-		snprintf(why, sizeof why, "e-mail address %s is outside the "
-		    "institution", e);
+		snprintf(why, sizeof why, "e-posta adresi %s kurum dışında",
+		    e);
 		form_refuse(form, i, why);
 	}
 }
@@ -551,6 +468,7 @@ apply_form(sqlite3 *db, const struct config *cfg, int64_t msg_row,
 		refuse_outsiders(cfg, form);
 	if (form == NULL || form->npeople == 0) {
 		out->outcome = "unplaced";
+		out->code = REASON_NO_FORM;
 		buf_printf(&out->reason, "rule %s: no form with people found%s%s",
 		    res->rule_name, form && form->nproblems ? " (only rows "
 		    "that could not be read)" : "", r == -1 ? " (an attachment "
@@ -570,6 +488,7 @@ apply_form(sqlite3 *db, const struct config *cfg, int64_t msg_row,
 	}
 	if ((size_t)nforeign == form->npeople) {
 		out->outcome = "unplaced";
+		out->code = REASON_FOREIGN_UNIT;
 		buf_printf(&out->reason, "rule %s: every person of the form has "
 		    "a case in another unit's request (%s)", res->rule_name,
 		    foreign[0]);
@@ -579,7 +498,7 @@ apply_form(sqlite3 *db, const struct config *cfg, int64_t msg_row,
 	if ((rq = form_request(db, msg, cand->view->from_addr, res, form,
 	    unit_text, at, now)) == -1)
 		goto out;
-	cases_add_thread(db, msg->message_id, rq, 0);
+	history_thread(db, msg->message_id, rq, 0);
 	for (size_t i = 0; i < form->npeople; i++) {
 		const struct form_person *p = &form->people[i];
 
@@ -587,10 +506,11 @@ apply_form(sqlite3 *db, const struct config *cfg, int64_t msg_row,
 			/* A unit head moves only their unit's requests. */
 			char d[256];
 
-			snprintf(d, sizeof d, "%s: %s already has case %s in "
-			    "another unit's request", form->source, p->name ?
-			    p->name : "a person", foreign[i]);
-			if (cases_add_event(db, 0, rq, msg_row, NULL, at,
+			snprintf(d, sizeof d, "%s, %s: %s için başka bir "
+			    "birimin talebinde %s vakası zaten var",
+			    form->source, p->where ? p->where : "?", p->name ?
+			    p->name : "bir kişi", foreign[i]);
+			if (history_event(db, 0, rq, msg_row, NULL, at,
 			    "form_problem", NULL, res->rule_name, d) == -1)
 				goto out;
 			continue;
@@ -611,15 +531,17 @@ apply_form(sqlite3 *db, const struct config *cfg, int64_t msg_row,
 	for (size_t i = 0; i < form->nproblems; i++) {
 		char d[512];
 
-		snprintf(d, sizeof d, "%s row %d: %s", form->source,
-		    form->problems[i].row, form->problems[i].text);
-		if (cases_add_event(db, 0, rq, msg_row, NULL, at,
+		snprintf(d, sizeof d, "%s%s%s: %s", form->source,
+		    form->problems[i].where ? ", " : "", form->problems[i].where ?
+		    form->problems[i].where : "", form->problems[i].text);
+		if (history_event(db, 0, rq, msg_row, NULL, at,
 		    "form_problem", NULL, res->rule_name, d) == -1)
 			goto out;
 	}
 	if (made && notify_form_ack(db, cfg, rq, form, msg, now) == -1)
 		goto out;
 	out->outcome = "applied";
+	out->code = REASON_FORM;
 	out->new_cases += made;
 	buf_printf(&out->reason, "rule %s%s%s: form (%s): %d new case(s), %d "
 	    "already known, %zu bad row(s)", res->rule_name, cand->via ? " " :
@@ -663,6 +585,7 @@ apply_step(sqlite3 *db, int64_t msg_row, const struct mime_msg *msg,
 	cases_find(db, &f, &found, &why);
 	if (found.n == 0) {
 		out->outcome = "unplaced";
+		out->code = REASON_NO_CASE;
 		buf_printf(&out->reason, "rule %s (%s): no case found%s%s%s%s",
 		    res->rule_name, case_step_key(step), *detail ? " for " :
 		    "", detail, why ? ": " : "", why ? why : "");
@@ -693,6 +616,7 @@ apply_step(sqlite3 *db, int64_t msg_row, const struct mime_msg *msg,
 			    sqlite3_column_text(st, 0));
 		sqlite3_reset(st);
 	}
+	out->code = moved ? REASON_MOVED : REASON_UNCHANGED;
 	if (moved == 0)
 		buf_puts(&out->reason, " (no step changed)");
 	rc = 0;
@@ -714,6 +638,7 @@ apply_matched(sqlite3 *db, const struct config *cfg, int64_t id,
 	case STEP_NONE:
 		/* An event that is no step ("note"). */
 		out->outcome = "ignored";
+		out->code = REASON_NOTE;
 		buf_printf(&out->reason, "rule %s: %s", res->rule_name,
 		    res->step ? res->step : "no step");
 		return 0;
@@ -810,6 +735,7 @@ struct fallback {
 	struct buf	 refused;
 	struct buf	 unplaced;
 	struct buf	 note;
+	enum reason_code unplaced_code, note_code;
 	int		 limit;
 };
 
@@ -845,6 +771,8 @@ try_cand(sqlite3 *db, const struct config *cfg,
 		struct buf *to = c->roles & ROLE_INTERNAL ? &fb->unplaced :
 		    &fb->refused;
 
+		if (res.refused && to->len == 0 && to == &fb->unplaced)
+			fb->unplaced_code = REASON_ROLE_REFUSED;
 		if (res.refused && to->len == 0)
 			buf_printf(to, "rule %s%s%s needs a sender with role "
 			    "%s; %s is not%s%s", res.refused_name, c->via ?
@@ -861,14 +789,19 @@ try_cand(sqlite3 *db, const struct config *cfg,
 	}
 	if (strcmp(one.outcome, "applied") == 0) {
 		out->outcome = one.outcome;
+		out->code = one.code;
 		out->new_cases += one.new_cases;
 		buf_puts(&out->reason, buf_str(&one.reason));
 		rc = 1;
 	} else if (strcmp(one.outcome, "ignored") == 0) {
-		if (fb->note.len == 0)
+		if (fb->note.len == 0) {
 			buf_puts(&fb->note, buf_str(&one.reason));
-	} else if (fb->unplaced.len == 0)
+			fb->note_code = one.code;
+		}
+	} else if (fb->unplaced.len == 0) {
 		buf_puts(&fb->unplaced, buf_str(&one.reason));
+		fb->unplaced_code = one.code;
+	}
 done:
 	rules_result_free(&res);
 	cases_outcome_free(&one);
@@ -886,6 +819,7 @@ settle(sqlite3 *db, int64_t id, const struct mime_msg *msg, unsigned roles,
 
 	if (fb->refused.len) {
 		out->outcome = "quarantined";
+		out->code = REASON_ROLE_REFUSED;
 		buf_puts(&out->reason, buf_str(&fb->refused));
 	} else if (id > 0 && cases_reply_target(db, msg, &rc, &rr)) {
 		r = cases_attach_reply(db, id, msg, &rc, &rr,
@@ -895,17 +829,21 @@ settle(sqlite3 *db, int64_t id, const struct mime_msg *msg, unsigned roles,
 			out->outcome = "ignored";
 	} else if (fb->unplaced.len) {
 		out->outcome = "unplaced";
+		out->code = fb->unplaced_code;
 		buf_puts(&out->reason, buf_str(&fb->unplaced));
 	} else if (fb->note.len) {
 		out->outcome = "ignored";
+		out->code = fb->note_code;
 		buf_puts(&out->reason, buf_str(&fb->note));
 	} else if (fb->limit) {
 		out->outcome = "unplaced";
+		out->code = REASON_MATCH_LIMIT;
 		buf_puts(&out->reason, "a rule hit its match limit; the "
 		    "message was not examined in full");
 	} else {
 		out->outcome = "unplaced";
-		buf_puts(&out->reason, CASES_NO_RULE);
+		out->code = REASON_NO_RULE;
+		buf_puts(&out->reason, "no rule matched");
 	}
 	idset_free(&rc);
 	idset_free(&rr);
@@ -917,7 +855,8 @@ cases_apply(sqlite3 *db, const struct config *cfg,
     const struct rule_set *rules, int64_t id, const struct mime_msg *msg,
     time_t now, struct case_outcome *out)
 {
-	struct fallback fb = { BUF_INIT, BUF_INIT, BUF_INIT, 0 };
+	struct fallback fb = { BUF_INIT, BUF_INIT, BUF_INIT, REASON_NONE,
+	    REASON_NONE, 0 };
 	struct cands cs;
 	const char *why = NULL, *auto_why = NULL;
 	enum trust_auto kind;
@@ -926,16 +865,19 @@ cases_apply(sqlite3 *db, const struct config *cfg,
 
 	memset(&cs, 0, sizeof cs);
 	out->outcome = "unplaced";
+	out->code = REASON_NONE;
 	out->new_cases = 0;
 	buf_reset(&out->reason);
 	/* Two From headers, or one nobody can read: each reader may see
 	 * another sender, so nothing in it is believed. */
 	if (mime_check_headers(msg, &out->reason) == -1) {
 		out->outcome = "quarantined";
+		out->code = REASON_BAD_HEADERS;
 		goto record;
 	}
 	if (msg->from_addr && outbox_is_self(cfg, msg->from_addr)) {
 		out->outcome = "ignored";
+		out->code = REASON_OWN_MAIL;
 		buf_puts(&out->reason, "the robot's own mail");
 		goto record;
 	}
@@ -946,12 +888,14 @@ cases_apply(sqlite3 *db, const struct config *cfg,
 	kind = trust_automatic(msg, &auto_why);
 	if (kind == AUTO_REPORT || kind == AUTO_REPLY) {
 		out->outcome = "ignored";
+		out->code = REASON_AUTOMATIC;
 		if (kind == AUTO_REPORT && (r = notify_bounce(db, cfg, msg,
 		    now)) != 0) {
 			if (r == -1) {
 				rc = -1;
 				goto record;
 			}
+			out->code = REASON_BOUNCE;
 			buf_printf(&out->reason, "bounce of the robot's mail, "
 			    "recorded on its case");
 		} else
@@ -963,6 +907,7 @@ cases_apply(sqlite3 *db, const struct config *cfg,
 	 * server's word for it is a forgery, whatever its text says. */
 	if (why != NULL) {
 		out->outcome = "quarantined";
+		out->code = REASON_UNTRUSTED;
 		buf_puts(&out->reason, why);
 		goto record;
 	}
@@ -981,7 +926,7 @@ record:
 	cands_free(&cs);
 	fallback_free(&fb);
 	if (rc == 0 && id > 0)
-		rc = ledger_set_outcome(db, id, out->outcome,
+		rc = ledger_set_outcome(db, id, out->outcome, out->code,
 		    buf_str(&out->reason));
 	return rc;
 }
@@ -1059,7 +1004,7 @@ cases_read(const struct config *cfg, const struct rule_set *rules,
 	cands_free(&cs);
 	if (r->step == STEP_NONE && r->why.len == 0)
 		buf_puts(&r->why, limit ? "a rule hit its match limit" :
-		    CASES_NO_RULE);
+		    "no rule matched");
 }
 
 void
@@ -1082,7 +1027,7 @@ cases_reprocess(sqlite3 *db, const struct config *cfg,
 	    "AND purged_t IS NULL ORDER BY id";
 	static const char nocase[] =
 	    "SELECT id FROM message WHERE outcome = 'unplaced' AND "
-	    "reason LIKE '%no case found%' ORDER BY id";
+	    "reason_code = 'no_case' AND purged_t IS NULL ORDER BY id";
 	sqlite3_stmt *st = db_stmt(db, waiting ? nocase : all);
 	struct idset ids = { 0 };
 	struct case_outcome out = { 0 };
@@ -1153,11 +1098,6 @@ cases_import_case(sqlite3 *db, int64_t request, const char *tag,
 	    "INSERT INTO cases(tag, request, name, name_key, tckn, email, "
 	    "title, unit, step, step_t, created_t, updated_t) VALUES (?1, ?2, "
 	    "?3, ?4, ?5, lower(?6), ?7, ?8, ?9, ?10, ?11, ?11)";
-	/* Tags made later must not meet this one: the year's counter
-	 * passes its number. */
-	static const char counter[] =
-	    "INSERT INTO counter(name, value) VALUES ('case-' || ?1, ?2) "
-	    "ON CONFLICT(name) DO UPDATE SET value = max(value, ?2)";
 	sqlite3_stmt *st;
 	char *key = cases_name_key(p->name);
 	int64_t id = -1;
@@ -1181,13 +1121,8 @@ cases_import_case(sqlite3 *db, int64_t request, const char *tag,
 	if (db_done(db, st, "case") == -1)
 		goto out;
 	id = sqlite3_last_insert_rowid(db);
-	if ((st = db_stmt(db, counter)) == NULL) {
-		id = -1;
-		goto out;
-	}
-	sqlite3_bind_int(st, 1, year);
-	sqlite3_bind_int64(st, 2, n);
-	if (db_done(db, st, "counter") == -1)
+	/* Tags made later must not meet this one. */
+	if (history_tag_taken(db, tag) == -1)
 		id = -1;
 out:
 	free(key);

@@ -15,11 +15,6 @@
 #ifndef ROBOT_CASES_H
 #define ROBOT_CASES_H
 
-/* The reason of a message no rule recognised: not workflow mail at all
- * (an announcement, a newsletter).  The digest counts these instead of
- * listing them. */
-#define CASES_NO_RULE	"no rule matched"
-
 #include <sqlite3.h>
 #include <stdint.h>
 #include <time.h>
@@ -27,6 +22,7 @@
 #include "buf.h"
 #include "cfg.h"
 #include "mime.h"
+#include "reason.h"
 #include "rules.h"
 
 /* The steps of workflow.md, in order; the rank is the enum value. */
@@ -54,8 +50,9 @@ const char *case_step_label(enum case_step s);
 /* What one message did. */
 struct case_outcome {
 	const char	*outcome;	/* applied | unplaced | quarantined |
-					 * ignored (static) */
-	struct buf	 reason;	/* one line */
+					 * ignored | awaiting (static) */
+	enum reason_code code;		/* why, for programs and Turkish */
+	struct buf	 reason;	/* why, one line of detail */
 	int		 new_cases;	/* cases created (a form) */
 };
 
@@ -112,16 +109,6 @@ const char *cases_closed_as(const struct rule_result *res);
 /* The name in the form names are compared in: folded, titles dropped,
  * single spaces.  Caller frees; NULL for NULL. */
 char *cases_name_key(const char *name);
-
-/* Records an event on a case or request (kind "reminder", "bounce", ...);
- * case_id/request 0 for none; message_id may be NULL. */
-int cases_add_event(sqlite3 *db, int64_t case_id, int64_t request,
-    int64_t message, const char *message_id, time_t at, const char *kind,
-    const char *step, const char *rule, const char *detail);
-/* Remembers that message_id (sent or received) belongs to the case or
- * request, for In-Reply-To matching. */
-int cases_add_thread(sqlite3 *db, const char *message_id, int64_t request,
-    int64_t case_id);
 
 /* Records a request / a case as given, for loading a state known from
  * elsewhere (the evaluation corpus's world, robot rules eval).  The case

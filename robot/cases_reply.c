@@ -14,6 +14,7 @@
 #include "cases_int.h"
 #include "db.h"
 #include "fold.h"
+#include "history.h"
 #include "mem.h"
 #include "quote.h"
 
@@ -253,13 +254,14 @@ cases_attach_reply(sqlite3 *db, int64_t msg_row, const struct mime_msg *msg,
 	if (pick.n == 0 && all.n == 1)
 		idset_add(&pick, all.v[0]);
 	out->outcome = "awaiting";
+	out->code = REASON_REPLY;
 	buf_puts(&out->reason, "a reply to the robot's mail, awaiting BİDB:");
 	for (i = 0; i < pick.n; i++) {
 		sqlite3_stmt *st;
 
-		if (cases_add_event(db, pick.v[i], 0, msg_row, msg->message_id,
+		if (history_event(db, pick.v[i], 0, msg_row, msg->message_id,
 		    at, "reply", NULL, NULL, detail) == -1 ||
-		    cases_add_thread(db, msg->message_id, 0, pick.v[i]) == -1)
+		    history_thread(db, msg->message_id, 0, pick.v[i]) == -1)
 			goto out;
 		if ((st = db_stmt(db, tagq)) == NULL)
 			goto out;
@@ -271,7 +273,7 @@ cases_attach_reply(sqlite3 *db, int64_t msg_row, const struct mime_msg *msg,
 	}
 	/* About a whole request: the history of the request. */
 	for (i = 0; pick.n == 0 && i < requests->n; i++)
-		if (cases_add_event(db, 0, requests->v[i], msg_row,
+		if (history_event(db, 0, requests->v[i], msg_row,
 		    msg->message_id, at, "reply", NULL, NULL, detail) == -1)
 			goto out;
 	if (pick.n == 0)

@@ -221,6 +221,41 @@ static const char *const migrations[] = {
 	"CREATE INDEX event_message ON event(message);"
 	"INSERT INTO counter(name, value) SELECT 'purge_vacuum', 1"
 	"  WHERE EXISTS (SELECT 1 FROM message);",
+
+	/* 9: why a message came out as it did, as a code (reason.h) beside
+	 * the line of detail: reprocess and the digest select on the code,
+	 * and what a user reads is rendered from it in Turkish.  Rows of
+	 * earlier versions get theirs from the words those versions wrote,
+	 * most particular first. */
+	"ALTER TABLE message ADD COLUMN reason_code TEXT;"
+	"UPDATE message SET reason_code = CASE"
+	"  WHEN outcome = 'awaiting'"
+	"    OR reason LIKE 'a reply to the robot''s mail%' THEN 'reply'"
+	"  WHEN reason LIKE '%attached to % by %' THEN 'admin'"
+	"  WHEN reason = 'no rule matched' THEN 'no_rule'"
+	"  WHEN reason LIKE '%no case found%' THEN 'no_case'"
+	"  WHEN reason LIKE '%no ticket number found%' THEN 'no_ticket'"
+	"  WHEN reason LIKE '%no form with people found%' THEN 'no_form'"
+	"  WHEN reason LIKE '%has a case in another unit''s request%'"
+	"    AND outcome = 'unplaced' THEN 'foreign_unit'"
+	"  WHEN reason LIKE '%needs a sender with role%' THEN 'role_refused'"
+	"  WHEN reason LIKE 'a rule hit its match limit%' THEN 'match_limit'"
+	"  WHEN reason = 'the robot''s own mail' THEN 'own_mail'"
+	"  WHEN reason LIKE 'bounce of the robot''s mail%' THEN 'bounce'"
+	"  WHEN reason LIKE 'automatic mail:%' THEN 'automatic'"
+	"  WHEN reason LIKE 'decoding % tries: not decoded%' THEN 'poison'"
+	"  WHEN reason LIKE '% headers' OR reason LIKE 'a From header %'"
+	"    THEN 'bad_headers'"
+	"  WHEN outcome = 'applied' AND reason LIKE '%: ticket % opened'"
+	"    THEN 'ticket'"
+	"  WHEN outcome = 'applied' AND reason LIKE '%: form (%' THEN 'form'"
+	"  WHEN outcome = 'applied' AND reason LIKE '%(no step changed)'"
+	"    THEN 'unchanged'"
+	"  WHEN outcome = 'applied' THEN 'moved'"
+	"  WHEN outcome = 'ignored' THEN 'note'"
+	"  WHEN outcome = 'quarantined' THEN 'untrusted'"
+	"  END "
+	"WHERE outcome NOT IN ('recorded', 'duplicate');",
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])

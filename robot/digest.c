@@ -12,6 +12,7 @@
 #include "log.h"
 #include "mem.h"
 #include "outbox.h"
+#include "reason.h"
 #include "remind.h"
 #include "tckn.h"
 #include "tmpl.h"
@@ -37,16 +38,16 @@ static const char SQL_REQUESTS[] =
  * of those a week. */
 static const char SQL_QUARANTINED[] =
     "SELECT coalesce(date_t, 0), seen_at, coalesce(from_addr, from_hdr, ''),"
-    " coalesce(subject, ''), outcome, coalesce(reason, '') FROM message"
+    " coalesce(subject, ''), outcome, reason_code FROM message"
     " WHERE outcome IN ('unplaced', 'quarantined') AND seen_at >= ?1"
-    " AND NOT (outcome = 'unplaced' AND reason IS '" CASES_NO_RULE "')"
+    " AND NOT (outcome = 'unplaced' AND reason_code IS 'no_rule')"
     " ORDER BY id";
 /* A week of a broken rule could leave thousands unplaced: the digest lists
  * this many and counts the rest, so it stays a mail one can read. */
 #define DIGEST_MAX_LISTED	100
 static const char SQL_UNRECOGNISED[] =
     "SELECT count(*) FROM message WHERE outcome = 'unplaced'"
-    " AND reason IS '" CASES_NO_RULE "' AND seen_at >= ?1";
+    " AND reason_code IS 'no_rule' AND seen_at >= ?1";
 /* Replies to the robot's mail that state no step: BİDB reads and answers
  * them. */
 static const char SQL_REPLIES[] =
@@ -195,7 +196,7 @@ add_week(sqlite3 *db, struct tmpl_vars *v, time_t start, long *finished_r)
 		tmpl_set(row, "subject", text(st, 3));
 		tmpl_setf(row, "reason", "%s: %s", strcmp(text(st, 4),
 		    "quarantined") == 0 ? "karantina" : "yerleştirilemedi",
-		    text(st, 5));
+		    reason_words(reason_parse(text(st, 5))));
 	}
 	if (done(db, st, rc) == -1)
 		return -1;
@@ -250,7 +251,10 @@ add_week(sqlite3 *db, struct tmpl_vars *v, time_t start, long *finished_r)
 		tmpl_set(row, "date", d);
 		tmpl_set(row, "to", text(st, 1));
 		tmpl_set(row, "subject", text(st, 2));
-		tmpl_set(row, "reason", text(st, 3));
+		/* The server's own words, quoted after ours. */
+		tmpl_setf(row, "reason", "gönderilemedi%s%s%s", *text(st, 3) ?
+		    " (sunucunun yanıtı: " : "", text(st, 3), *text(st, 3) ?
+		    ")" : "");
 	}
 	return done(db, st, rc);
 }

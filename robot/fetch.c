@@ -348,8 +348,8 @@ take_message(void *arg, uint32_t uid, const char *data, size_t len,
 		goto undo;
 	if (p->poison != NULL && !dup) {
 		/* Never examined: nothing in it can be trusted to be read. */
-		if (ledger_set_outcome(fc->db, id, "quarantined", p->poison) ==
-		    -1)
+		if (ledger_set_outcome(fc->db, id, "quarantined", REASON_POISON,
+		    p->poison) == -1)
 			goto undo;
 		log_warn("%s UID %u: quarantined: %s", fc->folder, uid,
 		    p->poison);

@@ -266,11 +266,13 @@ cell_at(const struct form_row *r, int col)
 }
 
 static void
-add_problem(struct form *f, int row, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+add_problem(struct form *f, int row, const char *where, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
+/* The words are Turkish: they reach the unit head who sent the form (the
+ * acknowledgement) and BİDB (the case history) as they are. */
 static void
-add_problem(struct form *f, int row, const char *fmt, ...)
+add_problem(struct form *f, int row, const char *where, const char *fmt, ...)
 {
 	struct buf b = BUF_INIT;
 	va_list ap;
@@ -281,8 +283,33 @@ add_problem(struct form *f, int row, const char *fmt, ...)
 	f->problems = xrealloc(f->problems,
 	    (f->nproblems + 1) * sizeof(*f->problems));
 	f->problems[f->nproblems].row = row;
+	f->problems[f->nproblems].where = where != NULL && *where != '\0' ?
+	    xstrdup(where) : NULL;
 	f->problems[f->nproblems].text = buf_steal(&b);
 	f->nproblems++;
+}
+
+/* How the one who filled the form names row r: by its own number (Sıra)
+ * when the form has one, else as the ord-th row of the table; a line
+ * number of the mail or a sheet's row number means nothing to them. */
+static void
+row_where(const struct form_row *r, const int *col, int ord, char *out,
+    size_t outlen)
+{
+	const char *sno = cell_at(r, col[FORM_COL_SNO]);
+	size_t n;
+
+	if (sno != NULL) {
+		sno += strspn(sno, " \t");
+		n = strcspn(sno, "\r\n");
+		while (n > 0 && (sno[n - 1] == ' ' || sno[n - 1] == '.'))
+			n--;
+		if (n > 0 && n <= 16) {
+			snprintf(out, outlen, "Sıra %.*s", (int)n, sno);
+			return;
+		}
+	}
+	snprintf(out, outlen, "tablonun %d. satırı", ord);
 }
 
 /* Excel stores dates as days since 1899-12-30; five-digit serials (1927 to
@@ -341,20 +368,22 @@ person_free(struct form_person *p)
 	free(p->phone);
 	free(p->birth_date);
 	free(p->kind);
+	free(p->where);
 }
 
 /* Reads one data row into p.  Returns 0, or -1 after recording why the row
  * is bad. */
 static int
-read_row(struct form *f, const struct form_row *r, const int *col,
+read_row(struct form *f, const struct form_row *r, const int *col, int ord,
     struct form_person *p)
 {
 	const char *first, *last, *t, *e;
-	char digits[16], mask[12], *s;
+	char digits[16], mask[12], *s, w[64];
 	struct buf b = BUF_INIT;
 	size_t i, n = 0;
 
 	memset(p, 0, sizeof(*p));
+	row_where(r, col, ord, w, sizeof w);
 	if (col[FORM_COL_NAME] != -1)
 		p->name = xstrdup(cell_at(r, col[FORM_COL_NAME]));
 	if (p->name == NULL) {
@@ -369,14 +398,14 @@ read_row(struct form *f, const struct form_row *r, const int *col,
 		buf_free(&b);
 	}
 	if (p->name == NULL) {
-		add_problem(f, r->num, "no name");
+		add_problem(f, r->num, w, "ad soyad yok");
 		goto fail;
 	}
 
 	if (col[FORM_COL_TCKN] != -1) {
 		t = cell_at(r, col[FORM_COL_TCKN]);
 		if (t == NULL) {
-			add_problem(f, r->num, "%s: no T.C. Kimlik No",
+			add_problem(f, r->num, w, "%s: T.C. Kimlik No yok",
 			    p->name);
 			goto fail;
 		}
@@ -394,20 +423,21 @@ read_row(struct form *f, const struct form_row *r, const int *col,
 		tckn_mask(digits, mask);
 		if (strlen(digits) != 11 ||
 		    strspn(digits, "0123456789") != 11) {
-			add_problem(f, r->num, "%s: T.C. Kimlik No is not 11 "
-			    "digits", p->name);
+			add_problem(f, r->num, w, "%s: T.C. Kimlik No 11 "
+			    "haneli değil", p->name);
 			goto fail;
 		}
 		if (!tckn_valid(digits)) {
-			add_problem(f, r->num, "%s: T.C. Kimlik No %s fails "
-			    "the checksum", p->name, mask);
+			add_problem(f, r->num, w, "%s: T.C. Kimlik No %s "
+			    "geçerli değil (kontrol haneleri tutmuyor)",
+			    p->name, mask);
 			goto fail;
 		}
 		for (i = 0; i < f->npeople; i++)
 			if (f->people[i].tckn != NULL &&
 			    strcmp(f->people[i].tckn, digits) == 0) {
-				add_problem(f, r->num, "%s: T.C. Kimlik No %s "
-				    "listed twice", p->name, mask);
+				add_problem(f, r->num, w, "%s: T.C. Kimlik No "
+				    "%s listede iki kez var", p->name, mask);
 				goto fail;
 			}
 		p->tckn = xstrdup(digits);
@@ -422,13 +452,13 @@ read_row(struct form *f, const struct form_row *r, const int *col,
 			if (*s >= 'A' && *s <= 'Z')
 				*s += 'a' - 'A';
 		if (!email_ok(p->email)) {
-			add_problem(f, r->num, "%s: e-mail address \"%s\" is "
-			    "not valid", p->name, p->email);
+			add_problem(f, r->num, w, "%s: e-posta adresi "
+			    "\"%s\" geçerli değil", p->name, p->email);
 			goto fail;
 		}
 	} else if (p->tckn == NULL) {
-		add_problem(f, r->num, "%s: no T.C. Kimlik No or e-mail",
-		    p->name);
+		add_problem(f, r->num, w, "%s: ne T.C. Kimlik No ne e-posta "
+		    "adresi var", p->name);
 		goto fail;
 	}
 
@@ -437,6 +467,7 @@ read_row(struct form *f, const struct form_row *r, const int *col,
 	p->phone = xstrdup(cell_at(r, col[FORM_COL_PHONE]));
 	p->birth_date = birth_date(cell_at(r, col[FORM_COL_BIRTH]));
 	p->kind = xstrdup(cell_at(r, col[FORM_COL_KIND]));
+	p->where = xstrdup(w);
 	return 0;
 fail:
 	person_free(p);
@@ -491,12 +522,12 @@ form_from_table(const struct form_table *t, int max_rows, const char *source)
 		    cell_at(r, col[FORM_COL_EMAIL]) == NULL)
 			break;
 		if (nread == max_rows) {
-			add_problem(f, r->num, "more than %d rows; the rest "
-			    "was not read", max_rows);
+			add_problem(f, r->num, NULL, "%d satırdan sonrası "
+			    "okunmadı (satır sınırı)", max_rows);
 			break;
 		}
 		nread++;
-		if (read_row(f, r, col, &p) == -1)
+		if (read_row(f, r, col, nread, &p) == -1)
 			continue;
 		p.row = r->num;
 		f->people = xrealloc(f->people,
@@ -504,8 +535,8 @@ form_from_table(const struct form_table *t, int max_rows, const char *source)
 		f->people[f->npeople++] = p;
 	}
 	if (t->truncated && nread < max_rows)
-		add_problem(f, 0, "table longer than the row limit; the rest was "
-		    "not read");
+		add_problem(f, 0, NULL, "tablo satır sınırından uzun; kalanı "
+		    "okunmadı");
 	return f;
 }
 
@@ -514,7 +545,8 @@ form_refuse(struct form *f, size_t i, const char *why)
 {
 	struct form_person *p = &f->people[i];
 
-	add_problem(f, p->row, "%s: %s", p->name ? p->name : "(no name)",
+	add_problem(f, p->row, p->where, "%s: %s", p->name ? p->name :
+	    "(adı yok)",
 	    why);
 	person_free(p);
 	memmove(p, p + 1, (f->npeople - i - 1) * sizeof *p);
@@ -531,8 +563,10 @@ form_free(struct form **fp)
 		return;
 	for (i = 0; i < f->npeople; i++)
 		person_free(&f->people[i]);
-	for (i = 0; i < f->nproblems; i++)
+	for (i = 0; i < f->nproblems; i++) {
 		free(f->problems[i].text);
+		free(f->problems[i].where);
+	}
 	free(f->people);
 	free(f->problems);
 	free(f->source);
@@ -656,9 +690,9 @@ form_find(const struct mime_msg *msg, int max_rows, struct form **form_r)
 			err[0] = '\0';	/* only a guess: no complaint */
 			break;
 		case FORM_OLD_OFFICE:
-			snprintf(err, sizeof(err), "an old Excel or Word file "
-			    "(.xls, .doc), which the robot cannot read: send it "
-			    "as .xlsx, .docx or .csv");
+			snprintf(err, sizeof(err), "eski biçimde bir Excel ya "
+			    "da Word dosyası (.xls, .doc) okunamıyor; lütfen "
+			    ".xlsx, .docx ya da .csv olarak gönderiniz");
 			break;
 		case FORM_NONE:
 			continue;
@@ -667,11 +701,16 @@ form_find(const struct mime_msg *msg, int max_rows, struct form **form_r)
 			set_source(f, a->name != NULL ? a->name : "attachment");
 		else if (err[0] != '\0' && bad == NULL) {
 			struct buf b = BUF_INIT;
+			const char *name = a->name != NULL ? a->name : "ek";
 
-			buf_printf(&b, "%s: %s", a->name != NULL ? a->name :
-			    "attachment", err);
+			/* The reader's own words are for the log. */
+			log_warn("form: %s: %s", name, err);
+			if (form_attachment_kind(a) == FORM_OLD_OFFICE)
+				buf_printf(&b, "%s: %s", name, err);
+			else
+				buf_printf(&b, "%s: dosya okunamadı (bozuk ya "
+				    "da tanınmayan biçim)", name);
 			bad = buf_steal(&b);
-			log_warn("form: %s", bad);
 		}
 	}
 	if (f == NULL && msg->html != NULL) {
@@ -686,7 +725,7 @@ form_find(const struct mime_msg *msg, int max_rows, struct form **form_r)
 	}
 	if (bad != NULL) {
 		if (f != NULL)
-			add_problem(f, 0, "%s", bad);
+			add_problem(f, 0, NULL, "%s", bad);
 		free(bad);
 		*form_r = f;
 		return -1;

@@ -26,13 +26,18 @@ struct form_person {
 	char	*birth_date;	/* Doğum Tarihi as written, or NULL */
 	char	*kind;		/* Başvuru Türü, or NULL */
 	int	 row;		/* 1-based row in the source table */
+	char	*where;		/* "Sıra 3" or "tablonun 3. satırı" */
 };
 
 struct form_problem {
 	int	 row;		/* 1-based row in the source table (header = row
 				 * it was found on) */
-	char	*text;		/* "T.C. Kimlik No 12345678901 fails the
-				 * checksum", "no name", ... (TCKN masked) */
+	char	*where;		/* the row as the form names it: "Sıra 3",
+				 * or "tablonun 3. satırı"; NULL for the
+				 * whole form (an attachment not read) */
+	char	*text;		/* in Turkish: "Ayşe Kaya: T.C. Kimlik No
+				 * 123******01 geçerli değil ...", "ad soyad
+				 * yok", ... (TCKN masked) */
 };
 
 struct form {

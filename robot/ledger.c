@@ -203,10 +203,10 @@ ledger_record(sqlite3 *db, const struct ledger_entry *e, int64_t *id_r,
 
 int
 ledger_set_outcome(sqlite3 *db, int64_t id, const char *outcome,
-    const char *reason)
+    enum reason_code code, const char *reason)
 {
-	static const char sql[] =
-	    "UPDATE message SET outcome = ?1, reason = ?2 WHERE id = ?3";
+	static const char sql[] = "UPDATE message SET outcome = ?1, "
+	    "reason = ?2, reason_code = ?4 WHERE id = ?3";
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc;
 
@@ -215,6 +215,7 @@ ledger_set_outcome(sqlite3 *db, int64_t id, const char *outcome,
 	db_bind_text(st, 1, outcome);
 	db_bind_text(st, 2, reason);
 	sqlite3_bind_int64(st, 3, id);
+	db_bind_text(st, 4, code == REASON_NONE ? NULL : reason_key(code));
 	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
 	if (rc == -1)
 		log_err("database: outcome of #%lld: %s", (long long)id,

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "mime.h"
+#include "reason.h"
 
 struct ledger_entry {
 	const char	*folder;
@@ -43,9 +44,10 @@ void ledger_hash(const char *raw, size_t len, char out[LEDGER_HASH_SIZE]);
 int ledger_record(sqlite3 *db, const struct ledger_entry *e, int64_t *id_r,
     int *dup_r);
 
-/* Sets a message's outcome and reason.  0 or -1. */
+/* Sets a message's outcome, its reason code and the reason's line of
+ * detail.  0 or -1. */
 int ledger_set_outcome(sqlite3 *db, int64_t id, const char *outcome,
-    const char *reason);
+    enum reason_code code, const char *reason);
 
 /* Rebuilds the decoded message of row id from the ledger (headers, text,
  * html, attachments), without fetching it again.  Returns 0 and a message

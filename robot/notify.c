@@ -7,6 +7,7 @@
 #include "cases.h"
 #include "clock.h"
 #include "db.h"
+#include "history.h"
 #include "log.h"
 #include "mem.h"
 #include "notify.h"
@@ -150,7 +151,8 @@ notify_form_ack(sqlite3 *db, const struct config *cfg, int64_t request_id,
 	for (i = 0; i < form->nproblems; i++) {
 		struct tmpl_vars *row = tmpl_list_add(v, "problems");
 
-		tmpl_set_int(row, "row", form->problems[i].row);
+		tmpl_set(row, "where", form->problems[i].where ?
+		    form->problems[i].where : "");
 		tmpl_set(row, "text", form->problems[i].text ?
 		    form->problems[i].text : "");
 	}
@@ -374,7 +376,7 @@ notify_bounce(sqlite3 *db, const struct config *cfg,
 			}
 			sqlite3_reset(st);
 		}
-		if ((cid || rq) && cases_add_event(db, cid, cid ? 0 : rq, 0,
+		if ((cid || rq) && history_event(db, cid, cid ? 0 : rq, 0,
 		    msg->message_id, now, "bounce", NULL, NULL,
 		    buf_str(&why)) == -1) {
 			ret = -1;

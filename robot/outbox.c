@@ -13,6 +13,7 @@
 #include "clock.h"
 #include "compose.h"
 #include "db.h"
+#include "history.h"
 #include "log.h"
 #include "mem.h"
 #include "outbox.h"
@@ -229,7 +230,7 @@ filter_rcpts(sqlite3 *db, const struct config *cfg,
 			    "not sent to it", low, m->kind);
 			snprintf(note, sizeof note, "%s not sent to %s: "
 			    "outside the institution", m->kind, low);
-			r = (m->case_id || m->request) ? cases_add_event(db,
+			r = (m->case_id || m->request) ? history_event(db,
 			    m->case_id, m->request, 0, NULL, now, "note", NULL,
 			    NULL, note) : 0;
 			free(low);
@@ -257,7 +258,7 @@ filter_rcpts(sqlite3 *db, const struct config *cfg,
 			snprintf(note, sizeof note, "%s not sent to %s: daily "
 			    "limit of %d mails reached", m->kind, low,
 			    cfg->smtp.max_per_recipient_day);
-			if ((m->case_id || m->request) && cases_add_event(db,
+			if ((m->case_id || m->request) && history_event(db,
 			    m->case_id, m->request, 0, NULL, now, "note", NULL,
 			    NULL, note) == -1) {
 				free(low);
@@ -413,11 +414,11 @@ outbox_queue(sqlite3 *db, const struct config *cfg,
 		}
 		sqlite3_reset(st);
 	}
-	if ((m->case_id || m->request) && cases_add_thread(db, buf_str(&mid),
+	if ((m->case_id || m->request) && history_thread(db, buf_str(&mid),
 	    m->request, m->case_id) == -1)
 		goto fail;
 	for (i = 0; i < m->ncases; i++)
-		if (cases_add_thread(db, buf_str(&mid), m->request,
+		if (history_thread(db, buf_str(&mid), m->request,
 		    m->cases[i]) == -1)
 			goto fail;
 	log_info("outbox: queued %s to %s (row %lld)", m->kind,
@@ -813,9 +814,9 @@ outbox_record_sent(sqlite3 *db, const char *kind, const char *message_id,
 	sqlite3_bind_int64(st, 6, (sqlite3_int64)at);
 	rc = db_done(db, st, "outbox");
 	if (rc == 0 && (case_id || request))
-		rc = cases_add_thread(db, mid, request, case_id);
+		rc = history_thread(db, mid, request, case_id);
 	for (size_t i = 0; rc == 0 && i < ncases; i++)
-		rc = cases_add_thread(db, mid, request, cases[i]);
+		rc = history_thread(db, mid, request, cases[i]);
 	free(mid);
 	return rc;
 }

@@ -6,6 +6,7 @@
 
 #include "clock.h"
 #include "db.h"
+#include "history.h"
 #include "log.h"
 #include "mem.h"
 #include "purge_int.h"
@@ -63,11 +64,9 @@ static const char SQL_OUTBOX[] =
 static const char SQL_OUTBOX_RCPT[] =
     "DELETE FROM outbox_rcpt WHERE outbox IN (SELECT id FROM outbox"
     " WHERE rcpts = '' AND state IN ('sent', 'failed'))";
-static const char SQL_DAY_GET[] =
-    "SELECT value FROM counter WHERE name = 'purge_day'";
-static const char SQL_DAY_SET[] =
-    "INSERT INTO counter(name, value) VALUES ('purge_day', ?1)"
-    " ON CONFLICT(name) DO UPDATE SET value = excluded.value";
+/* The counters (history.h): the day of the last purge; a vacuum owed. */
+#define PURGE_DAY	"purge_day"
+#define PURGE_VACUUM	"purge_vacuum"
 
 static void
 cases_free(struct purge_job *j)
@@ -249,12 +248,11 @@ compact(sqlite3 *db)
 	/* VACUUM and a full checkpoint wait for no statement of ours. */
 	while ((st = sqlite3_next_stmt(db, st)) != NULL)
 		sqlite3_reset(st);
-	if (db_int(db, "SELECT value FROM counter WHERE name = "
-	    "'purge_vacuum'", NULL, 0) == 1) {
+	if (history_counter(db, PURGE_VACUUM, 0) == 1) {
 		log_info("purge: vacuuming the database once, so that what "
 		    "was deleted before secure_delete is gone from it");
-		if (db_exec(db, "VACUUM") == -1 || db_exec(db, "UPDATE counter "
-		    "SET value = 0 WHERE name = 'purge_vacuum'") == -1)
+		if (db_exec(db, "VACUUM") == -1 ||
+		    history_counter_set(db, PURGE_VACUUM, 0) == -1)
 			log_warn("purge: VACUUM failed (it needs free space as "
 			    "large as the database); trying again after the "
 			    "next purge");
@@ -274,7 +272,6 @@ execute(struct purge_job *j, int dry_run, int64_t day,
     int (*sel)(struct purge_job *, const char *, char *, size_t),
     const char *key, char *err, size_t errlen)
 {
-	sqlite3_stmt *st;
 	int rc;
 
 	if (db_begin(j->db) == -1)
@@ -287,10 +284,7 @@ execute(struct purge_job *j, int dry_run, int64_t day,
 	    purge_outbox(j) == -1)
 		goto out;
 	if (day != 0) {
-		if ((st = db_stmt(j->db, SQL_DAY_SET)) == NULL)
-			goto out;
-		sqlite3_bind_int64(st, 1, day);
-		if (db_done(j->db, st, "purge: day") == -1)
+		if (history_counter_set(j->db, PURGE_DAY, day) == -1)
 			goto out;
 	}
 	if (dry_run)
@@ -397,7 +391,7 @@ purge_daily(sqlite3 *db, const struct config *cfg, time_t now)
 	clock_local(now, &tm);
 	day = (int64_t)(tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 +
 	    tm.tm_mday;
-	if (db_int(db, SQL_DAY_GET, NULL, 0) >= day)
+	if (history_counter(db, PURGE_DAY, 0) >= day)
 		return 0;
 	rc = run_day(db, cfg, now, 0, day, &c);
 	purge_counts_free(&c);

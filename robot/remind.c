@@ -8,6 +8,7 @@
 #include "clock.h"
 #include "compose.h"
 #include "db.h"
+#include "history.h"
 #include "log.h"
 #include "mem.h"
 #include "outbox.h"
@@ -469,7 +470,7 @@ send_one(sqlite3 *db, const struct config *cfg, const struct waiting *w,
 			goto rollback;
 		}
 		sqlite3_reset(st);
-		if (cases_add_event(db, cid, cid ? 0 : w->request, 0, NULL,
+		if (history_event(db, cid, cid ? 0 : w->request, 0, NULL,
 		    now, escalate ? "escalation" : "reminder",
 		    case_step_key(w->step), NULL, buf_str(&detail)) == -1)
 			goto rollback;

@@ -11,6 +11,7 @@
 #include "db.h"
 #include "digest.h"
 #include "eval.h"
+#include "history.h"
 #include "ledger.h"
 #include "mem.h"
 #include "purge.h"
@@ -78,9 +79,8 @@ robot_apply(void *ctx, sqlite3 *db, int64_t id, const struct mime_msg *msg,
 		    buf_str(&out.reason));
 	/* New cases may place mail that came before its form: noted here, in
 	 * the message's transaction, and done once after the poll. */
-	if (rc == 0 && out.new_cases > 0 && db_exec(db, "INSERT INTO "
-	    "counter(name, value) VALUES ('reprocess', 1) ON CONFLICT(name) "
-	    "DO UPDATE SET value = 1") == -1)
+	if (rc == 0 && out.new_cases > 0 &&
+	    history_counter_set(db, HISTORY_REPROCESS, 1) == -1)
 		rc = -1;
 	cases_outcome_free(&out);
 	return rc;
@@ -378,14 +378,12 @@ robot_after_poll(struct robot *r)
 
 	if (now_or_fail(&now) == -1)
 		return -1;
-	if (db_int(r->db, "SELECT value FROM counter WHERE name = "
-	    "'reprocess'", NULL, 0) == 1) {
+	if (history_counter(r->db, HISTORY_REPROCESS, 0) == 1) {
 		if (robot_load_rules(r) == -1 ||
 		    cases_reprocess(r->db, r->cfg, r->rules, now, 1) == -1)
 			return -1;
 		/* A crash before this only means looking again next time. */
-		if (db_exec(r->db, "UPDATE counter SET value = 0 WHERE name = "
-		    "'reprocess'") == -1)
+		if (history_counter_set(r->db, HISTORY_REPROCESS, 0) == -1)
 			return -1;
 	}
 	rc = act_after_poll(r->db, r->cfg, now);

@@ -8,6 +8,7 @@
 #include "clock.h"
 #include "db.h"
 #include "mem.h"
+#include "reason.h"
 #include "remind.h"
 #include "status.h"
 #include "tckn.h"
@@ -116,7 +117,7 @@ const char status_cases_sql[] =
 
 static const char unplaced_sql[] =
     "SELECT id, message_id, from_addr, subject, outcome, reason, folder, "
-    "uid FROM message WHERE outcome IN ('unplaced', 'quarantined', "
+    "uid, reason_code FROM message WHERE outcome IN ('unplaced', 'quarantined', "
     "'awaiting') AND purged_t IS NULL "
     "ORDER BY id";
 
@@ -359,6 +360,8 @@ json_unplaced(sqlite3 *db, const struct status_opts *o, FILE *f)
 		status_json_str(f, (const char *)sqlite3_column_text(st, 4));
 		fputs(",\"reason\":", f);
 		status_json_str(f, (const char *)sqlite3_column_text(st, 5));
+		fputs(",\"reason_code\":", f);
+		status_json_str(f, (const char *)sqlite3_column_text(st, 8));
 		fputs(",\"folder\":", f);
 		status_json_str(f, (const char *)sqlite3_column_text(st, 6));
 		fprintf(f, ",\"uid\":%lld}",
@@ -369,16 +372,76 @@ json_unplaced(sqlite3 *db, const struct status_opts *o, FILE *f)
 	fputs("]", f);
 }
 
+/* The tables speak Turkish, as the mail does: the words of a step, an
+ * approval, a way of closing, an outcome.  The keys stay in --json and
+ * --csv, for programs. */
+static const char *
+closed_words(const char *closed_as)
+{
+	if (closed_as == NULL)
+		return "Kapatıldı";
+	if (strcmp(closed_as, "cancelled") == 0)
+		return "İptal edildi";
+	if (strcmp(closed_as, "left") == 0)
+		return "Kurumdan ayrıldı";
+	if (strcmp(closed_as, "merged") == 0)
+		return "Birleştirildi";
+	return closed_as;
+}
+
+static const char *
+approval_words(const char *a)
+{
+	if (a == NULL)
+		return "-";
+	if (strcmp(a, "e-onay") == 0)
+		return "e-Onay";
+	if (strcmp(a, "e-imza") == 0)
+		return "e-İmza";
+	if (strcmp(a, "islak-imza") == 0)
+		return "Islak imza";
+	return a;
+}
+
+static const char *
+outcome_words(const char *o)
+{
+	if (o == NULL)
+		return "-";
+	if (strcmp(o, "unplaced") == 0)
+		return "yerleşmedi";
+	if (strcmp(o, "quarantined") == 0)
+		return "karantina";
+	if (strcmp(o, "awaiting") == 0)
+		return "yanıt";
+	return o;
+}
+
 /* The step column: a closed case says how it was closed. */
 static const char *
 step_shown(sqlite3_stmt *st)
 {
 	const char *step = (const char *)sqlite3_column_text(st, 7);
+	enum case_step s = case_step_parse(step);
 
-	if (step && strcmp(step, "closed") == 0 &&
-	    sqlite3_column_type(st, 12) != SQLITE_NULL)
-		return (const char *)sqlite3_column_text(st, 12);
-	return step;
+	if (s == STEP_CLOSED)
+		return closed_words((const char *)sqlite3_column_text(st, 12));
+	return s == STEP_NONE ? step : case_step_label(s);
+}
+
+/* Who the case waits for: the one its reminders go to, or Kamu SM. */
+static const char *
+waiting_for(sqlite3_stmt *st)
+{
+	enum case_step s = case_step_parse((const char *)
+	    sqlite3_column_text(st, 7));
+	const char *a = (const char *)sqlite3_column_text(st, 8), *h;
+
+	if (s == STEP_NONE || s == STEP_CLOSED)
+		return "-";
+	if (remind_at_kamusm(s, a))
+		return "Kamu SM";
+	return (h = remind_holder(s, a)) != NULL ? h : "-";
 }
 
 static void
@@ -388,11 +451,11 @@ table_requests(sqlite3 *db, const struct config *cfg, time_t now,
 	sqlite3_stmt *st;
 	int n = 0;
 
-	fputs("REQUESTS\n", f);
-	status_pad(f, "TICKET", 8);
-	status_pad(f, "UNIT", 34);
-	status_pad(f, "REQUESTER", 20);
-	fputs("STEP\n", f);
+	fputs("TALEPLER\n", f);
+	status_pad(f, "TALEP NO", 8);
+	status_pad(f, "BİRİM", 34);
+	status_pad(f, "TALEP EDEN", 20);
+	fputs("ADIM\n", f);
 	st = db_stmt(db, requests_sql);
 	while (st && sqlite3_step(st) == SQLITE_ROW) {
 		if (!request_shown(db, cfg, now, o, st))
@@ -400,13 +463,14 @@ table_requests(sqlite3 *db, const struct config *cfg, time_t now,
 		status_pad(f, (const char *)sqlite3_column_text(st, 1), 8);
 		status_pad(f, (const char *)sqlite3_column_text(st, 2), 34);
 		status_pad(f, (const char *)sqlite3_column_text(st, 3), 20);
-		fprintf(f, "%s\n", request_step(st));
+		fprintf(f, "%s\n", case_step_label(case_step_parse(
+		    request_step(st))));
 		n++;
 	}
 	if (st)
 		sqlite3_reset(st);
 	if (n == 0)
-		fputs("(none)\n", f);
+		fputs("(yok)\n", f);
 }
 
 static void
@@ -417,15 +481,16 @@ table_cases(sqlite3 *db, const struct config *cfg, time_t now,
 	char since[32], m[12];
 	int n = 0;
 
-	fputs("\nCASES\n", f);
-	status_pad(f, "CASE", 14);
-	status_pad(f, "NAME", 20);
+	fputs("\nVAKALAR\n", f);
+	status_pad(f, "VAKA", 14);
+	status_pad(f, "AD SOYAD", 20);
 	status_pad(f, "T.C. KİMLİK", 11);
-	status_pad(f, "UNIT", 24);
-	status_pad(f, "STEP", 19);
-	status_pad(f, "SINCE", 10);
-	status_pad(f, "APPROVAL", 10);
-	fputs("OVERDUE\n", f);
+	status_pad(f, "BİRİM", 24);
+	status_pad(f, "ADIM", 28);
+	status_pad(f, "BEKLENEN", 12);
+	status_pad(f, "TARİH", 10);
+	status_pad(f, "ONAY", 10);
+	fputs("GECİKME\n", f);
 	st = db_stmt(db, status_cases_sql);
 	while (st && sqlite3_step(st) == SQLITE_ROW) {
 		if (!case_row_shown(db, cfg, now, o, st))
@@ -435,25 +500,27 @@ table_cases(sqlite3 *db, const struct config *cfg, time_t now,
 		status_tckn(o, (const char *)sqlite3_column_text(st, 5), m);
 		status_pad(f, m, 11);
 		status_pad(f, (const char *)sqlite3_column_text(st, 3), 24);
-		status_pad(f, step_shown(st), 19);
+		status_pad(f, step_shown(st), 28);
+		status_pad(f, waiting_for(st), 12);
 		clock_format_iso((time_t)sqlite3_column_int64(st, 10), since);
 		since[10] = '\0';
 		status_pad(f, since, 10);
-		status_pad(f, (const char *)sqlite3_column_text(st, 8), 10);
+		status_pad(f, approval_words((const char *)
+		    sqlite3_column_text(st, 8)), 10);
 		/* A paused case is late for nobody: it says so instead. */
 		if (sqlite3_column_type(st, 14) != SQLITE_NULL &&
 		    sqlite3_column_type(st, 12) == SQLITE_NULL)
-			fputs("paused\n", f);
+			fputs("duraklatıldı\n", f);
 		else
 			fprintf(f, "%s\n", remind_case_overdue(db, cfg,
-			    sqlite3_column_int64(st, 0), now) == 1 ? "yes" :
+			    sqlite3_column_int64(st, 0), now) == 1 ? "gecikti" :
 			    "");
 		n++;
 	}
 	if (st)
 		sqlite3_reset(st);
 	if (n == 0)
-		fputs("(none)\n", f);
+		fputs("(yok)\n", f);
 }
 
 static void
@@ -462,24 +529,27 @@ table_unplaced(sqlite3 *db, FILE *f)
 	sqlite3_stmt *st;
 	int n = 0;
 
-	fputs("\nUNPLACED AND QUARANTINED MESSAGES\n", f);
+	fputs("\nYERLEŞMEYEN, KARANTİNADAKİ VE YANIT BEKLEYEN İLETİLER\n", f);
 	st = db_stmt(db, unplaced_sql);
 	while (st && sqlite3_step(st) == SQLITE_ROW) {
-		/* The row id names the message to `case attach`. */
-		fprintf(f, "#%-5lld %-11s %s \"%s\"\n            %s\n",
-		    (long long)sqlite3_column_int64(st, 0),
-		    sqlite3_column_text(st, 4),
+		/* The row id names the message to `case attach`; the line
+		 * of detail is in `status --json`. */
+		fprintf(f, "#%-5lld ", (long long)sqlite3_column_int64(st, 0));
+		status_pad(f, outcome_words((const char *)
+		    sqlite3_column_text(st, 4)), 11);
+		fprintf(f, "%s \"%s\"\n            %s\n",
 		    sqlite3_column_text(st, 2) ? (const char *)
 		    sqlite3_column_text(st, 2) : "-",
 		    sqlite3_column_text(st, 3) ? (const char *)
 		    sqlite3_column_text(st, 3) : "",
-		    sqlite3_column_text(st, 5));
+		    reason_words(reason_parse((const char *)
+		    sqlite3_column_text(st, 8))));
 		n++;
 	}
 	if (st)
 		sqlite3_reset(st);
 	if (n == 0)
-		fputs("(none)\n", f);
+		fputs("(yok)\n", f);
 }
 
 /* A stream for the output: f itself when nothing is to be masked, else a
@@ -561,6 +631,18 @@ static const char case_sql[] =
 #define COL(st, i) (sqlite3_column_text((st), (i)) ? \
     (const char *)sqlite3_column_text((st), (i)) : "-")
 
+/* The step of a case_sql row in words; a closed case says how. */
+static const char *
+step_words(sqlite3_stmt *st)
+{
+	enum case_step s = case_step_parse((const char *)
+	    sqlite3_column_text(st, 6));
+
+	if (s == STEP_CLOSED)
+		return closed_words((const char *)sqlite3_column_text(st, 9));
+	return s == STEP_NONE ? COL(st, 6) : case_step_label(s);
+}
+
 void
 status_case_line(sqlite3 *db, int64_t id, FILE *f)
 {
@@ -573,16 +655,14 @@ status_case_line(sqlite3 *db, int64_t id, FILE *f)
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		tckn_mask(sqlite3_column_text(st, 3) ? (const char *)
 		    sqlite3_column_text(st, 3) : "", m);
-		fprintf(f, "  %-14s %s (T.C. %s, %s), %s, ticket %s: %s",
+		fprintf(f, "  %-14s %s (T.C. %s, %s), %s, talep %s: %s",
 		    COL(st, 1), COL(st, 2), m, COL(st, 4), COL(st, 5),
-		    COL(st, 8), COL(st, 6));
-		if (sqlite3_column_type(st, 9) != SQLITE_NULL)
-			fprintf(f, " (%s%s%s)", COL(st, 9),
-			    sqlite3_column_type(st, 10) != SQLITE_NULL ?
-			    " into " : "", sqlite3_column_type(st, 10) !=
-			    SQLITE_NULL ? COL(st, 10) : "");
-		else if (sqlite3_column_type(st, 11) != SQLITE_NULL)
-			fputs(" (paused)", f);
+		    COL(st, 8), step_words(st));
+		if (sqlite3_column_type(st, 10) != SQLITE_NULL)
+			fprintf(f, " (%s ile)", COL(st, 10));
+		else if (sqlite3_column_type(st, 11) != SQLITE_NULL &&
+		    sqlite3_column_type(st, 9) == SQLITE_NULL)
+			fputs(" (hatırlatmalar duraklatıldı)", f);
 		fputc('\n', f);
 	}
 	sqlite3_reset(st);
@@ -604,28 +684,28 @@ case_head(sqlite3 *db, int64_t id, FILE *f)
 	}
 	tckn_mask(sqlite3_column_text(st, 3) ? (const char *)
 	    sqlite3_column_text(st, 3) : "", m);
-	fprintf(f, "%s  %s  (T.C. %s, %s)\nunit: %s  ticket: %s\n"
-	    "step: %s", COL(st, 1), COL(st, 2), m,
+	fprintf(f, "%s  %s  (T.C. %s, %s)\nbirim: %s  talep: %s\n"
+	    "adım: %s", COL(st, 1), COL(st, 2), m,
 	    sqlite3_column_text(st, 4) ? (const char *)sqlite3_column_text(st,
-	    4) : "no e-mail", COL(st, 5), COL(st, 8), COL(st, 6));
-	if (sqlite3_column_type(st, 9) != SQLITE_NULL)
-		fprintf(f, " (%s%s%s)", COL(st, 9), sqlite3_column_type(st,
-		    10) != SQLITE_NULL ? " into " : "",
-		    sqlite3_column_type(st, 10) != SQLITE_NULL ? COL(st, 10) :
-		    "");
-	fprintf(f, "  approval: %s\n", COL(st, 7));
+	    4) : "e-posta yok", COL(st, 5), COL(st, 8), step_words(st));
+	if (sqlite3_column_type(st, 10) != SQLITE_NULL)
+		fprintf(f, " (%s ile)", COL(st, 10));
+	fprintf(f, "  onay: %s\n", approval_words((const char *)
+	    sqlite3_column_text(st, 7)));
 	if (sqlite3_column_type(st, 11) != SQLITE_NULL &&
 	    sqlite3_column_type(st, 9) == SQLITE_NULL) {
 		clock_format_date((time_t)sqlite3_column_int64(st, 11), d);
-		fprintf(f, "reminders: paused since %s\n", d);
+		fprintf(f, "hatırlatmalar: %s tarihinden beri duraklatıldı\n",
+		    d);
 	}
 	if (sqlite3_column_type(st, 12) != SQLITE_NULL) {
 		char iso[32];
 
 		clock_format_iso((time_t)sqlite3_column_int64(st, 12), iso);
-		fprintf(f, "anonymised on %.10s (robot purge)\n", iso);
+		fprintf(f, "%.10s tarihinde anonimleştirildi (robot purge)\n",
+		    iso);
 	}
-	fputs("\nhistory:\n", f);
+	fputs("\ngeçmiş:\n", f);
 	sqlite3_reset(st);
 	return 0;
 }

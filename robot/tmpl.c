@@ -57,7 +57,7 @@ static const struct kind {
 	{ "ack_unit_head.tmpl", V_COMMON "case_tag ticket unit recipient_name "
 	    "form_source people people.name people.tckn_masked people.title "
 	    "people.unit people.email people.case_tag "
-	    "problems problems.row problems.text " },
+	    "problems problems.where problems.text " },
 	{ "digest.tmpl", V_COMMON "period_start period_end open_total "
 	    "overdue_total escalated_total kamusm_total moved_total "
 	    "finished_total unrecognised quarantined_more "

@@ -119,13 +119,13 @@ check "... and its ticket only" \
     bash -c 'grep -q "^48213 " "$1" && ! grep -q "^48391 " "$1"' _ \
     "$T/unit1"
 check "... and no unplaced mail (it belongs to no unit)" \
-    bash -c '! grep -q UNPLACED "$1"' _ "$T/unit1"
+    bash -c '! grep -q YERLEŞMEYEN "$1"' _ "$T/unit1"
 robot status --json --unit İİBF >"$T/unit2.json"
 check_eq "status --json --unit İİBF: the three İİBF cases" "$O $S $C" \
     "$(python3 -c 'import json,sys; print(" ".join(c["case"] for c in
     json.load(open(sys.argv[1]))["cases"]))' "$T/unit2.json")"
 robot status --unit "Tıp Fakültesi" >"$T/unit3"
-check "a unit without cases lists none" grep -q "^(none)" "$T/unit3"
+check "a unit without cases lists none" grep -q "^(yok)" "$T/unit3"
 robot status --step bogus >/dev/null 2>"$T/step.err"
 check_eq "status --step bogus exits 2" 2 $?
 check "... naming the step" grep -q "bogus: not a step" "$T/step.err"
@@ -165,7 +165,8 @@ check_eq "... and changes nothing" "" "$(field $I paused_t)"
 SUDO_USER=ali robot case pause "ismail celik" --why "Uzun süreli izinde" \
     >"$T/pause.out" 2>&1
 check_eq "case pause (by name) exits 0" 0 $?
-check "... and says the case is paused" grep -q "$I .*(paused)" "$T/pause.out"
+check "... and says the case is paused" \
+    grep -q "$I .*(hatırlatmalar duraklatıldı)" "$T/pause.out"
 check "the pause is in the history, by \$SUDO_USER, with why" \
     bash -c '"$@" | grep -A1 "admin .*pause" | grep -q "by ali: Uzun süreli izinde"' \
     _ "$ROBOT" -c "$CONF" case "$I"
@@ -173,7 +174,11 @@ robot case pause "$I" --why again >/dev/null 2>"$T/pause2"
 check_eq "pausing it again exits 1" 1 $?
 check "... saying it is already paused" grep -q "already paused" "$T/pause2"
 robot status >"$T/paused"
-check "status shows it paused" grep -q "^$I .*paused$" "$T/paused"
+check "status shows it paused" grep -q "^$I .*duraklatıldı$" "$T/paused"
+check "status names steps in Turkish and who each case waits for" \
+    grep -q "^$A .*Kamu SM kişiyi bilgilendirdi *Personel " "$T/paused"
+check "... under Turkish headings" grep -q "^VAKA .* ADIM .* BEKLENEN " \
+    "$T/paused"
 robot status --json >"$T/paused.json"
 check_eq "status --json: paused true for it alone" "$I" \
     "$(python3 -c 'import json,sys; print(" ".join(c["case"] for c in
@@ -280,8 +285,11 @@ kaya=$(ledger "SELECT id FROM message WHERE message_id LIKE
 check_eq "... it is unplaced" unplaced \
     "$(ledger "SELECT outcome FROM message WHERE id = $kaya")"
 robot status >"$T/unplaced"
-check "status shows its number for attach" grep -q "^#$kaya *unplaced" \
+check "status shows its number for attach" grep -q "^#$kaya *yerleşmedi" \
     "$T/unplaced"
+check "... and why, in Turkish" bash -c 'grep -A1 "^#$1 " "$2" | tail -1 |
+    grep -q "^ *adım tanındı, ama ilerletebileceği bir vaka bulunamadı$"' \
+    _ "$kaya" "$T/unplaced"
 SUDO_USER=ali robot case attach 999999 "$A" --why x >/dev/null 2>"$T/att0"
 check_eq "attach of a message that does not exist exits 1" 1 $?
 check "... saying so" grep -q "no message matches 999999" "$T/att0"
@@ -332,7 +340,7 @@ check "its history moved, but for the merge itself" test \
     "$(ledger "SELECT count(*) FROM event e JOIN cases c ON c.id =
     e.case_id WHERE c.tag = '$C'")" -lt "$events_c"
 robot case "$C" >"$T/merged.hist"
-check "case shows it merged" grep -q "step: closed (merged into $O)" \
+check "case shows it merged" grep -q "adım: Birleştirildi ($O ile)" \
     "$T/merged.hist"
 robot case cancel "$C" --why x >/dev/null 2>"$T/merge2"
 check_eq "a correction of a merged case exits 1" 1 $?
@@ -357,8 +365,9 @@ check_eq "case close exits 0" "0:closed|" \
     "$?:$(field $G step)|$(field $G closed_as)"
 robot status >"$T/closed"
 check "status shows cancelled, left and merged" \
-    bash -c 'grep -q "^$2 .*cancelled" "$1" && grep -q "^$3 .*left" "$1" &&
-    grep -q "^$4 .*merged" "$1"' _ "$T/closed" "$O" "$A" "$C"
+    bash -c 'grep -q "^$2 .*İptal edildi" "$1" &&
+    grep -q "^$3 .*Kurumdan ayrıldı" "$1" &&
+    grep -q "^$4 .*Birleştirildi" "$1"' _ "$T/closed" "$O" "$A" "$C"
 robot status --csv --step closed >"$T/closed.csv"
 check_eq "status --csv --step closed: the four closed, with their state" \
     "$A:left $G:closed $O:cancelled $C:merged" \

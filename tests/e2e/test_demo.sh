@@ -20,7 +20,7 @@ BUILD=$BUILD tests/demo/run >"$T/out" 2>&1
 check_eq "the demo runs to its end" 0 "$?"
 o=$T/out
 check "it plays the four stages" grep -q "^== Stage 4, " "$o"
-check "it shows where everything stands" grep -q "^CASES" "$o"
+check "it shows where everything stands" grep -q "^VAKALAR" "$o"
 check "weeks pass" grep -q "^== Five weeks pass" "$o"
 check "a unit head is reminded" grep -qE \
     "^    [0-9.]+  reminder +hasan.koc@example.edu.tr +\[BYS #48520\]" "$o"

@@ -144,7 +144,7 @@ check_eq "... its templates make the acknowledgement, which is sent" \
     "$(ledger "SELECT state FROM outbox WHERE kind = 'ack_unit_head.tmpl'")"
 irobot status >"$SRV_DIR/status" 2>&1
 check_eq "status from / exits 0" 0 $?
-check "... and lists the cases" grep -q "form_received" "$SRV_DIR/status"
+check "... and lists the cases" grep -q "Talep formu alındı" "$SRV_DIR/status"
 irobot rules check >"$SRV_DIR/rc3" 2>&1
 check_eq "rules check from / exits 0" 0 $?
 check "... with the installed rules and templates" grep -qF \

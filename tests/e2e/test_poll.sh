@@ -246,6 +246,8 @@ check_eq "still every message unread on the server" 0 \
 texts=$(ledger "SELECT count(*) FROM message_text WHERE body IS NOT NULL")
 sum=$(ledger "SELECT sum(length(body)) || ' ' || sum(length(html)) FROM
     message_text")
+codes=$(ledger "SELECT group_concat(id || ':' || coalesce(reason_code, ''),
+    ' ') FROM message")
 ledger "ALTER TABLE message ADD COLUMN headers TEXT;
     ALTER TABLE message ADD COLUMN body TEXT;
     ALTER TABLE message ADD COLUMN html TEXT;
@@ -259,6 +261,7 @@ ledger "ALTER TABLE message ADD COLUMN headers TEXT;
     DROP INDEX event_message; ALTER TABLE message DROP COLUMN purged_t;
     ALTER TABLE cases DROP COLUMN purged_t;
     DELETE FROM counter WHERE name = 'purge_vacuum';
+    ALTER TABLE message DROP COLUMN reason_code;
     DELETE FROM schema_version WHERE version >= 4;"
 ROBOT_NOW=2026-04-06T10:00:00+03:00 "$ROBOT" -c "$CONF" status \
     >"$SRV_DIR/out" 2>"$SRV_DIR/err"
@@ -278,6 +281,11 @@ check_eq "the columns of the corrections are there" 5 \
     "$(ledger "SELECT (SELECT count(*) FROM pragma_table_info('cases') WHERE
     name IN ('closed_as', 'merged_into', 'paused_t')) + (SELECT count(*)
     FROM pragma_table_info('event') WHERE name IN ('actor', 'why'))")"
+check "the messages had reason codes" grep -q ':no_rule\|:moved\|:form' \
+    <<<"$codes"
+check_eq "each message gets back its reason code from its words" \
+    "$codes" "$(ledger "SELECT group_concat(id || ':' ||
+    coalesce(reason_code, ''), ' ') FROM message")"
 # Its free space may hold what was deleted before secure_delete.
 check_eq "the first purge that removes anything will vacuum it" 1 \
     "$(ledger "SELECT value FROM counter WHERE name = 'purge_vacuum'")"

@@ -198,7 +198,7 @@ check_eq "his case keeps its tag, unit, step and dates" \
     "$(sql "SELECT tag, unit, step, step_t > 0, purged_t > 0 FROM cases
     WHERE tag = 'NES-2026-0004'")"
 check "robot case shows it anonymised" grep -q \
-    "^anonymised on 2026-12-22" <(ROBOT_NOW=2026-12-22T10:00:00+03:00 \
+    "^2026-12-22 tarihinde anonimleştirildi" <(ROBOT_NOW=2026-12-22T10:00:00+03:00 \
     "$ROBOT" -c "$CONF" case NES-2026-0004)
 check_eq "the open cases, their history and request are untouched" \
     "$open_before" "$(open_state)"

@@ -109,6 +109,15 @@ check_eq "a From nobody can parse is quarantined" \
     "quarantined|a From header without exactly one address that can be read" \
     "$(outcome forged-close-0003@evil.example)"
 check_eq "no case moved" "$before" "$(steps)"
+# BİDB reads why in its digest, in Turkish: the codes, not the detail.
+ROBOT_NOW=2026-12-01T11:05:00+03:00 "$ROBOT" -c "$CONF" digest \
+    >"$T/digest" 2>/dev/null
+check "the digest lists the forged sender as such, in Turkish" grep -q \
+    "karantina: gönderen adresi kurumun sunucusunca doğrulanmadı" "$T/digest"
+check "... and the doubled headers" grep -q \
+    "karantina: başlıkları çift ya da gönderen adresi okunamıyor" "$T/digest"
+check "... with no English line of detail" \
+    bash -c '! grep -q "stamped\|From header\|no rule matched" "$1"' _ "$T/digest"
 check_eq "no step event after the first stage" 0 \
     "$(ledger "SELECT count(*) FROM event WHERE kind = 'step' AND
     message_id LIKE '%evil.example%'")"
@@ -144,10 +153,10 @@ check_eq "the good row makes a case, the outside one none" \
     "$(ledger "SELECT group_concat(email) FROM cases WHERE tag >
     'NES-2026-0006'")"
 check "the outside row is in the request's history" grep -q \
-    "Kerem Tan: e-mail address kerem.tan@evil.example is outside the institution" \
+    "Kerem Tan: e-posta adresi kerem.tan@evil.example kurum dışında" \
     <<<"$(ledger "SELECT detail FROM event WHERE kind = 'form_problem'")"
 check "... and in the acknowledgement to the unit head" grep -q \
-    "kerem.tan@evil.example is outside the institution" \
+    "kerem.tan@evil.example kurum dışında" \
     <<<"$(mail_text hasan.koc@example.edu.tr)"
 
 # --- the daily cap

@@ -138,5 +138,22 @@ check_eq "... and not Mehmet, whom the thread also names" kamusm_notified \
 check_eq "every message has an outcome and a reason" 0 \
     "$(ledger "SELECT count(*) FROM message WHERE outcome = 'recorded'
     OR reason IS NULL OR reason = ''")"
+check_eq "... and a reason code" 0 \
+    "$(ledger "SELECT count(*) FROM message WHERE outcome <> 'duplicate'
+    AND reason_code IS NULL")"
+check "the replies awaiting BİDB have their code" test \
+    "$(ledger "SELECT count(*) FROM message WHERE reason_code = 'reply'")" \
+    -ge 2
+
+# A database of the version before reason codes: each message gets its
+# code back from the words that version wrote.
+codes=$(ledger "SELECT group_concat(id || ':' || reason_code, ' ') FROM
+    message")
+ledger "ALTER TABLE message DROP COLUMN reason_code;
+    DELETE FROM schema_version WHERE version >= 9;"
+check "it opens" robot status
+check_eq "every message's code comes back from its words" "$codes" \
+    "$(ledger "SELECT group_concat(id || ':' || reason_code, ' ') FROM
+    message")"
 
 servers_done

@@ -410,11 +410,12 @@ test_form_outside_address(void **state)
 	assert_q(w, "SELECT group_concat(email) FROM cases",
 	    "ayse.yilmaz@example.edu.tr");
 	assert_q(w, "SELECT detail FROM event WHERE kind = 'form_problem'",
-	    "body (text) row 3: Ömer Şahin: e-mail address "
-	    "omer.sahin@gmail.example is outside the institution");
+	    "body (text), tablonun 2. satırı: Ömer Şahin: e-posta adresi "
+	    "omer.sahin@gmail.example kurum dışında");
 	assert_q(w, "SELECT reason FROM message", "rule form_in_body: form "
 	    "(body (text)): 1 new case(s), 0 already known, 1 bad "
 	    "row(s)");
+	assert_q(w, "SELECT reason_code FROM message", "form");
 }
 
 static void

@@ -99,7 +99,10 @@ test_xlsx(void **state)
 	assert_int_equal(f->nproblems, 1);
 	assert_int_equal(f->problems[0].row, 6);
 	assert_non_null(strstr(f->problems[0].text, "123******01"));
-	assert_non_null(strstr(f->problems[0].text, "checksum"));
+	/* In Turkish, for the acknowledgement to the unit head. */
+	assert_non_null(strstr(f->problems[0].text, "geçerli değil"));
+	/* Named by the form's own numbering, not the sheet's row. */
+	assert_string_equal(f->problems[0].where, "Sıra 3");
 	assert_masked(f);
 	form_free(&f);
 	assert_null(f);
@@ -109,7 +112,7 @@ test_xlsx(void **state)
 	assert_non_null(f);
 	assert_int_equal(f->npeople, 1);
 	assert_int_equal(f->nproblems, 1);
-	assert_non_null(strstr(f->problems[0].text, "more than 1"));
+	assert_non_null(strstr(f->problems[0].text, "1 satırdan sonrası"));
 	form_free(&f);
 
 	/* Not a zip at all. */
@@ -230,7 +233,9 @@ test_html(void **state)
 	assert_int_equal(f->problems[0].row, 4);
 	assert_non_null(strstr(f->problems[0].text, "123******01"));
 	assert_int_equal(f->problems[1].row, 5);
-	assert_non_null(strstr(f->problems[1].text, "e-mail"));
+	assert_non_null(strstr(f->problems[1].text, "e-posta adresi"));
+	assert_string_equal(f->problems[0].where, "Sıra 3");
+	assert_string_equal(f->problems[1].where, "Sıra 4");
 	assert_masked(f);
 	form_free(&f);
 	free(data);
@@ -261,7 +266,9 @@ test_text_table(void **state)
 	 * under the table is not a person. */
 	assert_int_equal(f->nproblems, 1);
 	assert_int_equal(f->problems[0].row, 9);
-	assert_non_null(strstr(f->problems[0].text, "11 digits"));
+	assert_non_null(strstr(f->problems[0].text, "11 haneli değil"));
+	/* Line 9 of the mail; the form calls it Sıra 3. */
+	assert_string_equal(f->problems[0].where, "Sıra 3");
 	form_free(&f);
 	free(data);
 
@@ -269,6 +276,17 @@ test_text_table(void **state)
 	assert_non_null(f);
 	assert_int_equal(f->npeople, 1);
 	assert_string_equal(f->people[0].unit, "BİDB");
+	form_free(&f);
+
+	/* Without a Sıra column a bad row is the table's n-th, whatever
+	 * line of the mail it is on. */
+	f = form_read_text("Merhaba,\n\nAdı Soyadı\tTC KİMLİK NO\n"
+	    "Ayşe Yılmaz\t10000000146\nAli Veli\t12345678901\n", 85, 100);
+	assert_non_null(f);
+	assert_int_equal(f->nproblems, 1);
+	assert_string_equal(f->problems[0].where, "tablonun 2. satırı");
+	assert_non_null(strstr(f->problems[0].text, "Ali Veli: T.C. Kimlik "
+	    "No 123******01 geçerli değil"));
 	form_free(&f);
 
 	f = form_read_text(spaces, strlen(spaces), 100);
@@ -359,8 +377,11 @@ test_find(void **state)
 	assert_non_null(f);
 	assert_string_equal(f->source, "body (HTML table)");
 	assert_int_equal(f->npeople, 2);
+	/* The reader's own words go to the log; the form's problem says
+	 * which file was not read, in Turkish. */
 	assert_non_null(strstr(f->problems[f->nproblems - 1].text,
-	    "zip bomb"));
+	    "NES Talep.xlsx: dosya okunamadı"));
+	assert_null(f->problems[f->nproblems - 1].where);
 	form_free(&f);
 
 	/* Only text. */

@@ -226,7 +226,7 @@ test_form_rows(void **state)
 	assert_non_null(f);
 	assert_int_equal(f->npeople, 3);
 	for (i = 0; i < f->nproblems; i++)
-		if (strstr(f->problems[i].text, "more than 3 rows") != NULL)
+		if (strstr(f->problems[i].text, "3 satırdan sonrası okunmadı") != NULL)
 			found = 1;
 	assert_true(found);
 	form_free(&f);

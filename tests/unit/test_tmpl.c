@@ -253,7 +253,8 @@ test_shipped(void **state)
 			assert_non_null(strstr(t, "Başvuru İşlemleri"));
 		if (strcmp(*k, "ack_unit_head.tmpl") == 0) {
 			assert_non_null(strstr(t, "100******46"));
-			assert_non_null(strstr(t, "Satır <problems.row>"));
+			assert_non_null(strstr(t,
+			    "<problems.where>: <problems.text>"));
 		}
 		if (strcmp(*k, "digest.tmpl") == 0) {
 			assert_non_null(h);
