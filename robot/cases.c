@@ -10,11 +10,8 @@
 #include "fold.h"
 #include "form.h"
 #include "history.h"
-#include "ledger.h"
 #include "log.h"
 #include "mem.h"
-#include "notify.h"
-#include "outbox.h"
 #include "quote.h"
 #include "tckn.h"
 #include "trust.h"
@@ -210,7 +207,7 @@ ticket_requester(const struct config *cfg, const struct mime_msg *msg,
 	for (tok = strtok_r(copy, ", ", &save); tok;
 	    tok = strtok_r(NULL, ", ", &save)) {
 		if (!trust_addr_in_domain(tok, cfg->institution.domain) ||
-		    outbox_is_self(cfg, tok) || (trust_addr_roles(cfg, tok) &
+		    trust_is_self(cfg, tok) || (trust_addr_roles(cfg, tok) &
 		    (ROLE_BIDB | ROLE_BYS | ROLE_YAZI)))
 			continue;
 		if (n++ == 0)
@@ -451,6 +448,10 @@ refuse_outsiders(const struct config *cfg, struct form *form)
 	}
 }
 
+static void add_effect(struct case_outcome *out,
+    enum case_effect_kind kind, int64_t request, struct form *form);
+static void effects_free(struct case_outcome *out);
+
 /* Form received: one case per good row; problems go on the request. */
 static int
 apply_form(sqlite3 *db, const struct config *cfg, int64_t msg_row,
@@ -538,8 +539,6 @@ apply_form(sqlite3 *db, const struct config *cfg, int64_t msg_row,
 		    "form_problem", NULL, res->rule_name, d) == -1)
 			goto out;
 	}
-	if (made && notify_form_ack(db, cfg, rq, form, msg, now) == -1)
-		goto out;
 	out->outcome = "applied";
 	out->code = REASON_FORM;
 	out->new_cases += made;
@@ -550,6 +549,15 @@ apply_form(sqlite3 *db, const struct config *cfg, int64_t msg_row,
 	if (nforeign)
 		buf_printf(&out->reason, ", %d in another unit's request",
 		    nforeign);
+	for (size_t i = 0; i < form->npeople; i++)
+		free(foreign[i]);
+	free(foreign);
+	foreign = NULL;
+	/* New people are told to the one who sent the form. */
+	if (made) {
+		add_effect(out, EFFECT_ACK_FORM, rq, form);
+		form = NULL;
+	}
 	rc = 0;
 out:
 	for (size_t i = 0; foreign && i < form->npeople; i++)
@@ -791,6 +799,11 @@ try_cand(sqlite3 *db, const struct config *cfg,
 		out->outcome = one.outcome;
 		out->code = one.code;
 		out->new_cases += one.new_cases;
+		/* The effects go with the outcome. */
+		out->effects = one.effects;
+		out->neffects = one.neffects;
+		one.effects = NULL;
+		one.neffects = 0;
 		buf_puts(&out->reason, buf_str(&one.reason));
 		rc = 1;
 	} else if (strcmp(one.outcome, "ignored") == 0) {
@@ -868,6 +881,7 @@ cases_apply(sqlite3 *db, const struct config *cfg,
 	out->code = REASON_NONE;
 	out->new_cases = 0;
 	buf_reset(&out->reason);
+	effects_free(out);
 	/* Two From headers, or one nobody can read: each reader may see
 	 * another sender, so nothing in it is believed. */
 	if (mime_check_headers(msg, &out->reason) == -1) {
@@ -875,7 +889,7 @@ cases_apply(sqlite3 *db, const struct config *cfg,
 		out->code = REASON_BAD_HEADERS;
 		goto record;
 	}
-	if (msg->from_addr && outbox_is_self(cfg, msg->from_addr)) {
+	if (msg->from_addr && trust_is_self(cfg, msg->from_addr)) {
 		out->outcome = "ignored";
 		out->code = REASON_OWN_MAIL;
 		buf_puts(&out->reason, "the robot's own mail");
@@ -889,18 +903,12 @@ cases_apply(sqlite3 *db, const struct config *cfg,
 	if (kind == AUTO_REPORT || kind == AUTO_REPLY) {
 		out->outcome = "ignored";
 		out->code = REASON_AUTOMATIC;
-		if (kind == AUTO_REPORT && (r = notify_bounce(db, cfg, msg,
-		    now)) != 0) {
-			if (r == -1) {
-				rc = -1;
-				goto record;
-			}
-			out->code = REASON_BOUNCE;
-			buf_printf(&out->reason, "bounce of the robot's mail, "
-			    "recorded on its case");
-		} else
-			buf_printf(&out->reason, "automatic mail: %s",
-			    auto_why ? auto_why : "");
+		buf_printf(&out->reason, "automatic mail: %s", auto_why ?
+		    auto_why : "");
+		/* Whether it reports on the robot's own mail is the
+		 * bounce reader's to say. */
+		if (kind == AUTO_REPORT)
+			add_effect(out, EFFECT_BOUNCE, 0, NULL);
 		goto record;
 	}
 	/* A From that claims the institution or Kamu SM without our
@@ -925,16 +933,38 @@ cases_apply(sqlite3 *db, const struct config *cfg,
 record:
 	cands_free(&cs);
 	fallback_free(&fb);
-	if (rc == 0 && id > 0)
-		rc = ledger_set_outcome(db, id, out->outcome, out->code,
-		    buf_str(&out->reason));
 	return rc;
+}
+
+static void
+add_effect(struct case_outcome *out, enum case_effect_kind kind,
+    int64_t request, struct form *form)
+{
+	struct case_effect *e;
+
+	out->effects = xrealloc(out->effects, (out->neffects + 1) *
+	    sizeof *out->effects);
+	e = &out->effects[out->neffects++];
+	e->kind = kind;
+	e->request = request;
+	e->form = form;
+}
+
+static void
+effects_free(struct case_outcome *out)
+{
+	for (size_t i = 0; i < out->neffects; i++)
+		form_free(&out->effects[i].form);
+	free(out->effects);
+	out->effects = NULL;
+	out->neffects = 0;
 }
 
 void
 cases_outcome_free(struct case_outcome *out)
 {
 	buf_free(&out->reason);
+	effects_free(out);
 }
 
 /* Fills r from the reading c whose rule res shows a step. */
@@ -971,7 +1001,7 @@ cases_read(const struct config *cfg, const struct rule_set *rules,
 
 	memset(r, 0, sizeof *r);
 	memset(&cs, 0, sizeof cs);
-	if (msg->from_addr && outbox_is_self(cfg, msg->from_addr)) {
+	if (msg->from_addr && trust_is_self(cfg, msg->from_addr)) {
 		buf_puts(&r->why, "the robot's own mail");
 		return;
 	}
@@ -1016,56 +1046,6 @@ cases_reading_free(struct case_reading *r)
 	free(r->detail);
 	buf_free(&r->why);
 	memset(r, 0, sizeof *r);
-}
-
-int
-cases_reprocess(sqlite3 *db, const struct config *cfg,
-    const struct rule_set *rules, time_t now, int waiting)
-{
-	static const char all[] =
-	    "SELECT id FROM message WHERE outcome IN ('unplaced', 'awaiting') "
-	    "AND purged_t IS NULL ORDER BY id";
-	static const char nocase[] =
-	    "SELECT id FROM message WHERE outcome = 'unplaced' AND "
-	    "reason_code = 'no_case' AND purged_t IS NULL ORDER BY id";
-	sqlite3_stmt *st = db_stmt(db, waiting ? nocase : all);
-	struct idset ids = { 0 };
-	struct case_outcome out = { 0 };
-	int applied = 0;
-
-	if (st == NULL)
-		return -1;
-	while (sqlite3_step(st) == SQLITE_ROW)
-		idset_add(&ids, sqlite3_column_int64(st, 0));
-	sqlite3_reset(st);
-	for (size_t i = 0; i < ids.n; i++) {
-		struct mime_msg *m = NULL;
-		int r;
-
-		if (ledger_load(db, ids.v[i], &m) == -1)
-			continue;
-		if (db_begin(db) == -1) {
-			mime_free(&m);
-			goto fail;
-		}
-		r = cases_apply(db, cfg, rules, ids.v[i], m, now, &out);
-		mime_free(&m);
-		if (r == -1) {
-			db_rollback(db);
-			goto fail;
-		}
-		if (db_commit(db) == -1)
-			goto fail;
-		if (strcmp(out.outcome, "applied") == 0)
-			applied++;
-	}
-	idset_free(&ids);
-	cases_outcome_free(&out);
-	return applied;
-fail:
-	idset_free(&ids);
-	cases_outcome_free(&out);
-	return -1;
 }
 
 int64_t

@@ -21,6 +21,7 @@
 
 #include "buf.h"
 #include "cfg.h"
+#include "form.h"
 #include "mime.h"
 #include "reason.h"
 #include "rules.h"
@@ -47,6 +48,20 @@ enum case_step case_step_parse(const char *key);
 /* A Turkish label for mail and tables ("Kamu SM'ye gönderildi"). */
 const char *case_step_label(enum case_step s);
 
+/* What a decision asks of the rest of the pipeline (pipeline.h): the
+ * state machine changes cases and their history itself, and only says
+ * what mail or other record the change calls for. */
+enum case_effect_kind {
+	EFFECT_ACK_FORM,	/* acknowledge form (request) to its sender */
+	EFFECT_BOUNCE		/* a delivery report: look for our mail */
+};
+
+struct case_effect {
+	enum case_effect_kind	 kind;
+	int64_t			 request;	/* EFFECT_ACK_FORM */
+	struct form		*form;		/* EFFECT_ACK_FORM; owned */
+};
+
 /* What one message did. */
 struct case_outcome {
 	const char	*outcome;	/* applied | unplaced | quarantined |
@@ -54,12 +69,15 @@ struct case_outcome {
 	enum reason_code code;		/* why, for programs and Turkish */
 	struct buf	 reason;	/* why, one line of detail */
 	int		 new_cases;	/* cases created (a form) */
+	struct case_effect *effects;	/* in the order they are to be done */
+	size_t		 neffects;
 };
 
-/* Examines a recorded message (ledger row id) and applies it: trust,
- * rules, form, cases, history, and the mail it causes (queued in outbox).
- * Runs inside the caller's transaction.  The outcome is also written to
- * the ledger.  Returns 0, or -1 on a database error (roll back). */
+/* Examines a recorded message (ledger row id, 0 for none) and decides:
+ * trust, rules, form, which cases, their steps and history.  The outcome,
+ * its reason and the effects are returned in out; the ledger and the mail
+ * are the pipeline's (pipeline_apply).  Runs inside the caller's
+ * transaction.  Returns 0, or -1 on a database error (roll back). */
 int cases_apply(sqlite3 *db, const struct config *cfg,
     const struct rule_set *rules, int64_t id, const struct mime_msg *msg,
     time_t now, struct case_outcome *out);
@@ -68,13 +86,6 @@ void cases_outcome_free(struct case_outcome *out);
 /* The time an event of msg counts from: its Date when plausible (not in
  * the future of now), else now. */
 time_t cases_event_time(const struct mime_msg *msg, time_t now);
-
-/* Re-examines unplaced messages, without fetching them again: every one
- * (after a rule change), or with waiting set only those a rule recognised
- * but no case was found for (after new cases).  One transaction per
- * message.  Returns the number applied now, or -1. */
-int cases_reprocess(sqlite3 *db, const struct config *cfg,
-    const struct rule_set *rules, time_t now, int waiting);
 
 /* What a message shows, read as cases_apply reads it (trust, the message,
  * then the originals it forwards), without looking for a case: for an

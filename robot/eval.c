@@ -13,6 +13,7 @@
 #include "ledger.h"
 #include "mem.h"
 #include "outbox.h"
+#include "pipeline.h"
 
 #define NSTEPS	(STEP_LAST + 1)	/* STEP_NONE .. STEP_CLOSED */
 
@@ -456,7 +457,7 @@ apply_one(struct run *r, const char *raw, size_t len, struct got *g)
 	if (db_begin(r->db) == -1)
 		goto out;
 	if (ledger_record(r->db, &e, &id, &dup) == 0 &&
-	    cases_apply(r->db, r->cfg, r->rules, id, m, r->now, &out) == 0) {
+	    pipeline_apply(r->db, r->cfg, r->rules, id, m, r->now, &out) == 0) {
 		collect(r->db, id, first_new, g);
 		g->outcome = xstrdup(out.outcome);
 		g->reason = xstrdup(buf_str(&out.reason));

@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include "buf.h"
-#include "cases.h"
 #include "clock.h"
 #include "compose.h"
 #include "db.h"
@@ -99,13 +98,6 @@ lower_dup(const char *s)
 	for (char *p = d; *p; p++)
 		*p = (char)ascii_lower((unsigned char)*p);
 	return d;
-}
-
-int
-outbox_is_self(const struct config *cfg, const char *addr)
-{
-	return same_addr(addr, cfg->institution.robot) ||
-	    same_addr(addr, cfg->smtp.from);
 }
 
 int
@@ -212,7 +204,7 @@ filter_rcpts(sqlite3 *db, const struct config *cfg,
 
 		if (a == NULL || *a == '\0')
 			continue;
-		if (outbox_is_self(cfg, a)) {
+		if (trust_is_self(cfg, a)) {
 			log_info("outbox: not mailing the robot's own address "
 			    "%s (%s)", a, m->kind);
 			continue;
@@ -356,7 +348,7 @@ outbox_queue(sqlite3 *db, const struct config *cfg,
 		rt[1].addr = cfg->smtp.from;
 		cm.reply_to = rt;
 		/* The robot reading BİDB's own mailbox: one address. */
-		cm.nreply_to = outbox_is_self(cfg, cfg->institution.bidb) ? 1 : 2;
+		cm.nreply_to = trust_is_self(cfg, cfg->institution.bidb) ? 1 : 2;
 	}
 	if (m->case_tag && *m->case_tag) {
 		hdr[0].name = "X-NES-Case";

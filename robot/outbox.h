@@ -127,7 +127,5 @@ int outbox_record_sent(sqlite3 *db, const char *kind, const char *message_id,
  * (bidb, yazi_isleri, bys, [digest] to).  outbox_queue drops every other
  * recipient (logged, and a note on the case). */
 int outbox_may_mail(const struct config *cfg, const char *addr);
-/* 1 when addr is the robot's own address (case-insensitive). */
-int outbox_is_self(const struct config *cfg, const char *addr);
 
 #endif

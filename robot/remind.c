@@ -183,7 +183,7 @@ waiting_free(struct waiting *w)
 const char *
 remind_unit_head(const struct config *cfg, const char *a)
 {
-	if (a == NULL || !compose_addr_valid(a) || outbox_is_self(cfg, a) ||
+	if (a == NULL || !compose_addr_valid(a) || trust_is_self(cfg, a) ||
 	    (trust_addr_roles(cfg, a) & (ROLE_BIDB | ROLE_BYS | ROLE_YAZI)))
 		return NULL;
 	return a;

@@ -14,6 +14,7 @@
 #include "history.h"
 #include "ledger.h"
 #include "mem.h"
+#include "pipeline.h"
 #include "purge.h"
 #include "robot.h"
 #include "rules.h"
@@ -73,7 +74,7 @@ robot_apply(void *ctx, sqlite3 *db, int64_t id, const struct mime_msg *msg,
 
 	if (dup)
 		return 0;	/* recorded as a duplicate; nothing twice */
-	rc = cases_apply(db, r->cfg, r->rules, id, msg, now, &out);
+	rc = pipeline_apply(db, r->cfg, r->rules, id, msg, now, &out);
 	if (rc == 0)
 		log_debug("message #%lld: %s: %s", (long long)id, out.outcome,
 		    buf_str(&out.reason));
@@ -321,7 +322,7 @@ robot_cmd_rules_test(struct robot *r, int argc, char **argv)
 	if (db_begin(r->db) == -1)
 		goto out;
 	if (ledger_record(r->db, &e, &id, &dup) == 0 &&
-	    cases_apply(r->db, r->cfg, r->rules, id, m, now, &out) == 0)
+	    pipeline_apply(r->db, r->cfg, r->rules, id, m, now, &out) == 0)
 		printf("would be:     %s: %s\n", out.outcome,
 		    buf_str(&out.reason));
 	db_rollback(r->db);
@@ -362,7 +363,7 @@ robot_cmd_reprocess(struct robot *r, int argc, char **argv)
 		return 2;
 	if (robot_load_rules(r) == -1 || now_or_fail(&now) == -1)
 		return 1;
-	if ((n = cases_reprocess(r->db, r->cfg, r->rules, now, 0)) == -1) {
+	if ((n = pipeline_reprocess(r->db, r->cfg, r->rules, now, 0)) == -1) {
 		fprintf(stderr, "robot: reprocess failed (see above)\n");
 		return 1;
 	}
@@ -380,7 +381,7 @@ robot_after_poll(struct robot *r)
 		return -1;
 	if (history_counter(r->db, HISTORY_REPROCESS, 0) == 1) {
 		if (robot_load_rules(r) == -1 ||
-		    cases_reprocess(r->db, r->cfg, r->rules, now, 1) == -1)
+		    pipeline_reprocess(r->db, r->cfg, r->rules, now, 1) == -1)
 			return -1;
 		/* A crash before this only means looking again next time. */
 		if (history_counter_set(r->db, HISTORY_REPROCESS, 0) == -1)

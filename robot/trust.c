@@ -95,6 +95,15 @@ trust_addr_roles(const struct config *cfg, const char *addr)
 }
 
 int
+trust_is_self(const struct config *cfg, const char *addr)
+{
+	if (addr == NULL)
+		return 0;
+	return (cfg->institution.robot && ieq(addr, cfg->institution.robot)) ||
+	    (cfg->smtp.from && ieq(addr, cfg->smtp.from));
+}
+
+int
 trust_addr_local(const struct config *cfg, const char *addr)
 {
 	size_t i;

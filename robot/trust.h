@@ -54,6 +54,8 @@ const char *trust_config_warning(const struct config *cfg);
  * original forwarded inside a message, whose headers are only text.
  * ROLE_KAMUSM for a Kamu SM domain. */
 unsigned trust_addr_roles(const struct config *cfg, const char *addr);
+/* 1 when addr is the robot's own ([institution] robot, [smtp] from). */
+int trust_is_self(const struct config *cfg, const char *addr);
 /* 1 when addr is in the institution's domain or one of [institution]
  * other_domains: a case may have it, and the robot may write to it. */
 int trust_addr_local(const struct config *cfg, const char *addr);

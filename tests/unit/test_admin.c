@@ -23,6 +23,7 @@
 #include "ledger.h"
 #include "log.h"
 #include "mem.h"
+#include "pipeline.h"
 #include "remind.h"
 #include "rules.h"
 #include "status.h"
@@ -521,7 +522,7 @@ record(struct world *w, const char *raw)
 	e.now = w->now;
 	assert_int_equal(db_begin(w->db), 0);
 	assert_int_equal(ledger_record(w->db, &e, &id, &dup), 0);
-	assert_int_equal(cases_apply(w->db, &cfg, rules, id, m, w->now, &out),
+	assert_int_equal(pipeline_apply(w->db, &cfg, rules, id, m, w->now, &out),
 	    0);
 	assert_int_equal(db_commit(w->db), 0);
 	cases_outcome_free(&out);

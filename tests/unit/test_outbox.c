@@ -16,7 +16,7 @@
 #include "db.h"
 #include "log.h"
 #include "mime.h"
-#include "notify.h"
+#include "bounce.h"
 #include "outbox.h"
 #include "smtp.h"
 
@@ -449,7 +449,7 @@ test_bounce_recorded(void **state)
 	    "--B--\r\n", mid);
 	assert_int_equal(mime_parse(raw.s, raw.len, &msg, &errstr), 0);
 	assert_int_equal(db_begin(fx->db), 0);
-	assert_int_equal(notify_bounce(fx->db, &fx->cfg, msg, now + 60), 1);
+	assert_int_equal(bounce_apply(fx->db, &fx->cfg, msg, now + 60), 1);
 	assert_int_equal(db_commit(fx->db), 0);
 	assert_string_equal(row_text(fx->db, "SELECT state FROM outbox WHERE "
 	    "id = ?1", id), "failed");
@@ -464,7 +464,7 @@ test_bounce_recorded(void **state)
 	buf_printf(&raw, "From: ayse@example.edu.tr\r\nSubject: Re: x\r\n"
 	    "In-Reply-To: <%s>\r\n\r\nteşekkürler\r\n", mid);
 	assert_int_equal(mime_parse(raw.s, raw.len, &msg, &errstr), 0);
-	assert_int_equal(notify_bounce(fx->db, &fx->cfg, msg, now), 0);
+	assert_int_equal(bounce_apply(fx->db, &fx->cfg, msg, now), 0);
 	mime_free(&msg);
 	buf_free(&raw);
 	free(mid);

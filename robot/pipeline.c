@@ -1,0 +1,119 @@
+/* pipeline: decision, effects, outcome; see pipeline.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "bounce.h"
+#include "db.h"
+#include "ledger.h"
+#include "mail.h"
+#include "mem.h"
+#include "pipeline.h"
+
+/* Does one effect.  0, or -1 on a database error. */
+static int
+effect_do(sqlite3 *db, const struct config *cfg, const struct mime_msg *msg,
+    const struct case_effect *e, time_t now, struct case_outcome *out)
+{
+	int r;
+
+	switch (e->kind) {
+	case EFFECT_ACK_FORM:
+		return mail_form_ack(db, cfg, e->request, e->form, msg, now) ==
+		    -1 ? -1 : 0;
+	case EFFECT_BOUNCE:
+		if ((r = bounce_apply(db, cfg, msg, now)) == 1) {
+			out->code = REASON_BOUNCE;
+			buf_reset(&out->reason);
+			buf_puts(&out->reason, "bounce of the robot's mail, "
+			    "recorded on its case");
+		}
+		return r == -1 ? -1 : 0;
+	}
+	return 0;
+}
+
+int
+pipeline_apply(sqlite3 *db, const struct config *cfg,
+    const struct rule_set *rules, int64_t id, const struct mime_msg *msg,
+    time_t now, struct case_outcome *out)
+{
+	if (cases_apply(db, cfg, rules, id, msg, now, out) == -1)
+		return -1;
+	for (size_t i = 0; i < out->neffects; i++)
+		if (effect_do(db, cfg, msg, &out->effects[i], now, out) == -1)
+			return -1;
+	if (id > 0 && ledger_set_outcome(db, id, out->outcome, out->code,
+	    buf_str(&out->reason)) == -1)
+		return -1;
+	return 0;
+}
+
+/* The ledger rows to look at again. */
+static int
+reprocess_ids(sqlite3 *db, int waiting, int64_t **ids_r, size_t *n_r)
+{
+	static const char all[] =
+	    "SELECT id FROM message WHERE outcome IN ('unplaced', 'awaiting') "
+	    "AND purged_t IS NULL ORDER BY id";
+	static const char nocase[] =
+	    "SELECT id FROM message WHERE outcome = 'unplaced' AND "
+	    "reason_code = 'no_case' AND purged_t IS NULL ORDER BY id";
+	sqlite3_stmt *st = db_stmt(db, waiting ? nocase : all);
+	size_t cap = 0;
+	int rc;
+
+	*ids_r = NULL;
+	*n_r = 0;
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n_r == cap) {
+			cap = cap ? cap * 2 : 64;
+			*ids_r = xrealloc(*ids_r, cap * sizeof **ids_r);
+		}
+		(*ids_r)[(*n_r)++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+pipeline_reprocess(sqlite3 *db, const struct config *cfg,
+    const struct rule_set *rules, time_t now, int waiting)
+{
+	struct case_outcome out = { 0 };
+	int64_t *ids;
+	size_t n;
+	int applied = 0;
+
+	if (reprocess_ids(db, waiting, &ids, &n) == -1)
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		struct mime_msg *m = NULL;
+		int r;
+
+		if (ledger_load(db, ids[i], &m) == -1)
+			continue;
+		if (db_begin(db) == -1) {
+			mime_free(&m);
+			goto fail;
+		}
+		r = pipeline_apply(db, cfg, rules, ids[i], m, now, &out);
+		mime_free(&m);
+		if (r == -1) {
+			db_rollback(db);
+			goto fail;
+		}
+		if (db_commit(db) == -1)
+			goto fail;
+		if (strcmp(out.outcome, "applied") == 0)
+			applied++;
+	}
+	free(ids);
+	cases_outcome_free(&out);
+	return applied;
+fail:
+	free(ids);
+	cases_outcome_free(&out);
+	return -1;
+}
