@@ -47,7 +47,7 @@ DEBS += libjansson-dev
 BENCH_DEBS := isync imapfilter
 
 .PHONY: all test unit e2e demo deps bench-deps clean check-src bench fuzz \
-	fuzz-build valgrind install uninstall FORCE
+	fuzz-build valgrind install uninstall layers FORCE
 
 all: $(BUILD)/robot
 
@@ -171,6 +171,10 @@ $(BUILD)/tests/rulebench: tests/bench/rulebench.c $(LIBOBJS) | $(BUILD)/tests
 check-src:
 	@! grep -nE '\b(strcpy|strcat|sprintf|vsprintf|strtok|atoi|gets)\s*\(' \
 		robot/*.c || { echo "unbounded string call above"; exit 1; }
+
+# A module includes only modules of lower layers (README, "Module map").
+layers:
+	@python3 tests/layers.py
 
 clean:
 	rm -rf $(BUILD)
