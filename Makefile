@@ -167,10 +167,14 @@ bench: bench-deps
 $(BUILD)/tests/rulebench: tests/bench/rulebench.c $(LIBOBJS) | $(BUILD)/tests
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIBOBJS) $(LDFLAGS) $(LDLIBS)
 
-# Unbounded string functions are not used in this tree (style.md).
+# Unbounded string functions are not used in this tree (style.md), nor
+# the locale's case (a Turkish locale folds 'I' to 'ı'): ascii.h.
 check-src:
 	@! grep -nE '\b(strcpy|strcat|sprintf|vsprintf|strtok|atoi|gets)\s*\(' \
 		robot/*.c || { echo "unbounded string call above"; exit 1; }
+	@! grep -nE '\b(str(n?casecmp|casestr)|to(lower|upper))\s*\(' \
+		robot/*.c robot/*.h | grep -v '^[^:]*:[0-9]*: \*' || \
+		{ echo "locale-dependent case above: use ascii.h"; exit 1; }
 
 # A module includes only modules of lower layers (README, "Module map").
 layers:

@@ -7,11 +7,11 @@
  * honoured.  <br>, <p> and <div> inside a cell separate words. */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 
+#include "ascii.h"
 #include "buf.h"
 #include "form.h"
 #include "form_int.h"
@@ -26,7 +26,7 @@ static int
 is_el(const xmlNode *n, const char *name)
 {
 	return n->type == XML_ELEMENT_NODE &&
-	    strcasecmp((const char *)n->name, name) == 0;
+	    ascii_ieq((const char *)n->name, name);
 }
 
 static void
