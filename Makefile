@@ -184,7 +184,7 @@ clean:
 	rm -rf $(BUILD)
 
 # test tools
-PROBEOBJS := $(patsubst %,$(BUILD)/obj/%.o,imap mem buf log tckn \
+PROBEOBJS := $(patsubst %,$(BUILD)/obj/%.o,imap mem buf log tckn ascii \
 	$(if $(wildcard robot/cfg.c),cfg cfg_datadir))
 # The login with an access token: AUTHENTICATE and the token endpoint.
 PROBEOBJS += $(patsubst %,$(BUILD)/obj/%.o,imap_auth oauth2 oauth2_file)
@@ -192,7 +192,8 @@ PROBEOBJS += $(patsubst %,$(BUILD)/obj/%.o,imap_auth oauth2 oauth2_file)
 $(BUILD)/tests/imap_probe: tests/tools/imap_probe.c $(PROBEOBJS) | $(BUILD)/tests
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(PROBEOBJS) $(LDFLAGS) $(LDLIBS)
 
-SMTPPROBEOBJS := $(patsubst %,$(BUILD)/obj/%.o,smtp compose charset tmpl mem buf log tckn)
+SMTPPROBEOBJS := $(patsubst %,$(BUILD)/obj/%.o,smtp compose charset tmpl mem buf log tckn \
+	ascii cfg cfg_datadir)
 SMTPPROBEOBJS += $(patsubst %,$(BUILD)/obj/%.o,oauth2 oauth2_file)
 
 $(BUILD)/tests/smtp_probe: tests/tools/smtp_probe.c $(SMTPPROBEOBJS) | $(BUILD)/tests
