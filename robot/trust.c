@@ -350,15 +350,14 @@ stamped_pass(const struct config *cfg, const struct mime_msg *msg,
 
 unsigned
 trust_roles(const struct config *cfg, const struct mime_msg *msg,
-    const char **why_r)
+    char *why, size_t whylen)
 {
-	static char why[1024];
 	struct buf b = BUF_INIT;
 	const char *from = msg->from_addr, *dom;
 	unsigned roles;
 
-	if (why_r != NULL)
-		*why_r = NULL;
+	if (whylen > 0)
+		why[0] = '\0';
 	if ((roles = trust_addr_roles(cfg, from)) == 0)
 		return 0;		/* an outsider claims nothing */
 	if (cfg->institution.authserv_none)
@@ -369,10 +368,9 @@ trust_roles(const struct config *cfg, const struct mime_msg *msg,
 		buf_free(&b);
 		return roles;
 	}
-	snprintf(why, sizeof why, "%s", buf_str(&b));
+	if (whylen > 0)
+		snprintf(why, whylen, "%s", buf_str(&b));
 	buf_free(&b);
-	if (why_r != NULL)
-		*why_r = why;
 	return 0;
 }
 
