@@ -140,7 +140,7 @@ literal(struct pat *p)
 	char *f, *g, low;
 
 	if (c < 0x80) {
-		low = (char)(c >= 'A' && c <= 'Z' ? c + 'a' - 'A' : c);
+		low = (char)ascii_lower(c);
 		emit(p, &low, 1, p->i++);
 		return;
 	}
