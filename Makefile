@@ -47,7 +47,7 @@ DEBS += libjansson-dev
 BENCH_DEBS := isync imapfilter
 
 .PHONY: all test unit e2e demo deps bench-deps clean check-src bench fuzz \
-	fuzz-build valgrind install uninstall FORCE
+	fuzz-build valgrind install uninstall layers FORCE
 
 all: $(BUILD)/robot
 
@@ -167,16 +167,24 @@ bench: bench-deps
 $(BUILD)/tests/rulebench: tests/bench/rulebench.c $(LIBOBJS) | $(BUILD)/tests
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIBOBJS) $(LDFLAGS) $(LDLIBS)
 
-# Unbounded string functions are not used in this tree (style.md).
+# Unbounded string functions are not used in this tree (style.md), nor
+# the locale's case (a Turkish locale folds 'I' to 'ı'): ascii.h.
 check-src:
 	@! grep -nE '\b(strcpy|strcat|sprintf|vsprintf|strtok|atoi|gets)\s*\(' \
 		robot/*.c || { echo "unbounded string call above"; exit 1; }
+	@! grep -nE '\b(str(n?casecmp|casestr)|to(lower|upper))\s*\(' \
+		robot/*.c robot/*.h | grep -v '^[^:]*:[0-9]*: \*' || \
+		{ echo "locale-dependent case above: use ascii.h"; exit 1; }
+
+# A module includes only modules of lower layers (README, "Module map").
+layers:
+	@python3 tests/layers.py
 
 clean:
 	rm -rf $(BUILD)
 
 # test tools
-PROBEOBJS := $(patsubst %,$(BUILD)/obj/%.o,imap mem buf log tckn \
+PROBEOBJS := $(patsubst %,$(BUILD)/obj/%.o,imap mem buf log tckn ascii \
 	$(if $(wildcard robot/cfg.c),cfg cfg_datadir))
 # The login with an access token: AUTHENTICATE and the token endpoint.
 PROBEOBJS += $(patsubst %,$(BUILD)/obj/%.o,imap_auth oauth2 oauth2_file)
@@ -184,7 +192,8 @@ PROBEOBJS += $(patsubst %,$(BUILD)/obj/%.o,imap_auth oauth2 oauth2_file)
 $(BUILD)/tests/imap_probe: tests/tools/imap_probe.c $(PROBEOBJS) | $(BUILD)/tests
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(PROBEOBJS) $(LDFLAGS) $(LDLIBS)
 
-SMTPPROBEOBJS := $(patsubst %,$(BUILD)/obj/%.o,smtp compose charset tmpl mem buf log tckn)
+SMTPPROBEOBJS := $(patsubst %,$(BUILD)/obj/%.o,smtp compose charset tmpl mem buf log tckn \
+	ascii cfg cfg_datadir)
 SMTPPROBEOBJS += $(patsubst %,$(BUILD)/obj/%.o,oauth2 oauth2_file)
 
 $(BUILD)/tests/smtp_probe: tests/tools/smtp_probe.c $(SMTPPROBEOBJS) | $(BUILD)/tests

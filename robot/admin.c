@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "admin.h"
+#include "ascii.h"
 #include "clock.h"
 #include "db.h"
 #include "history.h"
@@ -296,9 +297,7 @@ check_value(sqlite3 *db, const struct config *cfg, const struct admin_case *c,
 		free(key);
 	} else if (strcmp(field, "email") == 0) {
 		v = xstrdup(value);
-		for (char *p = v; *p; p++)
-			if (*p >= 'A' && *p <= 'Z')
-				*p = (char)(*p - 'A' + 'a');
+		ascii_lower_str(v);
 		if (!plain_addr(v) || (dom && *dom &&
 		    !trust_addr_in_domain(v, dom))) {
 			refuse(err, errlen, "%s is not an address of %s", value,

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "admin.h"
+#include "ascii.h"
 #include "db.h"
 #include "mem.h"
 #include "tckn.h"
@@ -47,7 +48,7 @@ ticket_of(const char *key)
 {
 	if (*key == '#')
 		key++;
-	else if (strncasecmp(key, "BYS-", 4) == 0)
+	else if (ascii_prefix_ci(key, "BYS-"))
 		key += 4;
 	return all_digits(key) ? key : NULL;
 }
@@ -55,7 +56,7 @@ ticket_of(const char *key)
 enum admin_key
 admin_key_kind(const char *key)
 {
-	if (strncasecmp(key, "NES-", 4) == 0)
+	if (ascii_prefix_ci(key, "NES-"))
 		return ADMIN_KEY_TAG;
 	if (tckn_valid(key))
 		return ADMIN_KEY_TCKN;

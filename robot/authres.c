@@ -14,20 +14,15 @@
  *	propspec        = ptype [CFWS] "." [CFWS] property [CFWS] "=" pvalue
  *	pvalue          = [CFWS] (value / [[local-part] "@"] domain-name)
  *
- * Only ASCII case folding: a Turkish locale's tolower() turns "I" into
- * "ı". */
+ * Only ASCII case folding (ascii.h): a Turkish locale's tolower() turns
+ * "I" into "ı". */
 #include <stdlib.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "authres.h"
 #include "buf.h"
 #include "mem.h"
-
-static int
-lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + 'a' - 'A' : c;
-}
 
 static int
 is_space(int c)
@@ -97,8 +92,7 @@ keyword(const char *p, char **kw_r)
 	if (p == s)
 		return NULL;
 	*kw_r = xstrndup(s, (size_t)(p - s));
-	for (char *c = *kw_r; *c; c++)
-		*c = (char)lower((unsigned char)*c);
+	ascii_lower_str(*kw_r);
 	return p;
 }
 
@@ -255,8 +249,7 @@ authres_parse(const char *v, struct authres *ar)
 	memset(ar, 0, sizeof *ar);
 	if (v == NULL || (p = value(skip_cfws(v), &ar->authserv_id)) == NULL)
 		return -1;
-	for (char *c = ar->authserv_id; *c; c++)
-		*c = (char)lower((unsigned char)*c);
+	ascii_lower_str(ar->authserv_id);
 	/* An authres-version needs CFWS before it. */
 	q = skip_cfws(p);
 	if (q > p && *q >= '0' && *q <= '9') {

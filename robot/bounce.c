@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "bounce.h"
 #include "buf.h"
 #include "db.h"
@@ -20,35 +21,11 @@ static const char SQL_BOUNCED[] =
     "UPDATE cases SET bounced = ?2, updated_t = ?3 WHERE id = ?1";
 
 static int
-lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
-
-/* ASCII case-insensitive strstr (protocol words: no locale). */
-static const char *
-find_ci(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; hay && *hay; hay++) {
-		size_t i;
-
-		for (i = 0; i < n && hay[i] && lower((unsigned char)hay[i]) ==
-		    lower((unsigned char)needle[i]); i++)
-			;
-		if (i == n)
-			return hay;
-	}
-	return NULL;
-}
-
-static int
 is_report(const struct mime_msg *msg)
 {
 	const char *ct = mime_header(msg, "Content-Type");
 
-	if (ct && find_ci(ct, "multipart/report"))
+	if (ct && ascii_find_ci(ct, "multipart/report"))
 		return 1;
 	if (msg->from_addr && (strncmp(msg->from_addr, "mailer-daemon", 13) ==
 	    0 || strncmp(msg->from_addr, "postmaster", 10) == 0))
@@ -99,7 +76,7 @@ field_line(const char *s, size_t len, const char *label, struct buf *out)
 {
 	const char *p, *e, *end = s + len;
 	char *copy = xstrndup(s, len);
-	const char *hit = find_ci(copy, label);
+	const char *hit = ascii_find_ci(copy, label);
 
 	if (hit == NULL) {
 		free(copy);

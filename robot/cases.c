@@ -872,6 +872,7 @@ cases_apply(sqlite3 *db, const struct config *cfg,
 	    REASON_NONE, 0 };
 	struct cands cs;
 	const char *why = NULL, *auto_why = NULL;
+	char claim[TRUST_WHY_MAX];
 	enum trust_auto kind;
 	unsigned roles;
 	int rc = 0, r;
@@ -895,9 +896,10 @@ cases_apply(sqlite3 *db, const struct config *cfg,
 		buf_puts(&out->reason, "the robot's own mail");
 		goto record;
 	}
-	roles = trust_roles(cfg, msg, &why);
+	roles = trust_roles(cfg, msg, claim, sizeof claim);
+	why = claim[0] != '\0' ? claim : NULL;
 	/* System mail (Kamu SM's, the ticket system's) is read like any
-	 * other and never answered (notify.c); an out-of-office reply says
+	 * other and never answered (mail.c); an out-of-office reply says
 	 * nothing, and a delivery report only whether our mail arrived. */
 	kind = trust_automatic(msg, &auto_why);
 	if (kind == AUTO_REPORT || kind == AUTO_REPLY) {
@@ -995,6 +997,7 @@ cases_read(const struct config *cfg, const struct rule_set *rules,
 	struct rule_result res;
 	struct cands cs;
 	const char *why = NULL;
+	char claim[TRUST_WHY_MAX];
 	enum trust_auto kind;
 	unsigned roles;
 	int limit = 0;
@@ -1010,8 +1013,8 @@ cases_read(const struct config *cfg, const struct rule_set *rules,
 		buf_printf(&r->why, "automatic mail: %s", why ? why : "");
 		return;
 	}
-	roles = trust_roles(cfg, msg, &why);
-	cands_make(cfg, msg, roles, why, &cs);
+	roles = trust_roles(cfg, msg, claim, sizeof claim);
+	cands_make(cfg, msg, roles, claim[0] != '\0' ? claim : NULL, &cs);
 	for (size_t i = 0; i < cs.n && r->step == STEP_NONE; i++) {
 		const struct cand *c = &cs.c[i];
 		enum case_step step;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "cases_int.h"
 #include "db.h"
 #include "fold.h"
@@ -345,9 +346,7 @@ find_by_ids(sqlite3 *db, const struct rule_result *res, struct idset *out)
 		else if (strcmp(c->name, "case_tag") == 0) {
 			char *t = xstrdup(c->value);
 
-			for (char *p = t; *p; p++)
-				if (*p >= 'a' && *p <= 'z')
-					*p = (char)(*p - 'a' + 'A');
+			ascii_upper_str(t);
 			find_by_tag(db, t, out);
 			free(t);
 		}

@@ -20,6 +20,7 @@
 
 #include <ini.h>
 
+#include "ascii.h"
 #include "buf.h"
 #include "cfg.h"
 #include "mem.h"
@@ -260,22 +261,6 @@ struct ctx {
 	int		 set_at[NKEYS];	/* line a key was set on, 0 = unset */
 };
 
-static int
-ascii_lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
-
-/* strcasecmp follows the locale, and a Turkish one folds 'I' to 'ı'. */
-static int
-ascii_caseeq(const char *a, const char *b)
-{
-	while (*a && ascii_lower((unsigned char)*a) ==
-	    ascii_lower((unsigned char)*b))
-		a++, b++;
-	return *a == '\0' && *b == '\0';
-}
-
 static void
 problem(struct ctx *ctx, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -357,8 +342,7 @@ parse_list(const struct key *k, const char *value, char ***list_r,
 		list = xrealloc(list, (n + 2) * sizeof *list);
 		list[n] = xstrndup(s, e - s);
 		if (k->type == K_DOMAINS)
-			for (char *c = list[n]; *c; c++)
-				*c = (char)ascii_lower((unsigned char)*c);
+			ascii_lower_str(list[n]);
 		list[++n] = NULL;
 		if (*end == '\0')
 			break;
@@ -469,12 +453,12 @@ set_value(struct ctx *ctx, const struct key *k, const char *value,
 		*(int *)f = (int)v;
 		return 0;
 	case K_BOOL:
-		if (ascii_caseeq(value, "yes") || ascii_caseeq(value, "true") ||
-		    ascii_caseeq(value, "on") || strcmp(value, "1") == 0)
+		if (ascii_ieq(value, "yes") || ascii_ieq(value, "true") ||
+		    ascii_ieq(value, "on") || strcmp(value, "1") == 0)
 			*(int *)f = 1;
-		else if (ascii_caseeq(value, "no") ||
-		    ascii_caseeq(value, "false") ||
-		    ascii_caseeq(value, "off") || strcmp(value, "0") == 0)
+		else if (ascii_ieq(value, "no") ||
+		    ascii_ieq(value, "false") ||
+		    ascii_ieq(value, "off") || strcmp(value, "0") == 0)
 			*(int *)f = 0;
 		else {
 			buf_puts(why, "must be yes or no");
@@ -505,8 +489,7 @@ set_value(struct ctx *ctx, const struct key *k, const char *value,
 			return -1;
 		}
 		*(char **)f = xstrdup(value);
-		for (char *c = *(char **)f; *c; c++)
-			*c = (char)ascii_lower((unsigned char)*c);
+		ascii_lower_str(*(char **)f);
 		return 0;
 	case K_LIST:
 	case K_DOMAINS:
@@ -863,14 +846,6 @@ login_source(struct ctx *ctx, const char *section, enum cfg_auth auth,
 	return 0;
 }
 
-static int
-ascii_prefix(const char *s, const char *prefix)
-{
-	while (*prefix && ascii_lower((unsigned char)*s) == *prefix)
-		s++, prefix++;
-	return *prefix == '\0';
-}
-
 /* A refresh token file the robot can read now and replace later: the
  * token endpoint may send a new refresh token with any access token, and
  * it is written beside the old one, then renamed over it (oauth2.c). */
@@ -921,7 +896,7 @@ check_oauth2(struct ctx *ctx)
 		problem(ctx, 0, "oauth2.token_url: required when %s", why);
 		return -1;
 	}
-	if (!ascii_prefix(cfg->oauth2.token_url, "https://") ||
+	if (!ascii_prefix_ci(cfg->oauth2.token_url, "https://") ||
 	    cfg->oauth2.token_url[8] == '\0') {
 		problem(ctx, key_line(ctx, "oauth2", "token_url"),
 		    "oauth2.token_url: must be an https:// URL");
@@ -1245,7 +1220,7 @@ cfg_is_loopback(const char *host)
 
 	if (host == NULL)
 		return 0;
-	if (ascii_caseeq(host, "localhost"))
+	if (ascii_ieq(host, "localhost"))
 		return 1;
 	if (inet_pton(AF_INET, host, &a4) == 1)
 		return (ntohl(a4.s_addr) >> 24) == 127;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "buf.h"
 #include "charset.h"
 #include "mem.h"
@@ -246,8 +247,7 @@ clean_name(const char *name, char *out, size_t outsz)
 	    p++) {
 		unsigned char c = (unsigned char)*p;
 
-		if (c >= 'A' && c <= 'Z')
-			c += 'a' - 'A';
+		c = (unsigned char)ascii_lower(c);
 		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
 		    c == '-' || c == '_' || c == '.' || c == ':' || c == '+'))
 			return -1;
@@ -397,7 +397,7 @@ charset_describe(const struct charset_result *r, const char *declared,
 	if (r->flags & CHARSET_MISLABEL) {
 		buf_printf(b, "%sdeclared %.40s but not %s, read as %s", sep,
 		    declared ? declared : "utf-8", declared == NULL ||
-		    strcasecmp(declared, "utf-8") == 0 ? "UTF-8" :
+		    ascii_ieq(declared, "utf-8") ? "UTF-8" :
 		    "what its bytes are", r->used);
 		sep = ", ";
 	}

@@ -5,10 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/random.h>
 #include <unistd.h>
 
+#include "ascii.h"
 #include "buf.h"
 #include "charset.h"
 #include "compose.h"
@@ -432,10 +432,10 @@ extra_ok(const struct compose_header *x)
 	for (p = x->value; *p; p++)
 		if ((unsigned char)*p < 32 || (unsigned char)*p >= 127)
 			return 0;
-	if (strncasecmp(x->name, "content-", 8) == 0)
+	if (ascii_prefix_ci(x->name, "content-"))
 		return 0;
 	for (i = 0; ours[i] != NULL; i++)
-		if (strcasecmp(x->name, ours[i]) == 0)
+		if (ascii_ieq(x->name, ours[i]))
 			return 0;
 	return 1;
 }

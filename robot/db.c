@@ -280,15 +280,16 @@ db_schema_version(void)
 const char *
 db_errmsg(sqlite3 *db)
 {
-	static char buf[256];
 	int code = sqlite3_errcode(db) & 0xff;	/* extended codes are on */
 
-	if (sqlite3_system_errno(db) == ENOSPC && (code == SQLITE_FULL ||
-	    code == SQLITE_IOERR)) {
-		snprintf(buf, sizeof buf, "%s (no space left on the disk "
-		    "of the database)", sqlite3_errmsg(db));
-		return buf;
-	}
+	/* SQLite's words for the two codes (sqlite3_errstr), and the cause:
+	 * constants, so that no call overwrites what another returned. */
+	if (sqlite3_system_errno(db) == ENOSPC && code == SQLITE_FULL)
+		return "database or disk is full (no space left on the disk "
+		    "of the database)";
+	if (sqlite3_system_errno(db) == ENOSPC && code == SQLITE_IOERR)
+		return "disk I/O error (no space left on the disk of the "
+		    "database)";
 	return sqlite3_errmsg(db);
 }
 

@@ -50,7 +50,9 @@ char *db_col_strdup(sqlite3_stmt *st, int i);
  * dflt when it returns no row. */
 int64_t db_int(sqlite3 *db, const char *sql, const char *p1, int64_t dflt);
 
-/* The SQLite error message of the last failing call. */
+/* The SQLite error message of the last failing call: SQLite's own
+ * (valid until the next call on db) or a constant string; never a buffer
+ * that another call overwrites. */
 const char *db_errmsg(sqlite3 *db);
 
 #endif

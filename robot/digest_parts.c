@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "buf.h"
 #include "cases.h"
 #include "clock.h"
@@ -81,7 +82,7 @@ bind_head(sqlite3_stmt *st, const char *head, struct buf *low)
 	if (head == NULL)
 		return;
 	for (const char *p = head; *p; p++)
-		buf_putc(low, *p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+		buf_putc(low, ascii_lower((unsigned char)*p));
 	db_bind_text(st, 9, buf_str(low));
 }
 

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "ascii.h"
 #include "buf.h"
 #include "cases.h"
 #include "clock.h"
@@ -287,10 +288,10 @@ strip_labels(char *raw, size_t len, struct buf *label)
 			return o + (len - i);
 		}
 		if (raw[i] != ' ' && raw[i] != '\t')
-			drop = e - i > 9 && strncasecmp(raw + i, "X-Corpus-",
-			    9) == 0;
+			drop = e - i > 9 && ascii_prefix_ci(raw + i,
+			    "X-Corpus-");
 		if (drop) {
-			if (strncasecmp(raw + i, "X-Corpus-Expect:", 16) == 0)
+			if (ascii_prefix_ci(raw + i, "X-Corpus-Expect:"))
 				buf_add(label, raw + i + 16, e - i - 16);
 			else if (raw[i] == ' ' || raw[i] == '\t')
 				buf_add(label, raw + i, e - i);

@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
+#include "ascii.h"
 #include "buf.h"
 #include "fold.h"
 #include "form.h"
@@ -378,7 +378,7 @@ read_row(struct form *f, const struct form_row *r, const int *col, int ord,
     struct form_person *p)
 {
 	const char *first, *last, *t, *e;
-	char digits[16], mask[12], *s, w[64];
+	char digits[16], mask[12], w[64];
 	struct buf b = BUF_INIT;
 	size_t i, n = 0;
 
@@ -444,13 +444,11 @@ read_row(struct form *f, const struct form_row *r, const int *col, int ord,
 	}
 
 	if ((e = cell_at(r, col[FORM_COL_EMAIL])) != NULL) {
-		if (strncasecmp(e, "mailto:", 7) == 0)
+		if (ascii_prefix_ci(e, "mailto:"))
 			e += 7;
 		p->email = xstrdup(e);
 		/* Addresses are ASCII: C-locale lower case, not Turkish. */
-		for (s = p->email; *s != '\0'; s++)
-			if (*s >= 'A' && *s <= 'Z')
-				*s += 'a' - 'A';
+		ascii_lower_str(p->email);
 		if (!email_ok(p->email)) {
 			add_problem(f, r->num, w, "%s: e-posta adresi "
 			    "\"%s\" geçerli değil", p->name, p->email);
@@ -574,18 +572,6 @@ form_free(struct form **fp)
 	*fp = NULL;
 }
 
-static int
-ends_with(const char *s, const char *suffix)
-{
-	size_t n, m;
-
-	if (s == NULL)
-		return 0;
-	n = strlen(s);
-	m = strlen(suffix);
-	return n >= m && strcasecmp(s + n - m, suffix) == 0;
-}
-
 /* Text a person could have typed or a program exported: no NUL byte and
  * few control characters in the first 4 KB. */
 static int
@@ -608,26 +594,28 @@ form_attachment_kind(const struct mime_attachment *a)
 {
 	const char *type = a->type != NULL ? a->type : "";
 	const unsigned char *d = a->data;
-	int named = ends_with(a->name, ".xlsx") || ends_with(a->name, ".docx") ||
-	    ends_with(a->name, ".xls") || ends_with(a->name, ".csv") ||
-	    ends_with(a->name, ".doc") || ends_with(a->name, ".ods");
+	const char *nm = a->name;
+	int named = ascii_suffix_ci(nm, ".xlsx") ||
+	    ascii_suffix_ci(nm, ".docx") || ascii_suffix_ci(nm, ".xls") ||
+	    ascii_suffix_ci(nm, ".csv") || ascii_suffix_ci(nm, ".doc") ||
+	    ascii_suffix_ci(nm, ".ods");
 	int typed = strstr(type, "spreadsheet") || strstr(type, "excel") ||
 	    strstr(type, "wordprocessing") || strstr(type, "msword") ||
 	    strcmp(type, "text/csv") == 0 ||
 	    strcmp(type, "application/csv") == 0 ||
 	    strcmp(type, "text/comma-separated-values") == 0;
 
-	if (ends_with(a->name, ".pdf") || ends_with(a->name, ".p7s") ||
-	    ends_with(a->name, ".p7m"))
+	if (ascii_suffix_ci(nm, ".pdf") || ascii_suffix_ci(nm, ".p7s") ||
+	    ascii_suffix_ci(nm, ".p7m"))
 		return FORM_NONE;
 	/* What the bytes are decides; the name and type only say whether to
 	 * look (a spreadsheet saved as CSV keeps Excel's type, a form may
 	 * come as octet-stream with no extension). */
 	if (a->len > 4 && memcmp(d, "PK\003\004", 4) == 0) {
-		if (ends_with(a->name, ".docx") || strstr(type,
+		if (ascii_suffix_ci(nm, ".docx") || strstr(type,
 		    "wordprocessing"))
 			return FORM_DOCX;
-		if (ends_with(a->name, ".xlsx") || strstr(type, "spreadsheet"))
+		if (ascii_suffix_ci(nm, ".xlsx") || strstr(type, "spreadsheet"))
 			return FORM_XLSX;
 		return FORM_ZIP;
 	}

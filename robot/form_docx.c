@@ -4,8 +4,8 @@
  * Every <w:tbl> of word/document.xml, in document order, is a candidate;
  * rows are <w:tr>, cells <w:tc> (a gridSpan cell fills its columns), and a
  * cell's text is its runs' <w:t> joined, paragraphs joined by a space.
- * The first table with a header row is the form.  Bounds and XML options
- * as for .xlsx (form_xlsx.c). */
+ * The first table with a header row is the form (the walk is
+ * form_tree.c's).  Bounds and XML options as for .xlsx (form_xlsx.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,67 +79,25 @@ grid_span(const xmlNode *tc)
 	return n < 1 ? 1 : n > FORM_MAX_COLS ? FORM_MAX_COLS : (int)n;
 }
 
-/* Collects the <w:tr> of tbl (also inside <w:sdt> wrappers) and the
- * <w:tc> of each row into t. */
 static void
-table_rows(const xmlNode *n, struct form_table *t, int *rownum, int depth)
+docx_text(const xmlNode *tc, struct buf *b)
 {
-	const xmlNode *c;
-	struct buf b = BUF_INIT;
-	size_t col;
-	int span;
-
-	if (depth > DOCX_MAX_DEPTH)
-		return;
-	b.cap = 4 * FORM_MAX_CELL;
-	for (c = n->children; c != NULL; c = c->next) {
-		if (is_el(c, "tr")) {
-			if (form_table_row(t, ++*rownum) == -1)
-				break;
-			table_rows(c, t, rownum, depth + 1);
-		} else if (is_el(c, "tc")) {
-			if (t->nrow == 0)
-				continue;
-			buf_reset(&b);
-			cell_text(c, &b, 0, 0);
-			col = t->row[t->nrow - 1].ncell;
-			form_table_cell(t, col, buf_str(&b), b.len);
-			/* A merged cell covers the columns after it. */
-			for (span = grid_span(c); span > 1; span--)
-				form_table_push(t, "", 0);
-		} else if (c->type == XML_ELEMENT_NODE && !is_el(c, "tbl"))
-			table_rows(c, t, rownum, depth + 1);
-	}
-	buf_free(&b);
+	cell_text(tc, b, 0, 0);
 }
 
-/* Depth-first search for tables; the first that is a form wins. */
-static struct form *
-find_tables(const xmlNode *n, int max_rows, int depth)
-{
-	const xmlNode *c;
-	struct form_table t;
-	struct form *f = NULL;
-	int rownum;
+static const char *const docx_cells[] = { "tc", NULL };
 
-	if (depth > DOCX_MAX_DEPTH)
-		return NULL;
-	for (c = n->children; c != NULL && f == NULL; c = c->next) {
-		if (c->type != XML_ELEMENT_NODE)
-			continue;
-		if (is_el(c, "tbl")) {
-			form_table_init(&t, max_rows);
-			rownum = 0;
-			table_rows(c, &t, &rownum, 0);
-			f = form_from_table(&t, max_rows, "docx");
-			form_table_free(&t);
-			if (f != NULL)
-				break;
-		}
-		f = find_tables(c, max_rows, depth + 1);
-	}
-	return f;
-}
+static const struct form_dialect docx_tables = {
+	.source = "docx",
+	.is = is_el,
+	.table = "tbl",
+	.row = "tr",
+	.cells = docx_cells,
+	.span = grid_span,
+	.text = docx_text,
+	.max_depth = DOCX_MAX_DEPTH,
+	.max_tables = 0,
+};
 
 struct form *
 form_read_docx(const unsigned char *data, size_t len, int max_rows,
@@ -163,7 +121,7 @@ form_read_docx(const unsigned char *data, size_t len, int max_rows,
 		snprintf(err, errlen, "word/document.xml is not XML");
 		goto done;
 	}
-	f = find_tables(xmlDocGetRootElement(doc), max_rows, 0);
+	f = form_tree_find(&docx_tables, xmlDocGetRootElement(doc), max_rows);
 done:
 	xmlFreeDoc(doc);
 	free(xml);

@@ -4,14 +4,15 @@
  * UTF-8 HTML; every <table> in document order is a candidate, its rows
  * are the <tr> whose nearest table is it (so a layout table around the
  * form does not swallow the form's rows), cells <td>/<th> with colspan
- * honoured.  <br>, <p> and <div> inside a cell separate words. */
+ * honoured (the walk is form_tree.c's).  <br>, <p> and <div> inside a
+ * cell separate words. */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 
+#include "ascii.h"
 #include "buf.h"
 #include "form.h"
 #include "form_int.h"
@@ -26,7 +27,7 @@ static int
 is_el(const xmlNode *n, const char *name)
 {
 	return n->type == XML_ELEMENT_NODE &&
-	    strcasecmp((const char *)n->name, name) == 0;
+	    ascii_ieq((const char *)n->name, name);
 }
 
 static void
@@ -65,82 +66,38 @@ colspan(const xmlNode *n)
 	return k < 1 ? 1 : k > FORM_MAX_COLS ? FORM_MAX_COLS : (int)k;
 }
 
-/* Rows and cells of one table, not descending into nested tables. */
 static void
-table_rows(const xmlNode *n, struct form_table *t, int *rownum, int depth)
+html_text(const xmlNode *cell, struct buf *b)
 {
-	const xmlNode *c;
-	struct buf b = BUF_INIT;
-	int span;
-
-	if (depth > HTML_MAX_DEPTH)
-		return;
-	b.cap = 4 * FORM_MAX_CELL;
-	for (c = n->children; c != NULL; c = c->next) {
-		if (c->type != XML_ELEMENT_NODE || is_el(c, "table"))
-			continue;
-		if (is_el(c, "tr")) {
-			if (form_table_row(t, ++*rownum) == -1)
-				break;
-			table_rows(c, t, rownum, depth + 1);
-		} else if (is_el(c, "td") || is_el(c, "th")) {
-			if (t->nrow == 0)
-				continue;
-			buf_reset(&b);
-			cell_text(c, &b, 0);
-			form_table_push(t, buf_str(&b), b.len);
-			for (span = colspan(c); span > 1; span--)
-				form_table_push(t, "", 0);
-		} else
-			table_rows(c, t, rownum, depth + 1);
-	}
-	buf_free(&b);
+	cell_text(cell, b, 0);
 }
 
-static struct form *
-find_tables(const xmlNode *n, int max_rows, int depth, int *ntables)
-{
-	const xmlNode *c;
-	struct form_table t;
-	struct form *f = NULL;
-	int rownum;
+static const char *const html_cells[] = { "td", "th", NULL };
 
-	if (depth > HTML_MAX_DEPTH)
-		return NULL;
-	for (c = n->children; c != NULL && f == NULL; c = c->next) {
-		if (c->type != XML_ELEMENT_NODE)
-			continue;
-		if (is_el(c, "table")) {
-			if (++*ntables > HTML_MAX_TABLES)
-				return NULL;
-			form_table_init(&t, max_rows);
-			rownum = 0;
-			table_rows(c, &t, &rownum, 0);
-			f = form_from_table(&t, max_rows, "html");
-			form_table_free(&t);
-			if (f != NULL)
-				break;
-		}
-		f = find_tables(c, max_rows, depth + 1, ntables);
-	}
-	return f;
-}
+static const struct form_dialect html_tables = {
+	.source = "html",
+	.is = is_el,
+	.table = "table",
+	.row = "tr",
+	.cells = html_cells,
+	.span = colspan,
+	.text = html_text,
+	.max_depth = HTML_MAX_DEPTH,
+	.max_tables = HTML_MAX_TABLES,
+};
 
 struct form *
 form_read_html(const char *html, size_t len, int max_rows)
 {
 	htmlDocPtr doc;
-	struct form *f = NULL;
-	int ntables = 0;
+	struct form *f;
 
 	if (html == NULL || len == 0 || len > FORM_MAX_PART)
 		return NULL;
 	doc = htmlReadMemory(html, (int)len, NULL, "UTF-8", HTML_OPTS);
 	if (doc == NULL)
 		return NULL;
-	if (xmlDocGetRootElement(doc) != NULL)
-		f = find_tables(xmlDocGetRootElement(doc), max_rows, 0,
-		    &ntables);
+	f = form_tree_find(&html_tables, xmlDocGetRootElement(doc), max_rows);
 	xmlFreeDoc(doc);
 	return f;
 }

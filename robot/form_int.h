@@ -10,6 +10,9 @@
 
 #include <stddef.h>
 
+#include <libxml/tree.h>
+
+#include "buf.h"
 #include "form.h"
 
 #define FORM_MAX_COLS	64		/* columns kept per row */
@@ -82,6 +85,28 @@ struct zip *form_zip_open(const unsigned char *data, size_t len, char *err,
 int form_zip_read(struct zip *za, const char *name, char **data_r,
     size_t *len_r, char *err, size_t errlen);
 void form_zip_close(struct zip *za);
+
+/* A tree of tables as a reader sees it (form_tree.c): the .docx reader's
+ * WordprocessingML and the HTML reader's HTML. */
+struct form_dialect {
+	const char	*source;	/* the form's source word: "docx" */
+	/* 1 when n is the element name (XML: its local name; HTML: in
+	 * any case). */
+	int		(*is)(const xmlNode *n, const char *name);
+	const char	*table;		/* "tbl", "table" */
+	const char	*row;		/* "tr" */
+	const char *const *cells;	/* NULL-ended: "tc"; "td", "th" */
+	/* The columns cell covers, 1 to FORM_MAX_COLS. */
+	int		(*span)(const xmlNode *cell);
+	/* Appends the text of cell to b (nested tables left out). */
+	void		(*text)(const xmlNode *cell, struct buf *b);
+	int		 max_depth;	/* elements deeper are not looked at */
+	int		 max_tables;	/* tables looked at; 0: no bound */
+};
+/* The first table under root that is a form, as form_from_table() reads
+ * it; NULL when none is. */
+struct form *form_tree_find(const struct form_dialect *d, const xmlNode *root,
+    int max_rows);
 
 /* Finds the header row of t and reads the rows below it.  Returns a new
  * form (source copied) or NULL when t has no header row. */

@@ -91,7 +91,7 @@ content_type(const struct mailmime_content *ct)
 	}
 	buf_printf(&b, "%s/%s", t, ct->ct_subtype ? ct->ct_subtype : "");
 	scrub_controls(&b, 0);
-	ascii_lower(b.s);
+	ascii_lower_str(b.s);
 	return buf_steal(&b);
 }
 
@@ -114,7 +114,7 @@ param_value(const struct param *ps, size_t n, const char *base)
 		long idx;
 
 		if (nm == NULL || ps[i].value == NULL ||
-		    ascii_casecmp_n(nm, base, bl) != 0)
+		    !ascii_ieqn(nm, base, bl))
 			continue;
 		r = nm + bl;
 		if (*r == '\0') {
@@ -246,7 +246,7 @@ ct_param(const struct mailmime *m, const char *name)
 	    it = clist_next(it)) {
 		struct mailmime_parameter *p = clist_content(it);
 
-		if (p->pa_name != NULL && ascii_casecmp(p->pa_name, name) == 0)
+		if (p->pa_name != NULL && ascii_ieq(p->pa_name, name))
 			return p->pa_value;
 	}
 	return NULL;
@@ -488,8 +488,7 @@ meta_charset(const unsigned char *p, size_t n, char *cs, size_t cssz)
 
 	cs[0] = '\0';
 	for (i = 0; i + sizeof key - 1 < lim; i++) {
-		if (ascii_casecmp_n((const char *)p + i, key,
-		    sizeof key - 1) != 0)
+		if (!ascii_ieqn((const char *)p + i, key, sizeof key - 1))
 			continue;
 		i += sizeof key - 1;
 		while (i < lim && (p[i] == '"' || p[i] == '\'' || p[i] == ' '))
@@ -539,16 +538,6 @@ text_part(struct ctx *c, const struct mailmime *m, int partno, int is_html,
 	free(data);
 }
 
-static int
-has_suffix_ci(const char *s, const char *suffix)
-{
-	size_t n, k = strlen(suffix);
-
-	if (s == NULL || (n = strlen(s)) < k)
-		return 0;
-	return ascii_casecmp_n(s + n - k, suffix, k) == 0;
-}
-
 /* Media no part of the robot reads: a form is a spreadsheet, a document,
  * CSV or text, never a picture, a PDF or a signature. */
 static int
@@ -564,7 +553,7 @@ opaque(const char *type, const char *name)
 		if (strncmp(type, prefixes[i], strlen(prefixes[i])) == 0)
 			return 1;
 	for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++)
-		if (has_suffix_ci(name, suffixes[i]))
+		if (ascii_suffix_ci(name, suffixes[i]))
 			return 1;
 	return 0;
 }
@@ -956,7 +945,7 @@ mime_header(const struct mime_msg *msg, const char *name)
 	if (msg == NULL || name == NULL)
 		return NULL;
 	for (size_t i = 0; i < msg->nheaders; i++)
-		if (ascii_casecmp(msg->headers[i].name, name) == 0)
+		if (ascii_ieq(msg->headers[i].name, name))
 			return msg->headers[i].value;
 	return NULL;
 }
@@ -974,7 +963,7 @@ mime_check_headers(const struct mime_msg *msg, struct buf *why)
 	for (k = 0; once[k] != NULL; k++) {
 		for (i = 0, n = 0; i < msg->nheaders; i++)
 			if (msg->headers[i].name != NULL &&
-			    ascii_casecmp(msg->headers[i].name, once[k]) == 0)
+			    ascii_ieq(msg->headers[i].name, once[k]))
 				n++;
 		if (n < 2)
 			continue;

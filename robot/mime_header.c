@@ -83,7 +83,7 @@ encoded_word(const char *p, size_t n, char *cs, size_t cssz, char *enc,
 	/* RFC 2231 section 5: charset*language. */
 	if (strchr(cs, '*') != NULL)
 		*strchr(cs, '*') = '\0';
-	*enc = (char)lc((unsigned char)p[i + 1]);
+	*enc = (char)ascii_lower((unsigned char)p[i + 1]);
 	if ((*enc != 'b' && *enc != 'q') || p[i + 2] != '?')
 		return 0;
 	*txt = p + i + 3;
@@ -156,7 +156,7 @@ decode_value(const char *v, size_t len, struct buf *out, struct buf *why,
 		 * are converted together, since senders split multibyte
 		 * characters across words. */
 		gap = have && only_space(u.s + lit, i - lit);
-		if (have && (!gap || ascii_casecmp(cs, wcs) != 0)) {
+		if (have && (!gap || !ascii_ieq(cs, wcs))) {
 			charset_append_utf8(out, cs, enc.s, enc.len, &r);
 			describe(why, &r, cs);
 			buf_reset(&enc);
@@ -293,7 +293,7 @@ mimeh_find_hdr(const struct hdr *h, size_t n, const char *name)
 
 	for (size_t i = 0; i < n; i++)
 		if (h[i].nlen == nl &&
-		    ascii_casecmp_n(h[i].name, name, nl) == 0)
+		    ascii_ieqn(h[i].name, name, nl))
 			return &h[i];
 	return NULL;
 }
@@ -396,7 +396,7 @@ scrape_addrs(const char *v, struct buf *addrs)
 				buf_puts(addrs, ", ");
 			from = addrs->len;
 			buf_add(addrs, s, (size_t)(e - s));
-			ascii_lower(addrs->s + from);
+			ascii_lower_str(addrs->s + from);
 		}
 		at = e > at ? e : at + 1;
 	}
@@ -440,7 +440,7 @@ add_mailbox(struct mailimf_mailbox *mb, struct buf *disp, struct buf *addrs,
 		buf_puts(addrs, ", ");
 	from = addrs->len;
 	buf_puts(addrs, mb->mb_addr_spec);
-	ascii_lower(addrs->s + from);
+	ascii_lower_str(addrs->s + from);
 }
 
 static int
@@ -566,7 +566,7 @@ strict_addr(const struct hdr *h, struct buf *addrs)
 	if (ok) {
 		from = addrs->len;
 		buf_puts(addrs, a);
-		ascii_lower(addrs->s + from);
+		ascii_lower_str(addrs->s + from);
 	}
 	free(a);
 	buf_free(&u);
@@ -657,7 +657,7 @@ raw_field(const struct hdr *h)
 
 	for (size_t i = 0; names[i] != NULL; i++)
 		if (h->nlen == strlen(names[i]) &&
-		    ascii_casecmp_n(h->name, names[i], h->nlen) == 0)
+		    ascii_ieqn(h->name, names[i], h->nlen))
 			return 1;
 	return 0;
 }
@@ -673,7 +673,7 @@ angle_addr(const char *v)
 		r = xstrndup(p + 1, (size_t)(q - p - 1));
 	else
 		r = xstrdup(v);
-	ascii_lower(r);
+	ascii_lower_str(r);
 	return r;
 }
 

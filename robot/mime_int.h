@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ascii.h"
 #include "buf.h"
 #include "mime.h"
 
@@ -34,41 +35,6 @@ struct ctx {
 	int			 depth_noted;
 	int			 parts_noted;
 };
-
-static inline int
-lc(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + 'a' - 'A' : c;
-}
-
-/* ASCII-only case folding: tolower() would turn "I" into "ı" under a
- * Turkish locale. */
-static inline int
-ascii_casecmp_n(const char *a, const char *b, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		int ca = lc((unsigned char)a[i]), cb = lc((unsigned char)b[i]);
-
-		if (ca != cb)
-			return ca - cb;
-		if (ca == 0)
-			return 0;
-	}
-	return 0;
-}
-
-static inline int
-ascii_casecmp(const char *a, const char *b)
-{
-	return ascii_casecmp_n(a, b, SIZE_MAX);
-}
-
-static inline void
-ascii_lower(char *s)
-{
-	for (; s != NULL && *s; s++)
-		*s = (char)lc((unsigned char)*s);
-}
 
 /* Replaces control characters (CR, LF, tab, ...) by spaces from offset
  * from on, so no header value or name can carry a line break. */
@@ -94,7 +60,7 @@ hexval(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
-	c = lc(c);
+	c = ascii_lower(c);
 	if (c >= 'a' && c <= 'f')
 		return c - 'a' + 10;
 	return -1;

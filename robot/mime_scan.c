@@ -75,7 +75,7 @@ token_is(const char *p, const char *end, const char *word)
 {
 	size_t n = strlen(word);
 
-	return (size_t)(end - p) == n && ascii_casecmp_n(p, word, n) == 0;
+	return (size_t)(end - p) == n && ascii_ieqn(p, word, n);
 }
 
 /* What the Content-Type value v (n raw bytes) makes of an entity; a

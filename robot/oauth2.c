@@ -14,6 +14,7 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
+#include "ascii.h"
 #include "buf.h"
 #include "log.h"
 #include "mem.h"
@@ -182,21 +183,6 @@ token_ok(const char *s)
 	return 1;
 }
 
-/* strcasecmp follows the locale; protocol words must not. */
-static int
-ascii_caseeq(const char *a, const char *b)
-{
-	int x, y;
-
-	for (; *a != '\0' && *b != '\0'; a++, b++) {
-		x = *a >= 'A' && *a <= 'Z' ? *a - 'A' + 'a' : *a;
-		y = *b >= 'A' && *b <= 'Z' ? *b - 'A' + 'a' : *b;
-		if (x != y)
-			return 0;
-	}
-	return *a == *b;
-}
-
 /* Copies what the endpoint said about an error, for a log line: control
  * characters become spaces, at most 200 bytes. */
 static void
@@ -312,7 +298,7 @@ oauth2_parse(const char *body, size_t len, long status,
 	}
 	/* RFC 6749 5.1: case-insensitive; only bearer tokens go in SASL. */
 	if (type != NULL && (!json_is_string(type) ||
-	    !ascii_caseeq(json_string_value(type), "bearer"))) {
+	    !ascii_ieq(json_string_value(type), "bearer"))) {
 		snprintf(err, errlen, "issued a token that is not a bearer "
 		    "token");
 		goto out;

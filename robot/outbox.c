@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ascii.h"
 #include "buf.h"
 #include "clock.h"
 #include "compose.h"
@@ -70,24 +71,10 @@ outbox_backoff(int n)
 	return steps[n - 1];
 }
 
-/* ASCII-only case folding: addresses are ASCII, and strcasecmp would
- * follow a Turkish locale (I -> ı). */
-static int
-ascii_lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
-
 static int
 same_addr(const char *a, const char *b)
 {
-	if (a == NULL || b == NULL)
-		return 0;
-	for (; *a && *b; a++, b++)
-		if (ascii_lower((unsigned char)*a) !=
-		    ascii_lower((unsigned char)*b))
-			return 0;
-	return *a == *b;
+	return a != NULL && b != NULL && ascii_ieq(a, b);
 }
 
 static char *
@@ -95,8 +82,7 @@ lower_dup(const char *s)
 {
 	char *d = xstrdup(s);
 
-	for (char *p = d; *p; p++)
-		*p = (char)ascii_lower((unsigned char)*p);
+	ascii_lower_str(d);
 	return d;
 }
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "buf.h"
 #include "fold.h"
 #include "mem.h"
@@ -47,12 +48,6 @@ static const struct {
 	{ "reply-to", H_OTHER }, { "yanit adresi", H_OTHER },
 	{ "importance", H_OTHER }, { "onem derecesi", H_OTHER },
 };
-
-static int
-lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + 'a' - 'A' : c;
-}
 
 static int
 is_blank(int c)
@@ -408,7 +403,6 @@ quote_addrs(const char *s)
 	    at = strchr(at + 1, '@')) {
 		const char *a = at, *e = at + 1;
 		char *one;
-		size_t i;
 
 		while (a > s && addr_char((unsigned char)a[-1]) && a[-1] != '.')
 			a--;
@@ -422,8 +416,7 @@ quote_addrs(const char *s)
 		    (size_t)(e - at - 1)) == NULL)
 			continue;
 		one = xstrndup(a, (size_t)(e - a));
-		for (i = 0; one[i]; i++)
-			one[i] = (char)lower((unsigned char)one[i]);
+		ascii_lower_str(one);
 		/* Each address once. */
 		if (b.len == 0 || !strstr(buf_str(&b), one))
 			buf_printf(&b, "%s%s", b.len ? ", " : "", one);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "buf.h"
 #include "mem.h"
 #include "redact.h"
@@ -21,7 +22,7 @@
 static size_t
 letter(const unsigned char *p, char want)
 {
-	if ((p[0] | 0x20) == want && p[0] >= 'A')
+	if (ascii_lower(p[0]) == want)
 		return 1;
 	if (want == 'i' && p[0] == 0xc4 && (p[1] == 0xb1 || p[1] == 0xb0))
 		return 2;
@@ -139,7 +140,7 @@ redact_access_passwords(char **sp)
 		return 0;
 	s = (const unsigned char *)*sp;
 	for (p = s; *p; p++) {
-		if ((*p | 0x20) != 'e' || (lab = label(p)) == 0)
+		if (ascii_lower(*p) != 'e' || (lab = label(p)) == 0)
 			continue;
 		if (!password_at(p + lab, &sep, &tok))
 			continue;

@@ -248,6 +248,7 @@ robot_cmd_rules_test(struct robot *r, int argc, char **argv)
 	struct ledger_entry e;
 	struct mime_msg *m = NULL;
 	const char *why = NULL, *path;
+	char claim[TRUST_WHY_MAX];
 	unsigned roles;
 	char *raw;
 	size_t len;
@@ -295,8 +296,8 @@ robot_cmd_rules_test(struct robot *r, int argc, char **argv)
 	    m->text ? m->text : "");
 	if (trust_is_automatic(m, &why))
 		printf("automatic mail (%s): the robot ignores it\n", why);
-	roles = trust_roles(r->cfg, m, &why);
-	print_roles(roles, why);
+	roles = trust_roles(r->cfg, m, claim, sizeof claim);
+	print_roles(roles, claim[0] != '\0' ? claim : NULL);
 	rules_eval(r->rules, m, roles, verbose, &res);
 	if (res.rule) {
 		printf("matched:      rule %s -> %s\n", res.rule_name,

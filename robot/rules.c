@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "fold.h"
 #include "log.h"
 #include "mem.h"
@@ -40,22 +41,6 @@ static const char *const field_words[] = {
 	"subject", "body", "fresh", "from_addr", "to", "cc", "attachment",
 	"text", "rcpt", "header"
 };
-
-static int
-ascii_ieq(const char *a, const char *b)
-{
-	for (; *a && *b; a++, b++) {
-		unsigned char x = (unsigned char)*a, y = (unsigned char)*b;
-
-		if (x >= 'A' && x <= 'Z')
-			x += 'a' - 'A';
-		if (y >= 'A' && y <= 'Z')
-			y += 'a' - 'A';
-		if (x != y)
-			return 0;
-	}
-	return *a == *b;
-}
 
 /* PCRE2 in UTF mode refuses invalid UTF-8; fold.h passes such bytes
  * through, so they are replaced here (same length: the map stays right)

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ascii.h"
 #include "fold.h"
 #include "mem.h"
 #include "rules_priv.h"
@@ -68,15 +69,6 @@ perr(struct parser *p, const char *fmt, ...)
 	va_end(ap);
 	snprintf(p->err, p->errlen, "%s:%d: %s", p->file, p->line, msg);
 	return -1;
-}
-
-static int
-ascii_ieq(const char *a, const char *b)
-{
-	for (; *a && *b; a++, b++)
-		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
-			return 0;
-	return *a == *b;
 }
 
 static char *
@@ -148,7 +140,7 @@ literal(struct pat *p)
 	char *f, *g, low;
 
 	if (c < 0x80) {
-		low = (char)(c >= 'A' && c <= 'Z' ? c + 'a' - 'A' : c);
+		low = (char)ascii_lower(c);
 		emit(p, &low, 1, p->i++);
 		return;
 	}

@@ -8,10 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <curl/curl.h>
 
+#include "ascii.h"
 #include "buf.h"
 #include "log.h"
 #include "mem.h"
@@ -68,24 +68,6 @@ debug_cb(CURL *h, curl_infotype type, char *data, size_t size, void *arg)
 		if (data[i] == '\r' || data[i] == '\n')
 			continue;
 		buf_putc(&r->b, (unsigned char)data[i] < 0x20 ? ' ' : data[i]);
-	}
-	return 0;
-}
-
-int
-smtp_host_is_loopback(const char *host)
-{
-	if (host == NULL)
-		return 0;
-	if (strcasecmp(host, "localhost") == 0 || strcmp(host, "::1") == 0 ||
-	    strcmp(host, "[::1]") == 0)
-		return 1;
-	if (strncmp(host, "127.", 4) == 0) {
-		/* 127.x.y.z with digits and dots only */
-		for (host += 4; *host; host++)
-			if (!((*host >= '0' && *host <= '9') || *host == '.'))
-				return 0;
-		return 1;
 	}
 	return 0;
 }
@@ -228,9 +210,9 @@ smtp_send(const struct config *cfg, const char *mail_from,
 		res = SMTP_CONFIG;
 		goto done;
 	}
-	if (strcasecmp(scheme, "smtps") == 0)
+	if (ascii_ieq(scheme, "smtps"))
 		implicit_tls = 1;
-	else if (strcasecmp(scheme, "smtp") == 0)
+	else if (ascii_ieq(scheme, "smtp"))
 		implicit_tls = 0;
 	else {
 		snprintf(err, errlen, "smtp.url: scheme must be smtp or smtps");
@@ -238,7 +220,7 @@ smtp_send(const struct config *cfg, const char *mail_from,
 		goto done;
 	}
 	if (!implicit_tls && cfg->smtp.tls != CFG_TLS_STARTTLS &&
-	    !smtp_host_is_loopback(host)) {
+	    !cfg_is_loopback(host)) {
 		snprintf(err, errlen, "smtp: refusing plain text to %s "
 		    "(set tls = starttls or use smtps://)", host);
 		res = SMTP_CONFIG;

@@ -53,8 +53,4 @@ int smtp_send(const struct config *cfg, const char *mail_from,
     const char *const *rcpts, size_t nrcpt, const char *msg, size_t len,
     char *err, size_t errlen);
 
-/* 1 when host (as in a URL: "localhost", "127.0.0.1", "[::1]") is the
- * loopback. */
-int smtp_host_is_loopback(const char *host);
-
 #endif

@@ -10,8 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
+#include "ascii.h"
 #include "buf.h"
 #include "mem.h"
 #include "tmpl.h"
@@ -651,7 +651,7 @@ tmpl_parse(const char *file, const char *src, size_t len, struct tmpl *t,
 				in_comment = 1;
 			continue;
 		}
-		if (eol - p >= 8 && strncasecmp(p, "Subject:", 8) == 0) {
+		if (eol - p >= 8 && ascii_prefix_ci(p, "Subject:")) {
 			if (subj != NULL) {
 				perr(&ps, line, "second Subject line");
 				return -1;

@@ -3,43 +3,18 @@
  * RFC 8601 (Authentication-Results), RFC 3834 (Auto-Submitted), RFC 2919
  * (List-Id), RFC 6522 (multipart/report).
  *
- * Only ASCII case folding is used on protocol words and domains: a
- * Turkish locale's tolower() would turn "I" into "ı". */
+ * Protocol words and domains are compared with ascii.h, never with the
+ * locale's case. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "authres.h"
 #include "buf.h"
 #include "fold.h"
 #include "mem.h"
 #include "trust.h"
-
-static int
-lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + 'a' - 'A' : c;
-}
-
-static int
-ieq_n(const char *a, const char *b, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (lower((unsigned char)a[i]) != lower((unsigned char)b[i]))
-			return 0;
-		if (a[i] == '\0')
-			return 1;
-	}
-	return 1;
-}
-
-static int
-ieq(const char *a, const char *b)
-{
-	return strlen(a) == strlen(b) && ieq_n(a, b, strlen(a));
-}
 
 int
 trust_addr_in_domain(const char *addr, const char *domain)
@@ -54,9 +29,9 @@ trust_addr_in_domain(const char *addr, const char *domain)
 	n = strlen(d);
 	dl = strlen(domain);
 	if (n == dl)
-		return ieq(d, domain);
+		return ascii_ieq(d, domain);
 	/* A subdomain: "x.kamusm.gov.tr", never "xkamusm.gov.tr". */
-	return n > dl && d[n - dl - 1] == '.' && ieq(d + n - dl, domain);
+	return n > dl && d[n - dl - 1] == '.' && ascii_ieq(d + n - dl, domain);
 }
 
 static int
@@ -81,12 +56,14 @@ trust_addr_roles(const struct config *cfg, const char *addr)
 		return 0;
 	if (inst != NULL && trust_addr_in_domain(addr, inst)) {
 		roles |= ROLE_INTERNAL;
-		if (cfg->institution.bidb && ieq(addr, cfg->institution.bidb))
+		if (cfg->institution.bidb &&
+		    ascii_ieq(addr, cfg->institution.bidb))
 			roles |= ROLE_BIDB;
 		if (cfg->institution.yazi_isleri &&
-		    ieq(addr, cfg->institution.yazi_isleri))
+		    ascii_ieq(addr, cfg->institution.yazi_isleri))
 			roles |= ROLE_YAZI;
-		if (cfg->institution.bys && ieq(addr, cfg->institution.bys))
+		if (cfg->institution.bys &&
+		    ascii_ieq(addr, cfg->institution.bys))
 			roles |= ROLE_BYS;
 	}
 	if (in_kamusm(cfg, addr))
@@ -99,8 +76,9 @@ trust_is_self(const struct config *cfg, const char *addr)
 {
 	if (addr == NULL)
 		return 0;
-	return (cfg->institution.robot && ieq(addr, cfg->institution.robot)) ||
-	    (cfg->smtp.from && ieq(addr, cfg->smtp.from));
+	return (cfg->institution.robot &&
+	    ascii_ieq(addr, cfg->institution.robot)) ||
+	    (cfg->smtp.from && ascii_ieq(addr, cfg->smtp.from));
 }
 
 int
@@ -123,7 +101,7 @@ static int
 is_authserv(const struct config *cfg, const char *id)
 {
 	for (size_t i = 0; i < cfg->institution.nauthserv_id; i++)
-		if (ieq(id, cfg->institution.authserv_id[i]))
+		if (ascii_ieq(id, cfg->institution.authserv_id[i]))
 			return 1;
 	return 0;
 }
@@ -147,7 +125,7 @@ received_by_us(const struct config *cfg, const char *v)
 		if (n == 0)
 			break;
 		snprintf(word, sizeof word, "%.*s", (int)n, v);
-		if (ieq(prev, "by") && n < sizeof word &&
+		if (ascii_ieq(prev, "by") && n < sizeof word &&
 		    is_authserv(cfg, word))
 			return 1;
 		snprintf(prev, sizeof prev, "%.*s", (int)n, v);
@@ -167,7 +145,7 @@ trusted_top(const struct config *cfg, const struct mime_msg *msg)
 
 	for (i = 0; i < msg->nheaders; i++) {
 		if (msg->headers[i].name == NULL ||
-		    !ieq(msg->headers[i].name, "Received"))
+		    !ascii_ieq(msg->headers[i].name, "Received"))
 			continue;
 		if (first == msg->nheaders)
 			first = i;
@@ -221,9 +199,9 @@ result_vouches(const struct authres_result *r, const char *from,
 		bare(v, a, sizeof a);
 		snprintf(what, whatlen, "%s", a);
 		at = strchr(from, '@');
-		return strcmp(r->result, "pass") == 0 && (ieq(a, from) ||
+		return strcmp(r->result, "pass") == 0 && (ascii_ieq(a, from) ||
 		    (at != NULL && strlen(a) == (size_t)(at - from) &&
-		    ieq_n(a, from, strlen(a))));
+		    ascii_ieqn(a, from, strlen(a))));
 	} else
 		return 0;
 	if (v == NULL)
@@ -265,7 +243,7 @@ static const char *
 authserv_name(const struct config *cfg, const char *id)
 {
 	for (size_t i = 0; i < cfg->institution.nauthserv_id; i++)
-		if (ieq(id, cfg->institution.authserv_id[i]))
+		if (ascii_ieq(id, cfg->institution.authserv_id[i]))
 			return cfg->institution.authserv_id[i];
 	return id;
 }
@@ -353,7 +331,7 @@ stamped_pass(const struct config *cfg, const struct mime_msg *msg,
 	memset(&st, 0, sizeof st);
 	for (i = 0; i < msg->nheaders && !pass; i++) {
 		if (msg->headers[i].name == NULL ||
-		    !ieq(msg->headers[i].name, "Authentication-Results"))
+		    !ascii_ieq(msg->headers[i].name, "Authentication-Results"))
 			continue;
 		if (authres_parse(msg->headers[i].value, &ar) == 0 &&
 		    is_authserv(cfg, ar.authserv_id)) {
@@ -382,15 +360,14 @@ stamped_pass(const struct config *cfg, const struct mime_msg *msg,
 
 unsigned
 trust_roles(const struct config *cfg, const struct mime_msg *msg,
-    const char **why_r)
+    char *why, size_t whylen)
 {
-	static char why[1024];
 	struct buf b = BUF_INIT;
 	const char *from = msg->from_addr, *dom;
 	unsigned roles;
 
-	if (why_r != NULL)
-		*why_r = NULL;
+	if (whylen > 0)
+		why[0] = '\0';
 	if ((roles = trust_addr_roles(cfg, from)) == 0)
 		return 0;		/* an outsider claims nothing */
 	if (cfg->institution.authserv_none)
@@ -401,10 +378,9 @@ trust_roles(const struct config *cfg, const struct mime_msg *msg,
 		buf_free(&b);
 		return roles;
 	}
-	snprintf(why, sizeof why, "%s", buf_str(&b));
+	if (whylen > 0)
+		snprintf(why, whylen, "%s", buf_str(&b));
 	buf_free(&b);
-	if (why_r != NULL)
-		*why_r = why;
 	return 0;
 }
 
@@ -451,7 +427,7 @@ hdr(const struct mime_msg *msg, const char *name)
 
 	for (i = 0; i < msg->nheaders; i++)
 		if (msg->headers[i].name != NULL &&
-		    ieq(msg->headers[i].name, name))
+		    ascii_ieq(msg->headers[i].name, name))
 			return msg->headers[i].value ? msg->headers[i].value : "";
 	return NULL;
 }
@@ -464,7 +440,7 @@ first_word_is(const char *v, const char *w)
 
 	while (*v == ' ' || *v == '\t')
 		v++;
-	return ieq_n(v, w, n) && (v[n] == '\0' || strchr(" \t;\r\n", v[n]));
+	return ascii_ieqn(v, w, n) && (v[n] == '\0' || strchr(" \t;\r\n", v[n]));
 }
 
 /* An out-of-office subject: "Otomatik yanıt: ...", "OTOMATİK YANIT",
@@ -506,7 +482,7 @@ noreply_sender(const char *addr)
 		return 0;
 	for (size_t i = 0; i < n; i++)
 		if (addr[i] != '-' && addr[i] != '_' && addr[i] != '.')
-			local[o++] = (char)lower((unsigned char)addr[i]);
+			local[o++] = (char)ascii_lower((unsigned char)addr[i]);
 	local[o] = '\0';
 	return strstr(local, "noreply") != NULL ||
 	    strstr(local, "donotreply") != NULL;
@@ -528,8 +504,8 @@ trust_automatic(const struct mime_msg *msg, const char **why_r)
 		kind = AUTO_REPORT;
 	} else if (msg->from_addr != NULL && ((at = strchr(msg->from_addr,
 	    '@')), n = at ? (size_t)(at - msg->from_addr) :
-	    strlen(msg->from_addr), (n == 13 && ieq_n(msg->from_addr,
-	    "mailer-daemon", 13)) || (n == 10 && ieq_n(msg->from_addr,
+	    strlen(msg->from_addr), (n == 13 && ascii_ieqn(msg->from_addr,
+	    "mailer-daemon", 13)) || (n == 10 && ascii_ieqn(msg->from_addr,
 	    "postmaster", 10)))) {
 		why = "sent by mailer-daemon/postmaster";
 		kind = AUTO_REPORT;

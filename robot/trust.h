@@ -41,12 +41,14 @@ enum trust_role {
 /* The roles of msg's sender (a bit set of enum trust_role; 0 for an
  * outsider, and for a sender whose claim no stamp of ours backs).  When
  * the From claims the institution's or Kamu SM's domain and that claim
- * fails, *why_r (static, overwritten by the next call) says why: "From
- * bidb@example.edu.tr, but mx.example.edu.tr stamped spf=fail,
- * dmarc=fail for example.edu.tr"; else it is NULL.  A caller that sees a
- * claim fail quarantines the message (cases.c). */
+ * fails, the caller's why (whylen bytes, TRUST_WHY_MAX is enough; NULL
+ * with 0 when not wanted) says why: "From bidb@example.edu.tr, but
+ * mx.example.edu.tr stamped spf=fail, dmarc=fail for example.edu.tr";
+ * else it is "".  A caller that sees a claim fail quarantines the
+ * message (cases.c). */
+#define TRUST_WHY_MAX	1024
 unsigned trust_roles(const struct config *cfg, const struct mime_msg *msg,
-    const char **why_r);
+    char *why, size_t whylen);
 /* What the robot must say loudly at every start and reload about cfg's
  * trust, or NULL: authserv_id = none. */
 const char *trust_config_warning(const struct config *cfg);

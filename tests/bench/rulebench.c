@@ -129,10 +129,9 @@ main(int argc, char **argv)
 		matched = 0;
 		for (size_t i = 0; i < nmsgs; i++) {
 			struct rule_result res;
-			const char *why;
 
 			memset(&res, 0, sizeof res);
-			roles[i] = trust_roles(cfg, msgs[i], &why);
+			roles[i] = trust_roles(cfg, msgs[i], NULL, 0);
 			rules_eval(rs, msgs[i], roles[i], 0, &res);
 			if (res.rule)
 				matched++;

@@ -116,6 +116,11 @@ check_eq "closed port gives SMTP_TEMP" TEMP "$(result closed)"
 probe remote -t none -f "$ROBOT" "smtp://192.0.2.1:25" "$AYSE"
 check_eq "tls = none to a non-loopback host gives SMTP_CONFIG" CONFIG \
     "$(result remote)"
+# A name of digits and dots that is no IPv4 address is looked up in the
+# DNS like any name: not the loopback (the check of the config's).
+probe dotted -t none -f "$ROBOT" "smtp://127.0.0.1.5:25" "$AYSE"
+check_eq "tls = none to 127.0.0.1.5, a name, gives SMTP_CONFIG" CONFIG \
+    "$(result dotted)"
 
 # --- STARTTLS required, server without it: not sent, no plain fallback
 probe nostarttls -t starttls -c "$SRV_CA" -f "$ROBOT" "$SMTP" "$AYSE"

@@ -52,7 +52,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct config cfg;
 	struct mime_msg m;
 	struct authres ar;
-	const char *why = NULL;
+	char why[TRUST_WHY_MAX];
 	char *s;
 
 	if (size < 1)
@@ -80,7 +80,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&m, 0, sizeof m);
 	m.from_addr = (char *)froms[data[0] % 4];
 	headers(s, &m);
-	(void)trust_roles(&cfg, &m, &why);
+	(void)trust_roles(&cfg, &m, why, sizeof why);
 	(void)fuzz_touch(why);
 	for (size_t i = 0; i < m.nheaders; i++) {
 		free(m.headers[i].name);

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "form.h"
+#include "ledger.h"
 #include "mime.h"
 
 static unsigned char *
@@ -330,6 +331,77 @@ test_text_list(void **state)
 	free(data);
 }
 
+/* One classifier decides what is read as a form and what the ledger
+ * keeps: every attachment form_find would read, or refuse with a reason,
+ * is kept for reprocess, and nothing else is. */
+static void
+test_kind(void **state)
+{
+	unsigned char *xlsx, *docx;
+	size_t xlen, dlen;
+	static const unsigned char ole[] = "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+	    "0000";
+	static const char csv[] = "Ad Soyad,TCKN\r\nAli Veli,10000000146\r\n";
+	static const char html[] = "  <html><table><tr><td>Ad</td></tr>";
+	struct {
+		const char	*name;
+		const char	*type;
+		const unsigned char *data;
+		size_t		 len;
+		enum form_kind	 kind;
+	} c[] = {
+		{ "talep.zip", "application/octet-stream", NULL, 0, FORM_ZIP },
+		{ NULL, "application/octet-stream", NULL, 0, FORM_ZIP },
+		{ "Form.XLSX", "application/octet-stream", NULL, 0,
+		    FORM_XLSX },
+		{ "form.docx", "application/msword", NULL, 0, FORM_DOCX },
+		{ "liste", "application/csv", (const unsigned char *)csv,
+		    sizeof csv - 1, FORM_CSV },
+		{ NULL, "text/comma-separated-values",
+		    (const unsigned char *)csv, sizeof csv - 1, FORM_CSV },
+		{ "liste.csv", "text/plain", (const unsigned char *)csv,
+		    sizeof csv - 1, FORM_CSV },
+		{ "form.xls", "application/vnd.ms-excel",
+		    (const unsigned char *)html, sizeof html - 1, FORM_HTML },
+		{ "eski.xls", "application/vnd.ms-excel", ole, sizeof ole - 1,
+		    FORM_OLD_OFFICE },
+		{ "eski.doc", "application/octet-stream", ole, sizeof ole - 1,
+		    FORM_OLD_OFFICE },
+		{ "notlar.txt", "text/plain", (const unsigned char *)csv,
+		    sizeof csv - 1, FORM_NONE },
+		{ "form.pdf", "application/octet-stream",
+		    (const unsigned char *)"%PDF-1.4", 8, FORM_NONE },
+		{ "imza.p7s", "application/pkcs7-signature",
+		    (const unsigned char *)"0\x82\x01", 3, FORM_NONE },
+		{ "resim.png", "image/png",
+		    (const unsigned char *)"\x89PNG\r\n\x1a\n", 8, FORM_NONE },
+	};
+	struct mime_attachment a;
+
+	xlsx = load("nes-form.xlsx", &xlen);
+	docx = load("nes-form.docx", &dlen);
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		memset(&a, 0, sizeof a);
+		a.name = (char *)c[i].name;
+		a.type = (char *)c[i].type;
+		a.data = (unsigned char *)c[i].data;
+		a.len = c[i].len;
+		if (a.data == NULL) {
+			int doc = c[i].kind == FORM_DOCX;
+
+			a.data = doc ? docx : xlsx;
+			a.len = doc ? dlen : xlen;
+		}
+		if (form_attachment_kind(&a) != c[i].kind)
+			fail_msg("%s (%s): kind %d, not %d", c[i].name,
+			    c[i].type, form_attachment_kind(&a), c[i].kind);
+		assert_int_equal(ledger_is_form_attachment(&a),
+		    c[i].kind != FORM_NONE);
+	}
+	free(xlsx);
+	free(docx);
+}
+
 static void
 test_find(void **state)
 {
@@ -414,6 +486,7 @@ main(void)
 		cmocka_unit_test(test_html),
 		cmocka_unit_test(test_text_table),
 		cmocka_unit_test(test_text_list),
+		cmocka_unit_test(test_kind),
 		cmocka_unit_test(test_find),
 	};
 

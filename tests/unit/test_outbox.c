@@ -1,4 +1,4 @@
-/* Unit tests for outbox.c (and the bounce half of notify.c): what is
+/* Unit tests for outbox.c (and bounce.c): what is
  * queued and what is refused, the daily cap, and the send state machine
  * with a fake SMTP sender.  Run from the project's top directory. */
 #include <setjmp.h>

@@ -538,7 +538,8 @@ check_fixture(struct rule_set *rs, char *line)
 	if (trust_is_automatic(m, &why))
 		snprintf(got, sizeof(got), "auto");
 	else {
-		if (rules_eval(rs, m, trust_roles(&cfg, m, &why), 1, &res) != 0)
+		if (rules_eval(rs, m, trust_roles(&cfg, m, NULL, 0), 1,
+		    &res) != 0)
 			snprintf(got, sizeof(got), "limit:%s", res.limit_rule);
 		else if (res.rule != NULL)
 			snprintf(got, sizeof(got), "%s/%s", res.rule_name,
