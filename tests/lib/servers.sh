@@ -199,22 +199,24 @@ servers_start_dovecot() {
 }
 
 servers_stop_dovecot() {
-	local f=$SRV_DIR/run/master.pid pid i
+	local f=$SRV_DIR/run/master.pid pid i kids
 	[ -f "$f" ] || return 0
 	pid=$(cat "$f")
+	# The master's children, listed before it goes: once it has gone they
+	# belong to init, and an imap process left alive would keep serving
+	# a client's connection as if the server had never stopped.
+	kids=$(ps -o pid= --ppid "$pid")
 	kill "$pid" 2>/dev/null
 	# A login process that saw a bare TCP probe keeps the master waiting
 	# about 6 s after SIGTERM; after a second, end the master's own
-	# children (found by parent PID) so tests do not wait.
+	# children so tests do not wait.
 	for i in $(seq 10); do
 		_srv_alive "$pid" || break
 		sleep 0.1
 	done
-	if _srv_alive "$pid"; then
-		for i in $(ps -o pid= --ppid "$pid"); do
-			kill -9 "$i" 2>/dev/null
-		done
-	fi
+	for i in $kids; do
+		kill -9 "$i" 2>/dev/null
+	done
 	_srv_kill_pid "$pid"
 	rm -f "$f"
 }
