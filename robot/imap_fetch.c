@@ -616,18 +616,21 @@ on_fetch(struct reader *r)
 }
 
 /* A command of step three has its answer: what did not come is asked
- * again whole, or, asked whole already, is gone. */
+ * again whole, or, asked whole already, is gone.  After a stop nothing is
+ * asked again: what did not come waits for the next poll. */
 static void
 on_done(struct reader *r, uint32_t tag, int ok)
 {
 	for (size_t k = 0; k < r->nc; k++) {
 		struct fcmd *c = &r->c[k];
+		/* add_cmd below may move r->c: c is not read after it. */
+		size_t from = c->from, to = c->to;
 
 		if (c->tag != tag || c->done)
 			continue;
 		c->done = 1;
 		r->in_flight--;
-		for (size_t i = c->from; i < c->to; i++) {
+		for (size_t i = from; i < to && !r->stopped; i++) {
 			struct fmsg *m = &r->m[i];
 
 			if (m->state != M_WAITING)
