@@ -184,7 +184,8 @@ clean:
 	rm -rf $(BUILD)
 
 # test tools
-PROBEOBJS := $(patsubst %,$(BUILD)/obj/%.o,imap mem buf log tckn ascii \
+PROBEOBJS := $(patsubst %,$(BUILD)/obj/%.o,imap imap_fetch imap_queue \
+	imap_resp imap_body mem buf log tckn ascii \
 	$(if $(wildcard robot/cfg.c),cfg cfg_datadir))
 # The login with an access token: AUTHENTICATE and the token endpoint.
 PROBEOBJS += $(patsubst %,$(BUILD)/obj/%.o,imap_auth oauth2 oauth2_file)

@@ -41,6 +41,14 @@ buf_add(struct buf *b, const void *p, size_t n)
 }
 
 int
+buf_reserve(struct buf *b, size_t extra)
+{
+	if (b->truncated || grow(b, extra) == -1)
+		return -1;
+	return 0;
+}
+
+int
 buf_puts(struct buf *b, const char *s)
 {
 	return buf_add(b, s, strlen(s));

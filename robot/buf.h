@@ -37,6 +37,11 @@ int buf_printf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 
+/* Makes room for extra more bytes (and the NUL) without writing them,
+ * for a reader that fills b->s + b->len itself and then moves len.
+ * Returns 0, or -1 when the cap refuses them. */
+int buf_reserve(struct buf *b, size_t extra);
+
 /* The contents as a string: never NULL ("" for an empty buf).  Borrowed. */
 const char *buf_str(const struct buf *b);
 /* Hands the contents over to the caller (free() it; never NULL) and

@@ -82,6 +82,19 @@ stopping(const struct fetch_ctx *fc)
 #define FETCH_CAREFUL_MSGS	512
 #define FETCH_ATTEMPTS		2
 
+/*
+ * Fetching less (imap.h): a message of FETCH_PARTS_FROM bytes or more is
+ * read by its structure, and the pictures, PDFs and signatures in it that
+ * the decoder would skip anyway are never fetched, only their size (they
+ * are most of the bytes of a mailbox).  Below that size a message costs
+ * about as much to ask about as to fetch whole.  A message over [limits]
+ * max_message comes as its header alone, which is all that is read of it.
+ */
+#define FETCH_PARTS_FROM	(16 * 1024)
+/* Holes the decoder is told about: the fetch makes at most one per part
+ * and fetches in parts only messages of up to 128 parts. */
+#define FETCH_MAX_HOLES		128
+
 /* Prepared once (db_stmt), not parsed again for every message. */
 static const char SQL_SAVEPOINT[] = "SAVEPOINT msg";
 static const char SQL_RELEASE[] = "RELEASE msg";
@@ -172,6 +185,75 @@ decode_full(const struct fetch_ctx *fc, const char *raw, size_t len)
 	return m;
 }
 
+/* The decoding of a message as it was fetched: whole, in parts (the holes
+ * recorded by their size), or by its header alone (over max_message). */
+static struct mime_msg *
+decode_fetched(const struct fetch_ctx *fc, const struct imap_msg *im)
+{
+	struct mime_hole holes[FETCH_MAX_HOLES];
+	struct mime_msg *m = NULL;
+	size_t limit = fc->cfg->limits.max_message, n = 0;
+	char why[128];
+
+	switch (im->how) {
+	case IMAP_WHOLE:
+		return decode_full(fc, im->data, im->len);
+	case IMAP_PARTS:
+		test_hook(fc, im->data, im->len);
+		for (; n < im->nholes && n < FETCH_MAX_HOLES; n++) {
+			holes[n].section = im->holes[n].section;
+			holes[n].size = im->holes[n].size;
+		}
+		m = mime_decode_holes(im->data, im->len, limit, holes, n);
+		break;
+	case IMAP_HEADER:
+		test_hook(fc, im->data, im->len);
+		snprintf(why, sizeof why, "message of %zu bytes is over the "
+		    "%zu-byte limit: headers only", im->size, limit);
+		m = mime_decode_headers(im->data, im->len, limit, why);
+		break;
+	}
+	return m != NULL ? m : empty_message();
+}
+
+/* The hash of what was fetched (ledger.h): of the message when it came
+ * whole; else of what came and of what was left out. */
+static void
+hash_fetched(const struct imap_msg *im, char out[LEDGER_HASH_SIZE])
+{
+	struct buf extra = BUF_INIT;
+
+	if (im->how == IMAP_WHOLE) {
+		ledger_hash(im->data, im->len, out);
+		return;
+	}
+	buf_printf(&extra, "%zu", im->size);
+	for (size_t i = 0; i < im->nholes; i++)
+		buf_printf(&extra, " %s=%zu", im->holes[i].section,
+		    im->holes[i].size);
+	ledger_hash_fetched(im->how == IMAP_PARTS ? 'p' : 'h', im->data,
+	    im->len, buf_str(&extra), extra.len, out);
+	buf_free(&extra);
+}
+
+/* What the fetch may leave out (imap.h): the parts the decoder never
+ * reads, pictures, PDFs and signatures (mime.h), judged by the type and
+ * name their BODYSTRUCTURE gives. */
+static int
+leave_out(void *arg, const struct imap_part *p)
+{
+	char type[128], *name;
+	int r;
+
+	(void)arg;
+	snprintf(type, sizeof type, "%s/%s", p->type != NULL ? p->type :
+	    "application", p->subtype != NULL ? p->subtype : "");
+	name = mime_part_name(p->dparam, p->ndparam, p->param, p->nparam);
+	r = mime_part_unread(type, name);
+	free(name);
+	return r;
+}
+
 /* A message decoded and hashed in the IMAP prep thread, while the main
  * thread records the one before it.  Only the decoder and the hash run
  * there: nothing in them touches the database or the fetch state. */
@@ -194,13 +276,13 @@ prepared_free(struct prepared **pp)
 }
 
 static void *
-prep_message(void *arg, const char *data, size_t len)
+prep_message(void *arg, const struct imap_msg *im)
 {
 	const struct fetch_ctx *fc = arg;
 	struct prepared *p = xcalloc(1, sizeof *p);
 
-	p->m = decode_full(fc, data, len);
-	ledger_hash(data, len, p->hash);
+	p->m = decode_fetched(fc, im);
+	hash_fetched(im, p->hash);
 	return p;
 }
 
@@ -235,9 +317,11 @@ probe(void *arg, int kind, const char *raw, size_t len)
  * when FETCH_ATTEMPTS children could not.  NULL (logged) when no child
  * could be started: then the fetch stops and is tried again. */
 static struct prepared *
-prep_guarded(const struct fetch_ctx *fc, uint32_t uid, const char *raw,
-    size_t len)
+prep_guarded(const struct fetch_ctx *fc, const struct imap_msg *im)
 {
+	uint32_t uid = im->uid;
+	const char *raw = im->data;
+	size_t len = im->len;
 	int secs = fc->cfg->limits.max_decode_seconds, r = GUARD_OK, i;
 	struct prepared *p;
 	struct buf why = BUF_INIT;
@@ -256,9 +340,9 @@ prep_guarded(const struct fetch_ctx *fc, uint32_t uid, const char *raw,
 		return NULL;
 	}
 	p = xcalloc(1, sizeof *p);
-	ledger_hash(raw, len, p->hash);
+	hash_fetched(im, p->hash);
 	if (r == GUARD_OK) {
-		p->m = decode_full(fc, raw, len);
+		p->m = decode_fetched(fc, im);
 		return p;
 	}
 	buf_printf(&why, "decoding %s in each of %d tries: not decoded, "
@@ -295,8 +379,7 @@ stalled(void *arg, uint32_t uid)
 }
 
 static int
-take_message(void *arg, uint32_t uid, const char *data, size_t len,
-    time_t internaldate, void *prepared)
+take_message(void *arg, const struct imap_msg *im, void *prepared)
 {
 	struct fetch_ctx *fc = arg;
 	struct prepared *p = prepared;
@@ -306,15 +389,15 @@ take_message(void *arg, uint32_t uid, const char *data, size_t len,
 	int64_t id;
 	int dup;
 	time_t now;
+	uint32_t uid = im->uid;
 
-	(void)internaldate;
 	if (uid < fc->first) {
 		/* "UID FETCH n:*" also answers the last UID */
 		prepared_free(&p);
 		return 0;
 	}
 	/* Not prepared: one of the messages decoded guarded. */
-	if (p == NULL && (p = prep_guarded(fc, uid, data, len)) == NULL) {
+	if (p == NULL && (p = prep_guarded(fc, im)) == NULL) {
 		fc->failed = 1;
 		return -1;
 	}
@@ -331,8 +414,9 @@ take_message(void *arg, uint32_t uid, const char *data, size_t len,
 	e.folder = fc->folder;
 	e.uidvalidity = fc->uidvalidity;
 	e.uid = uid;
-	e.raw = data;
-	e.len = len;
+	e.raw = im->data;
+	e.len = im->len;
+	e.size = im->size;
 	e.msg = m;
 	e.now = now;
 	if (!fc->in_tx) {
@@ -453,9 +537,11 @@ fetch_folder(const struct config *cfg, sqlite3 *db, struct imap *imap,
     const char *folder, struct fetch_ctx *fc, char *err, size_t errlen)
 {
 	struct imap_fetch_fns fast = { prep_message, unprep_message,
-	    take_message, fc, cfg->limits.max_decode_seconds, stalled };
+	    take_message, fc, cfg->limits.max_decode_seconds, stalled,
+	    leave_out, FETCH_PARTS_FROM, cfg->limits.max_message };
+	/* Fetched the same way, so the same message hashes the same. */
 	struct imap_fetch_fns guarded = { NULL, NULL, take_message, fc, 0,
-	    NULL };
+	    NULL, leave_out, FETCH_PARTS_FROM, cfg->limits.max_message };
 	uint32_t uv, uidnext, old_uv, last;
 	int r, was;
 

@@ -14,18 +14,48 @@
 #include "log.h"
 #include "mem.h"
 
-void
-ledger_hash(const char *raw, size_t len, char out[LEDGER_HASH_SIZE])
+static void
+hex_of(XXH128_hash_t h, char *out)
 {
 	static const char hex[] = "0123456789abcdef";
 	XXH128_canonical_t d;
 
-	XXH128_canonicalFromHash(&d, XXH3_128bits(raw, len));
+	XXH128_canonicalFromHash(&d, h);
 	for (int i = 0; i < 16; i++) {
 		out[2 * i] = hex[d.digest[i] >> 4];
 		out[2 * i + 1] = hex[d.digest[i] & 15];
 	}
 	out[32] = '\0';
+}
+
+void
+ledger_hash(const char *raw, size_t len, char out[LEDGER_HASH_SIZE])
+{
+	hex_of(XXH3_128bits(raw, len), out);
+}
+
+void
+ledger_hash_fetched(char kind, const char *data, size_t len,
+    const char *extra, size_t elen, char out[LEDGER_HASH_SIZE])
+{
+	XXH3_state_t *st = XXH3_createState();
+
+	if (st == NULL)
+		abort();	/* out of memory */
+	XXH3_128bits_reset(st);
+	XXH3_128bits_update(st, data, len);
+	XXH3_128bits_update(st, "\0", 1);
+	XXH3_128bits_update(st, extra, elen);
+	out[0] = kind;
+	hex_of(XXH3_128bits_digest(st), out + 1);
+	XXH3_freeState(st);
+}
+
+/* The kind of a stored hash: 'w' (whole), 'p' or 'h'. */
+static char
+hash_kind(const char *hash)
+{
+	return hash[0] == 'p' || hash[0] == 'h' ? hash[0] : 'w';
 }
 
 int
@@ -45,19 +75,41 @@ header_block(const struct mime_msg *m)
 	return buf_steal(&b);
 }
 
+/* The earlier copy of e's message: the same Message-ID and hash; or,
+ * fetched another way (its hash of another kind), the same Message-ID,
+ * size, Date and From address.  0 when there is none, -1 on error. */
 static int64_t
-find_duplicate(sqlite3 *db, const struct mime_msg *m, const char *hash)
+find_duplicate(sqlite3 *db, const struct ledger_entry *e, const char *hash)
 {
-	static const char sql[] =
+	static const char same[] =
 	    "SELECT id FROM message WHERE hash = ?1 AND "
 	    "message_id IS ?2 AND outcome <> 'duplicate' ORDER BY id LIMIT 1";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	static const char other[] =
+	    "SELECT id FROM message WHERE message_id IS ?1 AND "
+	    "outcome <> 'duplicate' AND size = ?2 AND date IS ?3 AND "
+	    "(CASE WHEN length(hash) = 32 THEN 'w' ELSE substr(hash, 1, 1) "
+	    "END) <> ?4 AND (purged_t IS NOT NULL OR from_addr IS ?5) "
+	    "ORDER BY id LIMIT 1";
+	const struct mime_msg *m = e->msg;
+	sqlite3_stmt *st = db_stmt(db, same);
+	char kind[2] = { hash_kind(hash), '\0' };
 	int64_t id = 0;
 
 	if (st == NULL)
 		return -1;
 	db_bind_text(st, 1, hash);
 	db_bind_text(st, 2, m->message_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (id != 0 || (st = db_stmt(db, other)) == NULL)
+		return st == NULL ? -1 : id;
+	db_bind_text(st, 1, m->message_id);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)(e->size ? e->size :
+	    e->len));
+	db_bind_text(st, 3, m->date);
+	db_bind_text(st, 4, kind);
+	db_bind_text(st, 5, m->from_addr);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		id = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
@@ -152,7 +204,7 @@ ledger_record(sqlite3 *db, const struct ledger_entry *e, int64_t *id_r,
 		snprintf(hash, sizeof hash, "%s", e->hash);
 	else
 		ledger_hash(e->raw, e->len, hash);
-	if ((dup = find_duplicate(db, m, hash)) < 0)
+	if ((dup = find_duplicate(db, e, hash)) < 0)
 		return -1;
 	if ((st = db_stmt(db, sql)) == NULL)
 		return -1;
@@ -172,7 +224,8 @@ ledger_record(sqlite3 *db, const struct ledger_entry *e, int64_t *id_r,
 	db_bind_text(st, 12, m->cc);
 	db_bind_text(st, 13, m->to_addrs);
 	db_bind_text(st, 14, m->subject);
-	sqlite3_bind_int64(st, 15, (sqlite3_int64)e->len);
+	sqlite3_bind_int64(st, 15, (sqlite3_int64)(e->size ? e->size :
+	    e->len));
 	db_bind_text(st, 16, hash);
 	db_bind_text(st, 17, m->notes);
 	db_bind_text(st, 18, dup ? "duplicate" : "recorded");

@@ -22,25 +22,41 @@ struct ledger_entry {
 	const char	*folder;
 	uint32_t	 uidvalidity;
 	uint32_t	 uid;
-	const char	*raw;		/* the whole message */
+	const char	*raw;		/* what was fetched of the message */
 	size_t		 len;
+	size_t		 size;		/* the whole message's size, or 0:
+					 * len */
 	const struct mime_msg *msg;	/* decoded */
 	time_t		 now;
-	const char	*hash;		/* ledger_hash() of raw, or NULL */
+	const char	*hash;		/* ledger_hash() of raw (or
+					 * ledger_hash_fetched()), or NULL */
 };
 
-/* The raw bytes' XXH3 128-bit hash, as 32 hex digits plus NUL.  It only
- * tells a second copy of a message (with the same Message-ID) from a
- * different one, so it need not resist forgery: a forger could at most
- * have his own copy counted as a duplicate.  SHA-256 cost a tenth of the
- * robot's time on a large mailbox; this costs next to nothing. */
-#define LEDGER_HASH_SIZE	33
+/* The hash of what was fetched of a message: an XXH3 128-bit hash as 32
+ * hex digits, plus NUL.  It only tells a second copy of a message (with
+ * the same Message-ID) from a different one, so it need not resist
+ * forgery: a forger could at most have his own copy counted as a
+ * duplicate.  SHA-256 cost a tenth of the robot's time on a large
+ * mailbox; this costs next to nothing.
+ *
+ * ledger_hash is of the whole message, as every version wrote it.
+ * ledger_hash_fetched is of a message fetched otherwise, with the kind in
+ * front: 'p' (in parts: data is the message put back together, extra
+ * names what was left out) or 'h' (the header alone: extra is the
+ * size). */
+#define LEDGER_HASH_SIZE	34
 void ledger_hash(const char *raw, size_t len, char out[LEDGER_HASH_SIZE]);
+void ledger_hash_fetched(char kind, const char *data, size_t len,
+    const char *extra, size_t elen, char out[LEDGER_HASH_SIZE]);
 
 /* Inserts e's row, its text and its attachments (bytes kept for form
- * attachments only).  When a message with the same Message-ID and hash is already in
- * the ledger, the row is recorded as "duplicate" of it and *dup_r is set
- * to 1.  Returns 0 with the new row id in *id_r, or -1 (logged). */
+ * attachments only).  When the same message is already in the ledger,
+ * the row is recorded as "duplicate" of it and *dup_r is set to 1: the
+ * same Message-ID and hash, or, for a copy fetched another way than this
+ * one (whole by an earlier version and in parts now, or over max_message
+ * once and not now), the same Message-ID, size, Date and From address
+ * (hashes of different kinds cannot be compared).  Returns 0 with the new
+ * row id in *id_r, or -1 (logged). */
 int ledger_record(sqlite3 *db, const struct ledger_entry *e, int64_t *id_r,
     int *dup_r);
 

@@ -558,6 +558,35 @@ opaque(const char *type, const char *name)
 	return 0;
 }
 
+int
+mime_part_unread(const char *type, const char *name)
+{
+	return opaque(type != NULL ? type : "", name);
+}
+
+char *
+mime_part_name(const char *const *dparam, size_t ndparam,
+    const char *const *param, size_t nparam)
+{
+	struct param ps[128];
+	size_t n;
+	char *name = NULL;
+
+	for (n = 0; n < ndparam && n < sizeof ps / sizeof ps[0]; n++) {
+		ps[n].name = dparam[2 * n];
+		ps[n].value = dparam[2 * n + 1];
+	}
+	if (n > 0)
+		name = param_value(ps, n, "filename");
+	if (name != NULL)
+		return name;
+	for (n = 0; n < nparam && n < sizeof ps / sizeof ps[0]; n++) {
+		ps[n].name = param[2 * n];
+		ps[n].value = param[2 * n + 1];
+	}
+	return n > 0 ? param_value(ps, n, "name") : NULL;
+}
+
 /* The decoded size of a base64 part, counted without decoding it: three
  * bytes per four letters, line breaks and padding left out.  Returns 0
  * when the part is not base64. */
@@ -588,9 +617,20 @@ b64_size(const struct mailmime *m, size_t *size_r)
 	return 1;
 }
 
-static void
-single(struct ctx *c, const struct mailmime *m, int notext)
+/* The part the fetch left out at section sec, or NULL. */
+static const struct mime_hole *
+find_hole(const struct ctx *c, const char *sec)
 {
+	for (size_t i = 0; i < c->nholes; i++)
+		if (strcmp(c->holes[i].section, sec) == 0)
+			return &c->holes[i];
+	return NULL;
+}
+
+static void
+single(struct ctx *c, const struct mailmime *m, int notext, const char *sec)
+{
+	const struct mime_hole *hole;
 	char *type, *name;
 	unsigned char *data;
 	size_t len, size;
@@ -606,6 +646,11 @@ single(struct ctx *c, const struct mailmime *m, int notext)
 	partno = ++c->nparts;
 	type = content_type(m->mm_content_type);
 	name = part_name(m, &attach);
+	/* Left out by the fetch: its body never came, only its size. */
+	if ((hole = find_hole(c, *sec ? sec : "1")) != NULL) {
+		add_attachment(c, name, type, xcalloc(1, 1), 0, hole->size);
+		return;
+	}
 	if (opaque(type, name) && b64_size(m, &size)) {
 		add_attachment(c, name, type, xcalloc(1, 1), 0, size);
 		return;
@@ -631,7 +676,8 @@ single(struct ctx *c, const struct mailmime *m, int notext)
 	add_attachment(c, name, type, data, len, size);
 }
 
-static void walk(struct ctx *, const struct mailmime *, int, int);
+static void walk(struct ctx *, const struct mailmime *, int, int,
+    const char *);
 
 static int
 is_plain_text(const struct mailmime *m)
@@ -710,8 +756,11 @@ blank_part(const struct mailmime *m)
 }
 
 static void
-multipart(struct ctx *c, const struct mailmime *m, int depth, int notext)
+multipart(struct ctx *c, const struct mailmime *m, int depth, int notext,
+    const char *sec)
 {
+	char sub[MIME_SECTION];
+	int i = 0;
 	const struct mailmime *pick = NULL, *ch;
 	clist *l = m->mm_data.mm_multipart.mm_mp_list;
 	char *type = content_type(m->mm_content_type);
@@ -748,7 +797,9 @@ multipart(struct ctx *c, const struct mailmime *m, int depth, int notext)
 	free(type);
 	for (it = clist_begin(l); it; it = clist_next(it)) {
 		ch = clist_content(it);
-		walk(c, ch, depth + 1, notext || (pick != NULL && ch != pick));
+		snprintf(sub, sizeof sub, "%s%s%d", sec, *sec ? "." : "", ++i);
+		walk(c, ch, depth + 1, notext || (pick != NULL && ch != pick),
+		    sub);
 	}
 }
 
@@ -785,11 +836,13 @@ forwarded(struct ctx *c, const struct mailmime *m, int depth, int notext)
 		free(h);
 	}
 	if (m->mm_data.mm_message.mm_msg_mime != NULL)
-		walk(c, m->mm_data.mm_message.mm_msg_mime, depth + 1, notext);
+		walk(c, m->mm_data.mm_message.mm_msg_mime, depth + 1, notext,
+		    "-");
 }
 
 static void
-walk(struct ctx *c, const struct mailmime *m, int depth, int notext)
+walk(struct ctx *c, const struct mailmime *m, int depth, int notext,
+    const char *sec)
 {
 	if (m == NULL)
 		return;
@@ -802,15 +855,15 @@ walk(struct ctx *c, const struct mailmime *m, int depth, int notext)
 	}
 	switch (m->mm_type) {
 	case MAILMIME_SINGLE:
-		single(c, m, notext);
+		single(c, m, notext, sec);
 		break;
 	case MAILMIME_MULTIPLE:
-		multipart(c, m, depth, notext);
+		multipart(c, m, depth, notext, sec);
 		break;
 	case MAILMIME_MESSAGE:
 		if (m->mm_parent == NULL)
 			walk(c, m->mm_data.mm_message.mm_msg_mime, depth,
-			    notext);
+			    notext, sec);
 		else
 			forwarded(c, m, depth, notext);
 		break;
@@ -849,6 +902,13 @@ int
 mime_parse(const char *raw, size_t len, struct mime_msg **msg_r,
     const char **errstr)
 {
+	return mime_parse_holes(raw, len, NULL, 0, msg_r, errstr);
+}
+
+int
+mime_parse_holes(const char *raw, size_t len, const struct mime_hole *holes,
+    size_t nholes, struct mime_msg **msg_r, const char **errstr)
+{
 	struct ctx c;
 	struct mime_msg *msg;
 	struct mailmime *mime = NULL;
@@ -863,6 +923,8 @@ mime_parse(const char *raw, size_t len, struct mime_msg **msg_r,
 		return -1;
 	}
 	memset(&c, 0, sizeof c);
+	c.holes = holes;
+	c.nholes = nholes;
 	msg = xcalloc(1, sizeof *msg);
 	body = mimeh_scan_headers(raw, len, &h, &nh);
 	mimeh_top_fields(msg, h, nh, &c);
@@ -884,7 +946,7 @@ mime_parse(const char *raw, size_t len, struct mime_msg **msg_r,
 		    "MIME structure unreadable, body read as plain text");
 		plain_body(&c, raw + body, len - body);
 	} else {
-		walk(&c, mime, 0, 0);
+		walk(&c, mime, 0, 0, "");
 		mailmime_free(mime);
 	}
 	free(h);

@@ -96,6 +96,29 @@ void mime_free(struct mime_msg **msg);
  * passwords taken out (redact.h).  Returns a message (mime_free it) or
  * NULL (empty input). */
 struct mime_msg *mime_decode(const char *raw, size_t len, size_t limit);
+/* A leaf part a fetch in parts left out (imap.h, struct imap_hole): its
+ * IMAP part number ("2", "1.3") and decoded size. */
+struct mime_hole {
+	const char	*section;
+	size_t		 size;
+};
+/* mime_decode for a message fetched in parts: raw holds its header and
+ * parts with the bodies of holes left empty; each hole is recorded as an
+ * attachment of its size with no bytes, as a picture or a PDF is. */
+struct mime_msg *mime_decode_holes(const char *raw, size_t len, size_t limit,
+    const struct mime_hole *holes, size_t nholes);
+/* Whether the robot reads a part of this "type/subtype" (lower case) and
+ * file name (may be NULL) at all: pictures, PDFs and signatures it never
+ * reads, whatever their bytes; only their size is kept.  What a fetch may
+ * leave out. */
+int mime_part_unread(const char *type, const char *name);
+/* The file name of a part from its raw Content-Disposition parameters
+ * (dparam, ndparam name/value pairs) and Content-Type parameters (param),
+ * decoded as the decoder reads it (RFC 2231, RFC 2047): filename, else
+ * name.  NULL when it has none; free() it. */
+char *mime_part_name(const char *const *dparam, size_t ndparam,
+    const char *const *param, size_t nparam);
+
 /* The first max bytes of raw's header block alone, decoded (and
  * redacted), with why in its notes.  NULL for empty input. */
 struct mime_msg *mime_decode_headers(const char *raw, size_t len, size_t max,

@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "mime.h"
+#include "mime_int.h"
 #include "redact.h"
 
 size_t
@@ -59,12 +60,20 @@ mime_decode_headers(const char *raw, size_t len, size_t max, const char *why)
 struct mime_msg *
 mime_decode(const char *raw, size_t len, size_t limit)
 {
+	return mime_decode_holes(raw, len, limit, NULL, 0);
+}
+
+struct mime_msg *
+mime_decode_holes(const char *raw, size_t len, size_t limit,
+    const struct mime_hole *holes, size_t nholes)
+{
 	struct mime_msg *m = NULL;
 	const char *errstr = NULL;
 	char why[128];
 
 	if (len <= limit) {
-		if (mime_parse(raw, len, &m, &errstr) == -1)
+		if (mime_parse_holes(raw, len, holes, nholes, &m, &errstr) ==
+		    -1)
 			return NULL;
 		redact(m);
 		return m;

@@ -24,7 +24,12 @@ struct hdr {
 	size_t		 vlen;
 };
 
+/* Bytes of an IMAP part number ("1.2.3") the walk keeps. */
+#define MIME_SECTION	64
+
 struct ctx {
+	const struct mime_hole	*holes;	/* what the fetch left out */
+	size_t			 nholes;
 	struct buf		 text;
 	struct buf		 html;
 	struct buf		 notes;
@@ -87,6 +92,13 @@ hex_unescape(struct buf *out, const char *p, size_t n, char esc,
 			buf_putc(out, p[i]);
 	}
 }
+
+/* mime_parse for a message fetched in parts: the leaf parts named in holes
+ * (by IMAP part number) came without their bodies and are recorded as
+ * attachments of the holes' sizes, with no bytes (mime.c). */
+int mime_parse_holes(const char *raw, size_t len,
+    const struct mime_hole *holes, size_t nholes, struct mime_msg **msg_r,
+    const char **errstr);
 
 /* Appends a note on what was guessed or cut to c->notes (mime.c). */
 void mime_note(struct ctx *c, const char *fmt, ...)

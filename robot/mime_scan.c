@@ -10,7 +10,8 @@
  * iterative, keeps one frame per open multipart and stops as soon as the
  * message is deeper or has more parts than the limits: a message over
  * them is never handed to libetpan.  It reads header blocks only where a
- * part starts, and of the bodies only the lines that begin with "--". */
+ * part starts, and of the bodies only the lines that begin with "--",
+ * found with memmem. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -159,6 +160,17 @@ next_line(const char *p, const char *end)
 	return nl != NULL ? nl + 1 : end;
 }
 
+/* The start of the next line after p that begins with "--" (or end):
+ * memmem finds it at the speed of memory, where stopping at every line
+ * cost a call per 78 bytes of base64. */
+static const char *
+next_dash_line(const char *p, const char *end)
+{
+	const char *q = memmem(p, (size_t)(end - p), "\n--", 3);
+
+	return q != NULL ? q + 1 : end;
+}
+
 void
 mimes_measure(const char *raw, size_t len, const struct hdr *top,
     size_t ntop, size_t body, int max_depth, int max_parts,
@@ -192,7 +204,7 @@ mimes_measure(const char *raw, size_t len, const struct hdr *top,
 				nf++;
 			}
 			/* The next delimiter of an open multipart. */
-			for (i = -1; p < end; p = next_line(p, end)) {
+			for (i = -1; p < end; p = next_dash_line(p, end)) {
 				if (end - p < 2 || p[0] != '-' || p[1] != '-')
 					continue;
 				for (i = nf - 1; i >= 0; i--)
