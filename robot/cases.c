@@ -899,7 +899,7 @@ cases_apply(sqlite3 *db, const struct config *cfg,
 	roles = trust_roles(cfg, msg, claim, sizeof claim);
 	why = claim[0] != '\0' ? claim : NULL;
 	/* System mail (Kamu SM's, the ticket system's) is read like any
-	 * other and never answered (mail.c); an out-of-office reply says
+	 * other and never answered (pipeline_ack.c); an out-of-office reply says
 	 * nothing, and a delivery report only whether our mail arrived. */
 	kind = trust_automatic(msg, &auto_why);
 	if (kind == AUTO_REPORT || kind == AUTO_REPLY) {

@@ -18,6 +18,7 @@
 #include "imap.h"
 #include "ledger.h"
 #include "log.h"
+#include "mail.h"
 #include "mime.h"
 #include "rules.h"
 #include "tmpl.h"
@@ -171,7 +172,7 @@ daemon_reload(struct daemon *d, const char *cfgpath, int verbose)
 		goto fail;
 	if (rules_load(cfg->robot.rules_dir, &rules, err, sizeof err) == -1)
 		goto fail;
-	if (tmpl_check_dir(cfg->robot.templates_dir, err, sizeof err) == -1)
+	if (mail_check_dir(cfg->robot.templates_dir, err, sizeof err) == -1)
 		goto fail;
 	/* Last: it replaces the loaded holidays only when it succeeds. */
 	if (cfg->robot.holidays_file && clock_load_holidays(

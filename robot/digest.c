@@ -10,6 +10,7 @@
 #include "digest.h"
 #include "digest_int.h"
 #include "log.h"
+#include "mail.h"
 #include "mem.h"
 #include "outbox.h"
 #include "reason.h"
@@ -291,9 +292,8 @@ digest_render(sqlite3 *db, const struct config *cfg, time_t now,
 	tmpl_set_int(v, "kamusm_total", c.kamusm);
 	tmpl_set_int(v, "moved_total", moved);
 	tmpl_set_int(v, "finished_total", finished);
-	if (tmpl_render(cfg->robot.templates_dir ? cfg->robot.templates_dir :
-	    "templates", "digest.tmpl", v, subject_r, text_r, html_r, err,
-	    sizeof err) == -1) {
+	if (mail_render(cfg->robot.templates_dir, "digest.tmpl", v, subject_r,
+	    text_r, html_r, err, sizeof err) == -1) {
 		log_err("digest: %s", err);
 		goto out;
 	}

@@ -14,6 +14,7 @@
 #include "db.h"
 #include "digest_int.h"
 #include "log.h"
+#include "mail.h"
 #include "mem.h"
 #include "outbox.h"
 #include "remind.h"
@@ -97,9 +98,8 @@ queue_one(sqlite3 *db, const struct config *cfg, const struct head *h,
 	tmpl_set_int(v, "overdue_total", c.overdue);
 	tmpl_set_int(v, "kamusm_total", c.kamusm);
 	tmpl_set_int(v, "moved_total", moved);
-	if (tmpl_render(cfg->robot.templates_dir ? cfg->robot.templates_dir :
-	    "templates", "digest_unit_head.tmpl", v, &subject, &text, &html,
-	    err, sizeof err) == -1) {
+	if (mail_render(cfg->robot.templates_dir, "digest_unit_head.tmpl", v,
+	    &subject, &text, &html, err, sizeof err) == -1) {
 		log_err("digest: %s", err);
 		ret = 0;
 		goto out;

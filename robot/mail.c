@@ -1,171 +1,188 @@
-/* mail: the mail the robot writes in answer to a message; see mail.h. */
+/* mail: every kind of mail the robot writes, and its rendering; see
+ * mail.h. */
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
-#include "clock.h"
-#include "db.h"
-#include "log.h"
 #include "mail.h"
 #include "mem.h"
-#include "outbox.h"
-#include "tckn.h"
-#include "tmpl.h"
-#include "trust.h"
 
-/* The requester's name greets only the requester: a form sent by a
- * secretary is acknowledged to the secretary. */
-static const char SQL_REQUEST[] =
-    "SELECT ticket, unit, CASE WHEN lower(requester_email) = lower(?2)"
-    " THEN requester END FROM request WHERE id = ?1";
-static const char SQL_CASES[] =
-    "SELECT id, tag, tckn FROM cases WHERE request = ?1 ORDER BY id";
+/*
+ * Variable sets per kind.  Keep in step with templates/README.md.
+ * "list.field" names a field of a list's rows; a name with fields is a list.
+ */
+#define V_COMMON	"today bidb_address robot_address "
+#define V_CASE		V_COMMON "case_tag name unit step_label since days " \
+			"reminder_no max_reminders is_last tckn_masked ticket " \
+			"email recipient_name "
+#define V_REQUEST	V_COMMON "case_tag ticket unit step_label since days " \
+			"reminder_no max_reminders is_last recipient_name " \
+			"requester unit_head_unknown "
+#define V_MOVES		"moves moves.from moves.to moves.count moves.cases " \
+			"moves.at_kamusm "
+#define V_LINKS		"link_application link_e_onay link_e_onay_activation " \
+			"link_e_imza link_islak_imza link_videos "
+#define V_CASES		"cases cases.case_tag cases.name cases.unit " \
+			"cases.tckn_masked cases.email cases.step_label " \
+			"cases.since cases.days "
 
-static void
-set_col(struct tmpl_vars *v, const char *name, sqlite3_stmt *st, int i)
+static const struct kind {
+	const char	*file;
+	const char	*vars;
+} kinds[] = {
+	{ "remind_ticket_unit_head.tmpl", V_REQUEST },
+	{ "remind_form_bidb.tmpl", V_REQUEST V_CASES },
+	{ "remind_sent_bidb.tmpl", V_REQUEST V_CASES "sent_on " },
+	{ "remind_notified_person.tmpl", V_CASE V_LINKS "unit_head_cc " },
+	{ "remind_filled_person.tmpl", V_CASE V_LINKS "basvuru_no " },
+	{ "remind_wet_yazi.tmpl", V_COMMON "step_label since days reminder_no "
+	    "max_reminders is_last recipient_name " V_CASES },
+	{ "remind_shipping_bidb.tmpl", V_CASE "approval tracking " },
+	{ "escalate_bidb.tmpl", V_CASE "holder holder_address reminders_sent "
+	    "last_reminder " },
+	{ "cap_reached_bidb.tmpl", V_COMMON "max_per_day waiting " },
+	{ "ack_unit_head.tmpl", V_COMMON "case_tag ticket unit recipient_name "
+	    "form_source people people.name people.tckn_masked people.title "
+	    "people.unit people.email people.case_tag "
+	    "problems problems.where problems.text " },
+	{ "digest.tmpl", V_COMMON "period_start period_end open_total "
+	    "overdue_total escalated_total kamusm_total moved_total "
+	    "finished_total unrecognised quarantined_more "
+	    "holidays_missing holidays_file holidays_ahead "
+	    "steps steps.label steps.count "
+	    "units units.unit units.count units.waiting_form "
+	    V_MOVES
+	    "overdue overdue.case_tag overdue.name overdue.unit "
+	    "overdue.step_label overdue.holder overdue.at_kamusm "
+	    "overdue.since overdue.days overdue.overdue overdue.escalated "
+	    "finished finished.case_tag finished.name finished.unit "
+	    "finished.closed_on "
+	    "requests requests.case_tag requests.ticket requests.unit "
+	    "requests.people requests.received "
+	    "quarantined quarantined.date quarantined.from "
+	    "quarantined.subject quarantined.reason "
+	    "replies replies.date replies.from replies.subject replies.cases "
+	    "replies.gist replies_more "
+	    "undelivered undelivered.date undelivered.to "
+	    "undelivered.subject undelivered.reason " },
+	{ "digest_unit_head.tmpl", V_COMMON "period_start period_end "
+	    "recipient_name open_total overdue_total kamusm_total moved_total "
+	    "cases cases.case_tag cases.name cases.unit cases.step_label "
+	    "cases.holder cases.at_kamusm cases.since cases.days "
+	    "cases.overdue cases.escalated "
+	    "tickets tickets.case_tag tickets.ticket tickets.unit "
+	    "tickets.since tickets.days tickets.overdue tickets.escalated "
+	    V_MOVES
+	    "finished finished.case_tag finished.name finished.unit "
+	    "finished.closed_on " },
+};
+
+#define NKINDS	(sizeof(kinds) / sizeof(kinds[0]))
+
+static const struct kind *
+kind_find(const char *file)
 {
-	const char *s = (const char *)sqlite3_column_text(st, i);
+	const char *base = strrchr(file, '/');
+	size_t i;
 
-	tmpl_set(v, name, s ? s : "");
+	base = base ? base + 1 : file;
+	for (i = 0; i < NKINDS; i++)
+		if (strcmp(kinds[i].file, base) == 0)
+			return &kinds[i];
+	return NULL;
+}
+
+const char *
+mail_kind_vars(const char *kind)
+{
+	const struct kind *k = kind_find(kind);
+
+	return k ? k->vars : NULL;
+}
+
+const char *const *
+mail_kinds(void)
+{
+	static const char *names[NKINDS + 1];
+	size_t i;
+
+	for (i = 0; i < NKINDS; i++)
+		names[i] = kinds[i].file;
+	names[NKINDS] = NULL;
+	return names;
 }
 
 int
-mail_form_ack(sqlite3 *db, const struct config *cfg, int64_t request_id,
-    const struct form *form, const struct mime_msg *msg, time_t now)
+mail_render(const char *dir, const char *kind, const struct tmpl_vars *v,
+    char **subject_r, char **text_r, char **html_r, char *err, size_t errlen)
 {
-	struct tmpl_vars *v = NULL;
-	struct outbox_mail m;
-	struct buf refs = BUF_INIT;
-	sqlite3_stmt *st;
-	char *subject = NULL, *text = NULL, *html = NULL, err[512], d[40];
-	char **tags = NULL, **tckns = NULL, *first_tag = NULL, mask[12];
-	int64_t *ids = NULL;
-	size_t ncases = 0, i, j;
-	const char *why = NULL, *to;
-	int ret = -1;
+	const struct kind *k = kind_find(kind);
 
-	if (!cfg->reminders.acknowledge || form == NULL || msg == NULL)
-		return 0;
-	to = msg->from_addr;
-	if (to == NULL || *to == '\0' || trust_is_self(cfg, to))
-		return 0;
-	if (trust_is_automatic(msg, &why)) {
-		log_info("mail: no acknowledgement to automatic mail (%s)",
-		    why ? why : "");
-		return 0;
+	*subject_r = *text_r = *html_r = NULL;
+	/* A kind nobody declared has no variables to check it against. */
+	if (k == NULL) {
+		snprintf(err, errlen, "%s: unknown template kind", kind);
+		return -1;
 	}
-
-	v = tmpl_vars_new();
-	clock_format_date(now, d);
-	tmpl_set(v, "today", d);
-	tmpl_set(v, "bidb_address", cfg->institution.bidb ?
-	    cfg->institution.bidb : "");
-	tmpl_set(v, "robot_address", cfg->institution.robot ?
-	    cfg->institution.robot : cfg->smtp.from ? cfg->smtp.from : "");
-	tmpl_set(v, "form_source", form->source ? form->source : "");
-	tmpl_set(v, "ticket", "");
-	tmpl_set(v, "unit", "");
-	tmpl_set(v, "recipient_name", "");
-	if ((st = db_stmt(db, SQL_REQUEST)) == NULL)
-		goto out;
-	sqlite3_bind_int64(st, 1, request_id);
-	db_bind_text(st, 2, to);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		set_col(v, "ticket", st, 0);
-		set_col(v, "unit", st, 1);
-		set_col(v, "recipient_name", st, 2);
-	}
-	sqlite3_reset(st);
-
-	if ((st = db_stmt(db, SQL_CASES)) == NULL)
-		goto out;
-	sqlite3_bind_int64(st, 1, request_id);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		tags = xrealloc(tags, (ncases + 1) * sizeof *tags);
-		tckns = xrealloc(tckns, (ncases + 1) * sizeof *tckns);
-		tags[ncases] = db_col_strdup(st, 1);
-		ids = xrealloc(ids, (ncases + 1) * sizeof *ids);
-		ids[ncases] = sqlite3_column_int64(st, 0);
-		tckns[ncases] = db_col_strdup(st, 2);
-		ncases++;
-	}
-	sqlite3_reset(st);
-	first_tag = ncases && tags[0] ? tags[0] : NULL;
-	tmpl_set(v, "case_tag", first_tag ? first_tag : "NES");
-
-	for (i = 0; i < form->npeople; i++) {
-		const struct form_person *p = &form->people[i];
-		struct tmpl_vars *row = tmpl_list_add(v, "people");
-		const char *tag = "";
-
-		tmpl_set(row, "name", p->name ? p->name : "");
-		if (p->tckn && strlen(p->tckn) == 11) {
-			tckn_mask(p->tckn, mask);
-			tmpl_set(row, "tckn_masked", mask);
-		} else
-			tmpl_set(row, "tckn_masked", "");
-		tmpl_set(row, "title", p->title ? p->title : "");
-		tmpl_set(row, "unit", p->unit ? p->unit : "");
-		tmpl_set(row, "email", p->email ? p->email : "");
-		for (j = 0; j < ncases; j++)
-			if (p->tckn && tckns[j] && strcmp(p->tckn, tckns[j]) ==
-			    0 && tags[j])
-				tag = tags[j];
-		tmpl_set(row, "case_tag", tag);
-	}
-	for (i = 0; i < form->nproblems; i++) {
-		struct tmpl_vars *row = tmpl_list_add(v, "problems");
-
-		tmpl_set(row, "where", form->problems[i].where ?
-		    form->problems[i].where : "");
-		tmpl_set(row, "text", form->problems[i].text ?
-		    form->problems[i].text : "");
-	}
-	if (tmpl_render(cfg->robot.templates_dir ? cfg->robot.templates_dir :
-	    "templates", "ack_unit_head.tmpl", v, &subject, &text, &html, err,
-	    sizeof err) == -1) {
-		log_err("mail: %s", err);
-		ret = 0;
-		goto out;
-	}
-
-	memset(&m, 0, sizeof m);
-	m.kind = "ack_unit_head.tmpl";
-	/* About every person of the form: a reply to it belongs to the
-	 * request, and names the person it is about (cases_reply.c). */
-	m.request = request_id;
-	m.cases = ids;
-	m.ncases = ncases;
-	m.case_tag = first_tag;
-	m.to = &to;
-	m.nto = 1;
-	m.subject = subject;
-	m.text = text;
-	m.html = html;
-	/* A wrong row is corrected by a reply: a person must read it. */
-	m.reply_to_bidb = 1;
-	if (msg->message_id) {
-		m.in_reply_to = msg->message_id;
-		if (msg->references)
-			buf_printf(&refs, "%s ", msg->references);
-		buf_puts(&refs, msg->message_id);
-		m.references = buf_str(&refs);
-	}
-	ret = outbox_queue(db, cfg, &m, now, NULL);
-out:
-	for (i = 0; i < ncases; i++) {
-		free(tags[i]);
-		free(tckns[i]);
-	}
-	free(tags);
-	free(ids);
-	free(tckns);
-	free(subject);
-	free(text);
-	free(html);
-	buf_free(&refs);
-	tmpl_vars_free(&v);
-	return ret;
+	return tmpl_render(dir ? dir : "templates", kind, k->vars, v,
+	    subject_r, text_r, html_r, err, errlen);
 }
 
+static char *
+join_path(const char *dir, const char *name)
+{
+	struct buf b = BUF_INIT;
+
+	buf_printf(&b, "%s/%s", dir, name);
+	return buf_steal(&b);
+}
+
+static void
+add_problem(struct buf *all, const char *line)
+{
+	if (all->len > 0)
+		buf_putc(all, '\n');
+	buf_puts(all, line);
+}
+
+int
+mail_check_dir(const char *dir, char *err, size_t errlen)
+{
+	struct buf all = BUF_INIT;
+	struct dirent *de;
+	DIR *d;
+	char one[512], *path;
+	size_t i, nl;
+
+	for (i = 0; i < NKINDS; i++) {
+		path = join_path(dir, kinds[i].file);
+		if (tmpl_check_file(path, kinds[i].vars, one, sizeof(one)) ==
+		    -1)
+			add_problem(&all, one);
+		free(path);
+	}
+	if ((d = opendir(dir)) == NULL) {
+		snprintf(one, sizeof(one), "%s:0: %s", dir, strerror(errno));
+		add_problem(&all, one);
+	} else {
+		while ((de = readdir(d)) != NULL) {
+			nl = strlen(de->d_name);
+			if (nl < 5 || strcmp(de->d_name + nl - 5, ".tmpl") != 0)
+				continue;
+			if (kind_find(de->d_name) == NULL) {
+				snprintf(one, sizeof(one), "%s/%s:0: unknown "
+				    "template kind", dir, de->d_name);
+				add_problem(&all, one);
+			}
+		}
+		closedir(d);
+	}
+	if (all.len == 0)
+		return 0;
+	snprintf(err, errlen, "%s", buf_str(&all));
+	buf_free(&all);
+	return -1;
+}

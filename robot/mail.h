@@ -1,30 +1,36 @@
-/* mail: renders the mail the robot writes and queues it (outbox.h).
+/* mail: every kind of mail the robot writes, and its rendering.
  *
- * The acknowledgement of a form to the unit head who sent it is written
- * here; reminders (remind.h) and the digest (digest.h) fill their
- * templates themselves and render them through mail_render, so every
- * kind of outgoing mail is rendered here against its kind's variables.
- * RFC 3834: automatic mail is never answered. */
+ * The one list of kinds (a template file each: remind_*.tmpl,
+ * escalate_*.tmpl, ack_unit_head.tmpl, digest.tmpl, ...) with the
+ * variables each may use, so that `templates check` finds a typo in a
+ * branch rarely taken before a reminder on a Monday morning does.  Those
+ * who write mail fill the variables (remind.h, digest.h, the pipeline's
+ * acknowledgement, the outbox's notice of its daily cap) and render them
+ * here; the outbox (outbox.h) queues and sends.  Keep the list in step
+ * with templates/README.md. */
 #ifndef ROBOT_MAIL_H
 #define ROBOT_MAIL_H
 
-#include <sqlite3.h>
-#include <stdint.h>
-#include <time.h>
+#include <stddef.h>
 
-#include "cfg.h"
-#include "form.h"
-#include "mime.h"
+#include "tmpl.h"
 
-/* Queues ack_unit_head.tmpl to the form's sender (msg->from_addr), listing
- * the people of request_id's form (T.C. Kimlik No masked, with their case
- * tags) and the rows that could not be read, In-Reply-To the form mail.
- * Inside the caller's transaction.  Nothing is sent when [reminders]
- * acknowledge is 0, when the sender is unknown, is the robot itself, or
- * the message is automatic (trust_is_automatic).  Returns 1 queued, 0 not,
- * -1 on a database error. */
-int mail_form_ack(sqlite3 *db, const struct config *cfg,
-    int64_t request_id, const struct form *form, const struct mime_msg *msg,
-    time_t now);
+/* The known kinds, NULL-terminated.  Static. */
+const char *const *mail_kinds(void);
+/* The variables of a kind, space separated, list fields written
+ * "list.field"; NULL for an unknown kind.  Static string. */
+const char *mail_kind_vars(const char *kind);
+
+/* Renders kind from the templates of dir ("templates" when NULL),
+ * checked against the kind's variables (tmpl_render).  0, or -1 with the
+ * problem in err. */
+int mail_render(const char *dir, const char *kind, const struct tmpl_vars *v,
+    char **subject_r, char **text_r, char **html_r, char *err,
+    size_t errlen);
+
+/* Checks every template of dir: each known kind must be present and pass
+ * tmpl_check_file, and no other "*.tmpl" file may be there.  Returns 0,
+ * or -1 with every problem found, one per line, in err (as much as fits). */
+int mail_check_dir(const char *dir, char *err, size_t errlen);
 
 #endif

@@ -15,6 +15,7 @@
 #include "db.h"
 #include "history.h"
 #include "log.h"
+#include "mail.h"
 #include "mem.h"
 #include "outbox.h"
 #include "smtp.h"
@@ -641,9 +642,8 @@ queue_cap_notice(sqlite3 *db, const struct config *cfg, time_t now,
 	    cfg->institution.robot : cfg->smtp.from ? cfg->smtp.from : "");
 	tmpl_set_int(v, "max_per_day", cfg->smtp.max_per_day);
 	tmpl_set_int(v, "waiting", (long)waiting);
-	if (tmpl_render(cfg->robot.templates_dir ? cfg->robot.templates_dir :
-	    "templates", OUTBOX_KIND_CAP, v, &subject, &text, &html, err,
-	    sizeof err) == -1) {
+	if (mail_render(cfg->robot.templates_dir, OUTBOX_KIND_CAP, v, &subject,
+	    &text, &html, err, sizeof err) == -1) {
 		log_err("outbox: %s", err);
 		goto out;
 	}

@@ -5,7 +5,6 @@
 #include "bounce.h"
 #include "db.h"
 #include "ledger.h"
-#include "mail.h"
 #include "mem.h"
 #include "pipeline.h"
 
@@ -18,7 +17,7 @@ effect_do(sqlite3 *db, const struct config *cfg, const struct mime_msg *msg,
 
 	switch (e->kind) {
 	case EFFECT_ACK_FORM:
-		return mail_form_ack(db, cfg, e->request, e->form, msg, now) ==
+		return pipeline_ack_form(db, cfg, e->request, e->form, msg, now) ==
 		    -1 ? -1 : 0;
 	case EFFECT_BOUNCE:
 		if ((r = bounce_apply(db, cfg, msg, now)) == 1) {

@@ -1,8 +1,9 @@
 /* pipeline: a recorded message through the state machine and out again.
  *
  *	ledger row --> cases_apply (decides: outcome, reason, effects)
- *	           --> effects: mail (the acknowledgement of a form),
- *	               bounce (a report on the robot's own mail)
+ *	           --> effects: the acknowledgement of a form (rendered by
+ *	               mail.h, queued in the outbox), a report on the
+ *	               robot's own mail (bounce.h)
  *	           --> the outcome and its reason on the ledger row
  *
  * All in the caller's transaction (the fetch's savepoint per message):
@@ -26,6 +27,17 @@
 int pipeline_apply(sqlite3 *db, const struct config *cfg,
     const struct rule_set *rules, int64_t id, const struct mime_msg *msg,
     time_t now, struct case_outcome *out);
+
+/* Queues ack_unit_head.tmpl to the form's sender (msg->from_addr), listing
+ * the people of request_id's form (T.C. Kimlik No masked, with their case
+ * tags) and the rows that could not be read, In-Reply-To the form mail.
+ * Inside the caller's transaction.  Nothing is sent when [reminders]
+ * acknowledge is 0, when the sender is unknown, is the robot itself, or
+ * the message is automatic (RFC 3834).  Returns 1 queued, 0 not, -1 on a
+ * database error.  (pipeline_ack.c) */
+int pipeline_ack_form(sqlite3 *db, const struct config *cfg,
+    int64_t request_id, const struct form *form, const struct mime_msg *msg,
+    time_t now);
 
 /* Re-examines unplaced messages, without fetching them again: every one
  * (after a rule change), or with waiting set only those a rule recognised

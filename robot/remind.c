@@ -10,6 +10,7 @@
 #include "db.h"
 #include "history.h"
 #include "log.h"
+#include "mail.h"
 #include "mem.h"
 #include "outbox.h"
 #include "remind.h"
@@ -401,9 +402,8 @@ send_one(sqlite3 *db, const struct config *cfg, const struct waiting *w,
 	}
 	if (r->group && set_cases(db, v, w, now) == -1)
 		goto out;
-	if (tmpl_render(cfg->robot.templates_dir ? cfg->robot.templates_dir :
-	    "templates", tmpl, v, &subject, &text, &html, err, sizeof err) ==
-	    -1) {
+	if (mail_render(cfg->robot.templates_dir, tmpl, v, &subject, &text,
+	    &html, err, sizeof err) == -1) {
 		log_err("remind: %s", err);
 		ret = 0;
 		goto out;

@@ -13,6 +13,7 @@
 #include "eval.h"
 #include "history.h"
 #include "ledger.h"
+#include "mail.h"
 #include "mem.h"
 #include "pipeline.h"
 #include "purge.h"
@@ -174,7 +175,7 @@ robot_cmd_rules_check(struct robot *r, int argc, char **argv)
 		return 2;
 	if (robot_load_rules(r) == -1 || now_or_fail(&now) == -1)
 		return 1;
-	if (tmpl_check_dir(r->cfg->robot.templates_dir, err, sizeof err) ==
+	if (mail_check_dir(r->cfg->robot.templates_dir, err, sizeof err) ==
 	    -1) {
 		fprintf(stderr, "robot: %s\n", err);
 		return 1;
@@ -196,7 +197,7 @@ robot_cmd_templates_check(struct robot *r, int argc, char **argv)
 	(void)argv;
 	if (argc != 2)
 		return 2;
-	if (tmpl_check_dir(r->cfg->robot.templates_dir, err, sizeof err) ==
+	if (mail_check_dir(r->cfg->robot.templates_dir, err, sizeof err) ==
 	    -1) {
 		fprintf(stderr, "robot: %s\n", err);
 		return 1;

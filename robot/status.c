@@ -117,9 +117,8 @@ const char status_cases_sql[] =
 
 static const char unplaced_sql[] =
     "SELECT id, message_id, from_addr, subject, outcome, reason, folder, "
-    "uid, reason_code FROM message WHERE outcome IN ('unplaced', 'quarantined', "
-    "'awaiting') AND purged_t IS NULL "
-    "ORDER BY id";
+    "uid, reason_code FROM message WHERE outcome IN ('unplaced', "
+    "'quarantined', 'awaiting') AND purged_t IS NULL ORDER BY id";
 
 static const char *
 request_step(sqlite3_stmt *st)

@@ -4,7 +4,6 @@
  * is checked against its kind's variable set before anything is rendered,
  * so a typo in a branch that is rarely taken still fails `templates check`
  * instead of a reminder on a Monday morning. */
-#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,77 +19,6 @@
 #define TMPL_MAX_OUT	((size_t)16 << 20)
 #define TMPL_MAX_DEPTH	16
 
-/*
- * Variable sets per kind.  Keep in step with templates/README.md.
- * "list.field" names a field of a list's rows; a name with fields is a list.
- */
-#define V_COMMON	"today bidb_address robot_address "
-#define V_CASE		V_COMMON "case_tag name unit step_label since days " \
-			"reminder_no max_reminders is_last tckn_masked ticket " \
-			"email recipient_name "
-#define V_REQUEST	V_COMMON "case_tag ticket unit step_label since days " \
-			"reminder_no max_reminders is_last recipient_name " \
-			"requester unit_head_unknown "
-#define V_MOVES		"moves moves.from moves.to moves.count moves.cases " \
-			"moves.at_kamusm "
-#define V_LINKS		"link_application link_e_onay link_e_onay_activation " \
-			"link_e_imza link_islak_imza link_videos "
-#define V_CASES		"cases cases.case_tag cases.name cases.unit " \
-			"cases.tckn_masked cases.email cases.step_label " \
-			"cases.since cases.days "
-
-static const struct kind {
-	const char	*file;
-	const char	*vars;
-} kinds[] = {
-	{ "remind_ticket_unit_head.tmpl", V_REQUEST },
-	{ "remind_form_bidb.tmpl", V_REQUEST V_CASES },
-	{ "remind_sent_bidb.tmpl", V_REQUEST V_CASES "sent_on " },
-	{ "remind_notified_person.tmpl", V_CASE V_LINKS "unit_head_cc " },
-	{ "remind_filled_person.tmpl", V_CASE V_LINKS "basvuru_no " },
-	{ "remind_wet_yazi.tmpl", V_COMMON "step_label since days reminder_no "
-	    "max_reminders is_last recipient_name " V_CASES },
-	{ "remind_shipping_bidb.tmpl", V_CASE "approval tracking " },
-	{ "escalate_bidb.tmpl", V_CASE "holder holder_address reminders_sent "
-	    "last_reminder " },
-	{ "cap_reached_bidb.tmpl", V_COMMON "max_per_day waiting " },
-	{ "ack_unit_head.tmpl", V_COMMON "case_tag ticket unit recipient_name "
-	    "form_source people people.name people.tckn_masked people.title "
-	    "people.unit people.email people.case_tag "
-	    "problems problems.where problems.text " },
-	{ "digest.tmpl", V_COMMON "period_start period_end open_total "
-	    "overdue_total escalated_total kamusm_total moved_total "
-	    "finished_total unrecognised quarantined_more "
-	    "holidays_missing holidays_file holidays_ahead "
-	    "steps steps.label steps.count "
-	    "units units.unit units.count units.waiting_form "
-	    V_MOVES
-	    "overdue overdue.case_tag overdue.name overdue.unit "
-	    "overdue.step_label overdue.holder overdue.at_kamusm "
-	    "overdue.since overdue.days overdue.overdue overdue.escalated "
-	    "finished finished.case_tag finished.name finished.unit "
-	    "finished.closed_on "
-	    "requests requests.case_tag requests.ticket requests.unit "
-	    "requests.people requests.received "
-	    "quarantined quarantined.date quarantined.from "
-	    "quarantined.subject quarantined.reason "
-	    "replies replies.date replies.from replies.subject replies.cases "
-	    "replies.gist replies_more "
-	    "undelivered undelivered.date undelivered.to "
-	    "undelivered.subject undelivered.reason " },
-	{ "digest_unit_head.tmpl", V_COMMON "period_start period_end "
-	    "recipient_name open_total overdue_total kamusm_total moved_total "
-	    "cases cases.case_tag cases.name cases.unit cases.step_label "
-	    "cases.holder cases.at_kamusm cases.since cases.days "
-	    "cases.overdue cases.escalated "
-	    "tickets tickets.case_tag tickets.ticket tickets.unit "
-	    "tickets.since tickets.days tickets.overdue tickets.escalated "
-	    V_MOVES
-	    "finished finished.case_tag finished.name finished.unit "
-	    "finished.closed_on " },
-};
-
-#define NKINDS	(sizeof(kinds) / sizeof(kinds[0]))
 
 /* ---- variables ---- */
 
@@ -737,39 +665,6 @@ fail:
 
 /* ---- checking names against a kind's set ---- */
 
-static const struct kind *
-kind_find(const char *file)
-{
-	const char *base = strrchr(file, '/');
-	size_t i;
-
-	base = base ? base + 1 : file;
-	for (i = 0; i < NKINDS; i++)
-		if (strcmp(kinds[i].file, base) == 0)
-			return &kinds[i];
-	return NULL;
-}
-
-const char *
-tmpl_kind_vars(const char *kind)
-{
-	const struct kind *k = kind_find(kind);
-
-	return k ? k->vars : NULL;
-}
-
-const char *const *
-tmpl_kinds(void)
-{
-	static const char *names[NKINDS + 1];
-	size_t i;
-
-	for (i = 0; i < NKINDS; i++)
-		names[i] = kinds[i].file;
-	names[NKINDS] = NULL;
-	return names;
-}
-
 /* 1 when the word w (prefix + name) is in the space separated set. */
 static int
 set_has(const char *set, const char *prefix, const char *name, int as_prefix)
@@ -864,17 +759,16 @@ check_nodes(const char *file, const char *set, const struct node *n,
 }
 
 static int
-tmpl_check_names(const char *file, const struct tmpl *t, char *err,
-    size_t errlen)
+tmpl_check_names(const char *file, const char *vars, const struct tmpl *t,
+    char *err, size_t errlen)
 {
-	const struct kind *k = kind_find(file);
 	struct scope_names top = { "", NULL };
 
-	if (k == NULL)
+	if (vars == NULL)
 		return 0;
-	if (check_nodes(file, k->vars, t->subject, &top, err, errlen) == -1 ||
-	    check_nodes(file, k->vars, t->text, &top, err, errlen) == -1 ||
-	    check_nodes(file, k->vars, t->html, &top, err, errlen) == -1)
+	if (check_nodes(file, vars, t->subject, &top, err, errlen) == -1 ||
+	    check_nodes(file, vars, t->text, &top, err, errlen) == -1 ||
+	    check_nodes(file, vars, t->html, &top, err, errlen) == -1)
 		return -1;
 	return 0;
 }
@@ -1014,8 +908,8 @@ finish_body(struct buf *b)
 }
 
 int
-tmpl_render_mem(const char *name, const char *src, size_t len,
-    const struct tmpl_vars *v, char **subject_r, char **text_r,
+tmpl_render_mem(const char *name, const char *vars, const char *src,
+    size_t len, const struct tmpl_vars *v, char **subject_r, char **text_r,
     char **html_r, char *err, size_t errlen)
 {
 	struct tmpl t;
@@ -1029,7 +923,7 @@ tmpl_render_mem(const char *name, const char *src, size_t len,
 	subj.cap = text.cap = html.cap = TMPL_MAX_OUT;
 	if (tmpl_parse(name, src, len, &t, err, errlen) == -1)
 		return -1;
-	if (tmpl_check_names(name, &t, err, errlen) == -1)
+	if (tmpl_check_names(name, vars, &t, err, errlen) == -1)
 		goto fail;
 	if (render_nodes(name, t.subject, &top, ESC_SUBJECT, &subj, err,
 	    errlen) == -1 ||
@@ -1093,8 +987,9 @@ join_path(const char *dir, const char *name)
 }
 
 int
-tmpl_render(const char *dir, const char *kind, const struct tmpl_vars *v,
-    char **subject_r, char **text_r, char **html_r, char *err, size_t errlen)
+tmpl_render(const char *dir, const char *kind, const char *vars,
+    const struct tmpl_vars *v, char **subject_r, char **text_r,
+    char **html_r, char *err, size_t errlen)
 {
 	char *path, *src;
 	size_t len;
@@ -1103,8 +998,8 @@ tmpl_render(const char *dir, const char *kind, const struct tmpl_vars *v,
 	*subject_r = *text_r = *html_r = NULL;
 	path = join_path(dir, kind);
 	if ((src = read_file(path, &len, err, errlen)) != NULL) {
-		rc = tmpl_render_mem(path, src, len, v, subject_r, text_r,
-		    html_r, err, errlen);
+		rc = tmpl_render_mem(path, vars, src, len, v, subject_r,
+		    text_r, html_r, err, errlen);
 		free(src);
 	}
 	free(path);
@@ -1112,7 +1007,7 @@ tmpl_render(const char *dir, const char *kind, const struct tmpl_vars *v,
 }
 
 int
-tmpl_check_file(const char *path, char *err, size_t errlen)
+tmpl_check_file(const char *path, const char *vars, char *err, size_t errlen)
 {
 	struct tmpl t;
 	char *src;
@@ -1123,55 +1018,9 @@ tmpl_check_file(const char *path, char *err, size_t errlen)
 		return -1;
 	rc = tmpl_parse(path, src, len, &t, err, errlen);
 	if (rc == 0) {
-		rc = tmpl_check_names(path, &t, err, errlen);
+		rc = tmpl_check_names(path, vars, &t, err, errlen);
 		tmpl_free(&t);
 	}
 	free(src);
 	return rc;
-}
-
-static void
-add_problem(struct buf *all, const char *line)
-{
-	if (all->len > 0)
-		buf_putc(all, '\n');
-	buf_puts(all, line);
-}
-
-int
-tmpl_check_dir(const char *dir, char *err, size_t errlen)
-{
-	struct buf all = BUF_INIT;
-	struct dirent *de;
-	DIR *d;
-	char one[512], *path;
-	size_t i, nl;
-
-	for (i = 0; i < NKINDS; i++) {
-		path = join_path(dir, kinds[i].file);
-		if (tmpl_check_file(path, one, sizeof(one)) == -1)
-			add_problem(&all, one);
-		free(path);
-	}
-	if ((d = opendir(dir)) == NULL) {
-		snprintf(one, sizeof(one), "%s:0: %s", dir, strerror(errno));
-		add_problem(&all, one);
-	} else {
-		while ((de = readdir(d)) != NULL) {
-			nl = strlen(de->d_name);
-			if (nl < 5 || strcmp(de->d_name + nl - 5, ".tmpl") != 0)
-				continue;
-			if (kind_find(de->d_name) == NULL) {
-				snprintf(one, sizeof(one), "%s/%s:0: unknown "
-				    "template kind", dir, de->d_name);
-				add_problem(&all, one);
-			}
-		}
-		closedir(d);
-	}
-	if (all.len == 0)
-		return 0;
-	snprintf(err, errlen, "%s", buf_str(&all));
-	buf_free(&all);
-	return -1;
 }

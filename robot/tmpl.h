@@ -29,11 +29,11 @@
  * and with every control character (CR, LF, TAB, ...) replaced by a space
  * in the subject, so no value can ever add a header line.
  *
- * Each template kind (file name) has a fixed set of variables, kept in
- * tmpl.c and listed in templates/README.md.  Parsing fails on an unknown
- * variable name, an unclosed or mismatched tag, or a list used as a value
- * (and the reverse); rendering also fails on a plain variable that the
- * caller did not set.  Errors read "FILE:LINE: problem". */
+ * The caller names the variables a template may use (mail.c keeps the set
+ * of each kind of mail, listed in templates/README.md).  Parsing fails on
+ * an unknown variable name, an unclosed or mismatched tag, or a list used
+ * as a value (and the reverse); rendering also fails on a plain variable
+ * that the caller did not set.  Errors read "FILE:LINE: problem". */
 #ifndef ROBOT_TMPL_H
 #define ROBOT_TMPL_H
 
@@ -60,34 +60,26 @@ void tmpl_set_int(struct tmpl_vars *v, const char *name, long n);
  * owned by v: fill it with tmpl_set, do not free it. */
 struct tmpl_vars *tmpl_list_add(struct tmpl_vars *v, const char *name);
 
-/* Renders DIR/KIND (kind is a file name such as "digest.tmpl").
- * Returns 0 and, owned by the caller, the subject (one line, never NULL),
- * the text body (LF line ends, ends with a newline, never NULL) and the
- * HTML body (NULL when the template has none); or -1 with
- * "FILE:LINE: problem" in err, and nothing to free. */
-int tmpl_render(const char *dir, const char *kind, const struct tmpl_vars *v,
-    char **subject_r, char **text_r, char **html_r, char *err, size_t errlen);
-
-/* The same over a template held in memory; name is used in error messages
- * and, when it is a known kind, selects the variable set checked (an
- * unknown name checks no set).  For tests and `templates check`. */
-int tmpl_render_mem(const char *name, const char *src, size_t len,
+/* Renders DIR/KIND (kind is a file name such as "digest.tmpl"); every
+ * name the template uses must be in vars (space separated, list fields
+ * written "list.field"; NULL checks none).  The kinds and their
+ * variables are mail.h's.  Returns 0 and, owned by the caller, the
+ * subject (one line, never NULL), the text body (LF line ends, ends with
+ * a newline, never NULL) and the HTML body (NULL when the template has
+ * none); or -1 with "FILE:LINE: problem" in err, and nothing to free. */
+int tmpl_render(const char *dir, const char *kind, const char *vars,
     const struct tmpl_vars *v, char **subject_r, char **text_r,
     char **html_r, char *err, size_t errlen);
 
-/* Parses one template file and checks every name it uses against its
- * kind's variable set.  Returns 0 or -1 with "FILE:LINE: problem". */
-int tmpl_check_file(const char *path, char *err, size_t errlen);
+/* The same over a template held in memory; name is used in error
+ * messages.  For tests. */
+int tmpl_render_mem(const char *name, const char *vars, const char *src,
+    size_t len, const struct tmpl_vars *v, char **subject_r, char **text_r,
+    char **html_r, char *err, size_t errlen);
 
-/* Checks every template of dir: each known kind must be present and pass
- * tmpl_check_file, and no other "*.tmpl" file may be there.  Returns 0,
- * or -1 with every problem found, one per line, in err (as much as fits). */
-int tmpl_check_dir(const char *dir, char *err, size_t errlen);
-
-/* The variables of a kind, space separated, list fields written
- * "list.field"; NULL for an unknown kind.  Static string. */
-const char *tmpl_kind_vars(const char *kind);
-/* The known kinds, NULL-terminated.  Static. */
-const char *const *tmpl_kinds(void);
+/* Parses one template file and checks every name it uses against vars.
+ * Returns 0 or -1 with "FILE:LINE: problem". */
+int tmpl_check_file(const char *path, const char *vars, char *err,
+    size_t errlen);
 
 #endif

@@ -117,7 +117,7 @@ check_eq "and the application/csv form" "48291635716 57302846140" \
     "$(ledger "SELECT group_concat(tckn, ' ') FROM (SELECT tckn FROM cases
     WHERE tckn IN ('48291635716', '57302846140') ORDER BY tckn)")"
 check "the old .xls is refused with the reason" \
-    grep -q "eski.xls: an old Excel or Word file" "$SRV_DIR/rep.err"
+    grep -q "eski.xls: eski biçimde bir Excel ya da Word" "$SRV_DIR/rep.err"
 
 servers_stop
 check_done

@@ -6,6 +6,7 @@
 #include <ctype.h>
 
 #include "fuzz.h"
+#include "mail.h"
 #include "tmpl.h"
 
 static struct tmpl_vars *vars;
@@ -61,15 +62,15 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	fuzz_quiet();
 	vars = tmpl_vars_new();
-	for (k = tmpl_kinds(); *k != NULL; k++)
-		set_kind(tmpl_kind_vars(*k));
+	for (k = mail_kinds(); *k != NULL; k++)
+		set_kind(mail_kind_vars(*k));
 	return 0;
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const char *const *kinds = tmpl_kinds();
+	const char *const *kinds = mail_kinds();
 	char *subject = NULL, *text = NULL, *html = NULL, err[512];
 	const char *name;
 	size_t nk, i;
@@ -79,8 +80,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (nk = 0; kinds[nk] != NULL; nk++)
 		;
 	name = data[0] < nk ? kinds[data[0]] : "fuzz.tmpl";
-	if (tmpl_render_mem(name, (const char *)data + 1, size - 1, vars,
-	    &subject, &text, &html, err, sizeof(err)) == 0) {
+	if (tmpl_render_mem(name, mail_kind_vars(name), (const char *)data + 1,
+	    size - 1, vars, &subject, &text, &html, err, sizeof(err)) == 0) {
 		if (subject == NULL || text == NULL)
 			abort();	/* never NULL on success */
 		/* No value may put a line break into the subject. */

@@ -17,6 +17,7 @@
 
 #include "cfg.h"
 #include "compose.h"
+#include "mail.h"
 #include "mem.h"
 #include "smtp.h"
 #include "tmpl.h"
@@ -150,7 +151,7 @@ main(int argc, char **argv)
 	m.date = time(NULL);
 	if (kind != NULL) {
 		v = sample_vars();
-		if (tmpl_render(dir, kind, v, &subj, &text, &html, err,
+		if (mail_render(dir, kind, v, &subj, &text, &html, err,
 		    sizeof(err)) == -1) {
 			fprintf(stderr, "%s\n", err);
 			return 1;

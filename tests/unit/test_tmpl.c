@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "mail.h"
 #include "tmpl.h"
 
 static const char *
@@ -26,8 +27,9 @@ static int
 render(const char *name, const char *src, struct tmpl_vars *v, char **s,
     char **t, char **h, char *err, size_t errlen)
 {
-	return tmpl_render_mem(name, src, strlen(src), v, s, t, h, err,
-	    errlen);
+	/* A kind's name checks its variables, as mail_render does. */
+	return tmpl_render_mem(name, mail_kind_vars(name), src, strlen(src),
+	    v, s, t, h, err, errlen);
 }
 
 static void
@@ -181,7 +183,7 @@ static struct tmpl_vars *
 sample_vars(const char *kind)
 {
 	struct tmpl_vars *v, *row;
-	const char *set = tmpl_kind_vars(kind), *p, *e, *dot;
+	const char *set = mail_kind_vars(kind), *p, *e, *dot;
 	char name[64], list[64], last[64] = "";
 
 	assert_non_null(set);
@@ -224,11 +226,11 @@ test_shipped(void **state)
 	char *s, *t, *h, err[1024];
 
 	(void)state;
-	if (tmpl_check_dir(tdir(), err, sizeof(err)) != 0)
+	if (mail_check_dir(tdir(), err, sizeof(err)) != 0)
 		fail_msg("templates check: %s", err);
-	for (k = tmpl_kinds(); *k != NULL; k++) {
+	for (k = mail_kinds(); *k != NULL; k++) {
 		v = sample_vars(*k);
-		if (tmpl_render(tdir(), *k, v, &s, &t, &h, err,
+		if (mail_render(tdir(), *k, v, &s, &t, &h, err,
 		    sizeof(err)) != 0)
 			fail_msg("%s", err);
 		/* polite, signed, says it is automatic, nothing unexpanded */
@@ -277,7 +279,7 @@ test_check_dir_finds_errors(void **state)
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
-	for (k = tmpl_kinds(); *k != NULL; k++) {
+	for (k = mail_kinds(); *k != NULL; k++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, *k);
 		f = fopen(path, "w");
 		assert_non_null(f);
@@ -295,7 +297,7 @@ test_check_dir_finds_errors(void **state)
 	fputs("Subject: x\n---- text\n", f);
 	fclose(f);
 
-	assert_int_equal(tmpl_check_dir(dir, err, sizeof(err)), -1);
+	assert_int_equal(mail_check_dir(dir, err, sizeof(err)), -1);
 	if (strstr(err, "escalate_bidb.tmpl:4: unknown variable 'nmae'") ==
 	    NULL || strstr(err, "digest.tmpl:3: unclosed {{#each overdue}}") ==
 	    NULL || strstr(err, "remind_typo.tmpl:0: unknown template kind") ==
@@ -305,12 +307,12 @@ test_check_dir_finds_errors(void **state)
 	assert_null(strstr(err, "remind_form_bidb"));
 
 	unlink(path);
-	for (k = tmpl_kinds(); *k != NULL; k++) {
+	for (k = mail_kinds(); *k != NULL; k++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, *k);
 		unlink(path);
 	}
 	/* now every kind is missing */
-	assert_int_equal(tmpl_check_dir(dir, err, sizeof(err)), -1);
+	assert_int_equal(mail_check_dir(dir, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "digest.tmpl:0:"));
 	rmdir(dir);
 }
