@@ -28,6 +28,8 @@ struct field {
 	int		 own;
 	int		 alias;		/* f borrowed from the body field */
 	struct fold	 f;		/* f.map made by field_map() */
+	unsigned char	*seen;		/* per word of rs->needw: 0 not yet
+					 * looked for, 1 absent, 2 there */
 };
 
 struct evalctx {
@@ -223,13 +225,40 @@ get_field(struct evalctx *c, enum rfield f, int hdr)
 	return fl;
 }
 
-/* 1 match, 0 none, LIMIT when a limit stopped it. */
+/* Whether fl holds a word of need (NULL: maybe, so 1); each word is
+ * looked for once per field and message. */
 static int
-match_at(const struct rule_set *rs, pcre2_code *re, const struct field *fl,
-    size_t start)
+need_found(const struct rule_set *rs, const struct rules_need *need,
+    struct field *fl)
+{
+	size_t i, w;
+
+	if (need == NULL)
+		return 1;
+	if (fl->seen == NULL)
+		fl->seen = xcalloc(rs->nneedw, 1);
+	for (i = 0; i < need->n; i++) {
+		w = need->word[i];
+		if (fl->seen[w] == 0)
+			fl->seen[w] = memmem(fl->f.s, fl->f.len, rs->needw[w],
+			    rs->needlen[w]) != NULL ? 2 : 1;
+		if (fl->seen[w] == 2)
+			return 1;
+	}
+	return 0;
+}
+
+/* 1 match, 0 none, LIMIT when a limit stopped it.  From the start of the
+ * text, a text without any word the pattern needs is no match without
+ * asking PCRE2 (rules_need.c). */
+static int
+match_at(const struct rule_set *rs, pcre2_code *re,
+    const struct rules_need *need, struct field *fl, size_t start)
 {
 	int rc;
 
+	if (start == 0 && !need_found(rs, need, fl))
+		return 0;
 	rc = pcre2_match(re, (PCRE2_SPTR)fl->f.s, fl->f.len, start,
 	    PCRE2_NO_UTF_CHECK, rs->md, rs->mctx);
 	if (rc >= 0)
@@ -253,8 +282,8 @@ conds_hold(struct evalctx *c, const struct rule *r, const struct rule_cond
 	for (i = 0; i < r->nconds; i++) {
 		const struct rule_cond *rc = &r->conds[i];
 
-		m = match_at(c->rs, rc->re, get_field(c, rc->field, rc->hdr),
-		    0);
+		m = match_at(c->rs, rc->re, rc->need,
+		    get_field(c, rc->field, rc->hdr), 0);
 		if (m == LIMIT)
 			return LIMIT;
 		if (m == rc->neg) {
@@ -338,7 +367,7 @@ run_extract(struct evalctx *c, const struct rule_extract *e,
 	int m;
 
 	while (start <= fl->f.len) {
-		if ((m = match_at(rs, e->re, fl, start)) != 1)
+		if ((m = match_at(rs, e->re, e->need, fl, start)) != 1)
 			return m == LIMIT ? LIMIT : 0;
 		ov = pcre2_get_ovector_pointer(rs->md);
 		field_map(c, fl);
@@ -495,6 +524,7 @@ done:
 			fold_free(&c.fields[n].f);
 		if (c.fields[n].own)
 			free(c.fields[n].orig);
+		free(c.fields[n].seen);
 	}
 	free(c.fields);
 	return rv;
@@ -569,6 +599,7 @@ free_extracts(struct rule_extract *ex, size_t n)
 
 	for (i = 0; i < n; i++) {
 		pcre2_code_free(ex[i].re);
+		rules_need_free(&ex[i].need);
 		for (g = 0; g < ex[i].ngroups; g++)
 			free(ex[i].names[g]);
 		free(ex[i].names);
@@ -588,8 +619,10 @@ rules_free(struct rule_set **rsp)
 	for (i = 0; i < rs->nrules; i++) {
 		struct rule *r = &rs->rules[i];
 
-		for (j = 0; j < r->nconds; j++)
+		for (j = 0; j < r->nconds; j++) {
 			pcre2_code_free(r->conds[j].re);
+			rules_need_free(&r->conds[j].need);
+		}
 		free(r->conds);
 		free_extracts(r->ex, r->nex);
 		free(r->name);
@@ -598,6 +631,7 @@ rules_free(struct rule_set **rsp)
 	}
 	free(rs->rules);
 	free_extracts(rs->gex, rs->ngex);
+	rules_need_words_free(rs);
 	for (i = 0; i < rs->nhdrs; i++)
 		free(rs->hdrs[i]);
 	free(rs->hdrs);

@@ -261,8 +261,9 @@ fold_pattern(const char *src, size_t **omap_r)
 	return buf_steal(&p.out);
 }
 
+/* Compiles src folded; *need_r the words a match needs (rules_need.c). */
 static pcre2_code *
-compile(struct parser *p, const char *src)
+compile(struct parser *p, const char *src, struct rules_need **need_r)
 {
 	pcre2_code *re;
 	char *pat, emsg[256], msg[400];
@@ -287,6 +288,7 @@ compile(struct parser *p, const char *src)
 	} else
 		/* Without JIT (an unusual CPU) the interpreter still works. */
 		(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	*need_r = re != NULL ? rules_need_of(p->rs, pat) : NULL;
 	free(pat);
 	free(omap);
 	return re;
@@ -373,7 +375,7 @@ add_extract(struct parser *p, struct rule_extract **ex, size_t *nex,
 	if (parse_field(p, val, 0, &neg, &e->field, &e->hdr) == -1)
 		return -1;
 	e->line = p->line;
-	if ((e->re = compile(p, trim(colon + 1))) == NULL)
+	if ((e->re = compile(p, trim(colon + 1), &e->need)) == NULL)
 		return -1;
 	(*nex)++;
 	pcre2_pattern_info(e->re, PCRE2_INFO_NAMECOUNT, &count);
@@ -598,7 +600,7 @@ parse_line(struct parser *p, char *s)
 	if (parse_field(p, key, 1, &c->neg, &c->field, &c->hdr) == -1)
 		return -1;
 	c->line = p->line;
-	if ((c->re = compile(p, val)) == NULL)
+	if ((c->re = compile(p, val, &c->need)) == NULL)
 		return -1;
 	r->nconds++;
 	return 0;

@@ -25,12 +25,21 @@ enum rfield {
 	RF_NFIXED = RF_HEADER
 };
 
+/* Words one of which every match of a pattern contains (rules_need.c):
+ * indices into the rule set's table of such words, which each is once,
+ * so that a message is searched for each word once. */
+struct rules_need {
+	size_t		*word;
+	size_t		 n;
+};
+
 struct rule_cond {
 	enum rfield	 field;
 	int		 hdr;		/* index into rule_set.hdrs, or -1 */
 	int		 neg;		/* "not FIELD = ..." */
 	int		 line;
 	pcre2_code	*re;
+	struct rules_need *need;	/* NULL: nothing known, always run re */
 };
 
 struct rule_extract {
@@ -38,6 +47,7 @@ struct rule_extract {
 	int		 hdr;
 	int		 line;
 	pcre2_code	*re;
+	struct rules_need *need;
 	uint32_t	*groups;	/* group numbers of the named groups */
 	char	       **names;
 	uint32_t	 ngroups;
@@ -66,6 +76,9 @@ struct rule_set {
 	size_t		 ngex;
 	char	       **hdrs;		/* header names the rules look at */
 	size_t		 nhdrs;
+	char	       **needw;		/* the words patterns need */
+	size_t		*needlen;
+	size_t		 nneedw;
 
 	pcre2_compile_context	*cctx;
 	/* Matching state, reused by every rules_eval: a rule set serves one
@@ -82,5 +95,15 @@ struct rule_set {
 
 /* Sets up mctx, jit and md once every pattern is compiled.  0 or -1. */
 int rules_runtime_init(struct rule_set *rs);
+
+/* The words one of which every match of a folded pattern must contain,
+ * added to rs's table, or NULL when the pattern says nothing sure (or
+ * nothing worth a search): a text that holds none of them cannot match
+ * the pattern. */
+struct rules_need *rules_need_of(struct rule_set *rs,
+    const char *folded_pattern);
+void rules_need_free(struct rules_need **needp);
+/* Frees the table of words. */
+void rules_need_words_free(struct rule_set *rs);
 
 #endif

@@ -21,6 +21,7 @@
 #include "mime.h"
 #include "quote.h"
 #include "rules.h"
+#include "rules_priv.h"
 #include "trust.h"
 
 #define FIXDIR	"tests/fixtures/rules"
@@ -673,6 +674,131 @@ test_benchmark(void **state)
 	rules_free(&rs);
 }
 
+/* The words of need, sorted and joined by spaces ("-" for NULL). */
+static char *
+need_words(const struct rule_set *rs, const struct rules_need *nd)
+{
+	struct buf b = BUF_INIT;
+	const char *w[64];
+	size_t i, j, n = nd != NULL ? nd->n : 0;
+
+	if (nd == NULL)
+		return xstrdup("-");
+	for (i = 0; i < n && i < 64; i++)
+		w[i] = rs->needw[nd->word[i]];
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && strcmp(w[j - 1], w[j]) > 0; j--) {
+			const char *t = w[j];
+
+			w[j] = w[j - 1];
+			w[j - 1] = t;
+		}
+	for (i = 0; i < n; i++)
+		buf_printf(&b, "%s%s", i ? " " : "", w[i]);
+	return buf_steal(&b);
+}
+
+/* What the prefilter knows of a folded pattern (where a space of the rule
+ * is "(?:\s+)"): the words one of which a match must hold, and nothing
+ * at all when it cannot be sure. */
+static void
+test_need_words(void **state)
+{
+	static const char *cases[][2] = {
+		{ "(^|[^a-z])onayla(dim|dik)\\b|basvurumu(?:\\s+).{0,40}onayladim",
+		  "basvurumu onayla" },
+		{ "onay(imi|i)?(?:\\s+)(verdim|vermis(?:\\s+)bulunuyorum)",
+		  "bulunuyorum verdim" },
+		{ "\\[nes-\\d{4}-\\d+\\]", "[nes-" },
+		{ "(?<tckn>\\b[1-9][0-9]{10}\\b)|kimlik no", "-" },
+		{ "kart(?:\\s+)geldi|teslim aldim", "geldi teslim aldim" },
+		{ "(?:kargo|kurye)+(?:\\s+)takip", "takip" },
+		{ "a(bcd)?e", "-" },
+		{ "(?=onay)x", "-" },
+		{ "(?i)onay", "-" },
+		{ "\\Qonay\\E", "-" },
+		{ "onay{,3}", "-" },
+		{ "(*UTF)onaylar", "-" },
+		{ "onay|x", "-" },
+		{ "[a-z]*(onaylandi|onaylanmistir)", "onaylandi onaylanmistir" },
+		{ "(onayla|onaylandi)+x", "onayla" },
+		{ "\\x{130}stanbul", "-" },	/* escapes it does not know */
+	};
+	struct rule_set rs;
+	struct rules_need *nd;
+	char *got;
+
+	(void)state;
+	memset(&rs, 0, sizeof(rs));
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		nd = rules_need_of(&rs, cases[i][0]);
+		got = need_words(&rs, nd);
+		if (strcmp(got, cases[i][1]) != 0)
+			fail_msg("%s: got \"%s\", want \"%s\"", cases[i][0],
+			    got, cases[i][1]);
+		free(got);
+		rules_need_free(&nd);
+	}
+	rules_need_words_free(&rs);
+}
+
+/* The prefilter is sound on the shipped rules: over texts made of the
+ * patterns' own words and random letters, every text a pattern matches
+ * holds one of the words the prefilter wants for it. */
+static void
+test_need_sound(void **state)
+{
+	static const char *bits[] = { "onay", "la", "dim", " ", "basvuru",
+	    "mu", "teslim", "aldim", "kart", "nes", "-", "2026", "islak",
+	    "imza", "\n", "kargo", "takip", "no", ":", "gonderil", "di",
+	    "verdim", "application", "i have ", "approved", "my ", "the ",
+	    "ulasti", "elime", "form", "liste", "talep", "[", "]", "x" };
+	const size_t nb = sizeof(bits) / sizeof(bits[0]);
+	struct rule_set *rs;
+	pcre2_match_data *md;
+	struct buf t = BUF_INIT;
+	char err[4096];
+	unsigned seed = 20261205;
+	size_t checked = 0, skipped = 0;
+
+	(void)state;
+	assert_int_equal(rules_load("rules", &rs, err, sizeof(err)), 0);
+	md = pcre2_match_data_create(64, NULL);
+	for (int k = 0; k < 20000; k++) {
+		t.len = 0;
+		for (int j = 1 + (int)(rand_r(&seed) % 12); j > 0; j--)
+			buf_puts(&t, bits[rand_r(&seed) % nb]);
+		for (size_t r = 0; r < rs->nrules; r++)
+			for (size_t c = 0; c < rs->rules[r].nconds; c++) {
+				const struct rule_cond *rc =
+				    &rs->rules[r].conds[c];
+				int found = 0;
+
+				if (rc->need == NULL)
+					continue;
+				for (size_t w = 0; w < rc->need->n; w++)
+					found |= strstr(buf_str(&t), rs->needw[
+					    rc->need->word[w]]) != NULL;
+				if (pcre2_match(rc->re, (PCRE2_SPTR)buf_str(&t),
+				    t.len, 0, 0, md, NULL) < 0) {
+					skipped++;
+					continue;
+				}
+				checked++;
+				if (!found)
+					fail_msg("line %d matches \"%s\" which "
+					    "holds none of its words",
+					    rc->line, buf_str(&t));
+			}
+	}
+	/* The texts must make some patterns match, or this proves nothing. */
+	assert_true(checked > 1000);
+	assert_true(skipped > 0);
+	pcre2_match_data_free(md);
+	buf_free(&t);
+	rules_free(&rs);
+}
+
 int
 main(void)
 {
@@ -689,6 +815,8 @@ main(void)
 		cmocka_unit_test(test_approval_key),
 		cmocka_unit_test(test_fresh_text),
 		cmocka_unit_test(test_shipped_rules_fixtures),
+		cmocka_unit_test(test_need_words),
+		cmocka_unit_test(test_need_sound),
 		cmocka_unit_test(test_benchmark),
 	};
 
