@@ -9,7 +9,9 @@
 #include "ascii.h"
 #include "clock.h"
 #include "db.h"
+#include "fetch.h"
 #include "history.h"
+#include "imap.h"
 #include "ledger.h"
 #include "mem.h"
 #include "tckn.h"
@@ -593,6 +595,25 @@ out:
 	return rc;
 }
 
+/* Message msg read back (fetched again when its text is not kept). */
+static int
+read_back(sqlite3 *db, const struct config *cfg, int64_t msg,
+    struct mime_msg **m_r, char *err, size_t errlen)
+{
+	struct imap *imap = NULL;
+	char why[640];
+	int r;
+
+	r = fetch_load(cfg, db, &imap, msg, m_r, why, sizeof why);
+	imap_close(&imap);
+	if (r == 0)
+		return ADMIN_OK;
+	if (r == -1)
+		return refuse(err, errlen, "message #%lld cannot be read back",
+		    (long long)msg);
+	return refuse(err, errlen, "%s", why);
+}
+
 int
 admin_attach(sqlite3 *db, const struct config *cfg,
     const struct rule_set *rules, int64_t msg, int64_t id,
@@ -623,18 +644,17 @@ admin_attach(sqlite3 *db, const struct config *cfg,
 		    "already", (long long)msg, c.tag);
 		goto out;
 	}
-	if (ledger_load(db, msg, &m) == -1) {
-		rc = refuse(err, errlen, "message #%lld cannot be read back",
-		    (long long)msg);
+	if ((rc = read_back(db, cfg, msg, &m, err, errlen)) != ADMIN_OK)
 		goto out;
-	}
 	cases_read(cfg, rules, m, &rd);
 	if (begin(db, err, errlen) == -1) {
 		rc = ADMIN_ERR;
 		goto out;
 	}
+	/* In a case's history now: its text is kept from here on. */
 	rc = end(db, attach_apply(db, &rd, msg, m, &c, by, outcome, reason,
-	    now, what) == -1, err, errlen);
+	    now, what) == -1 || ledger_keep_text(db, msg, m, 1) == -1, err,
+	    errlen);
 out:
 	cases_reading_free(&rd);
 	case_free(&c);

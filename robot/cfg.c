@@ -146,6 +146,8 @@ static const struct key keys[] = {
 	    NULL },
 
 	{ "database", "path", K_PATH, F(database.path), 0, 0, NULL, 1, NULL },
+	{ "database", "keep_all_text", K_BOOL, F(database.keep_all_text), 0, 0,
+	    "no", 0, NULL },
 
 	{ "institution", "domain", K_DOMAIN, F(institution.domain), 0, 0, NULL,
 	    1, NULL },

@@ -83,6 +83,8 @@ struct config {
 
 	struct {
 		char	*path;
+		int	 keep_all_text;	/* also of mail no rule
+					 * recognised (ledger.h) */
 	} database;
 
 	struct {

@@ -440,6 +440,9 @@ take_message(void *arg, const struct imap_msg *im, void *prepared)
 	} else if (fc->apply && fc->apply(fc->apply_ctx, fc->db, id, m, dup,
 	    now) == -1)
 		goto undo;
+	if (!dup && ledger_keep_text(fc->db, id, m,
+	    fc->cfg->database.keep_all_text) == -1)
+		goto undo;
 	if (ledger_folder_set(fc->db, fc->folder, fc->uidvalidity, uid) == -1)
 		goto undo;
 	if (savepoint(fc->db, SQL_RELEASE) == -1)
@@ -652,4 +655,112 @@ fetch_folders(const struct config *cfg, sqlite3 *db, struct imap *imap,
 		}
 	}
 	return worst;
+}
+
+/* fetch_load's fetch of one UID: the message taken when it is the one. */
+struct again {
+	struct fetch_ctx	 fc;	/* cfg alone: for decode_fetched */
+	uint32_t		 uid;
+	struct mime_msg		*m;
+};
+
+static int
+take_again(void *arg, const struct imap_msg *im, void *prepared)
+{
+	struct again *ag = arg;
+
+	(void)prepared;
+	if (im->uid == ag->uid && ag->m == NULL)
+		ag->m = decode_fetched(&ag->fc, im);
+	return -1;	/* one message, or none: stop either way */
+}
+
+/* Fetches message p again over imap, decoded as the poll decoded it.
+ * 0, 1 (gone: err says why) or the imap_result of a failure. */
+static int
+load_again(const struct config *cfg, struct imap *imap,
+    const struct ledger_place *p, struct mime_msg **m_r, char *err,
+    size_t errlen)
+{
+	struct again ag;
+	/* As the poll fetched it: the same parts left out. */
+	struct imap_fetch_fns fns = { NULL, NULL, take_again, &ag, 0, NULL,
+	    leave_out, FETCH_PARTS_FROM, cfg->limits.max_message };
+	uint32_t uv, uidnext;
+	int r;
+
+	if ((r = imap_examine(imap, p->folder, &uv, &uidnext, err, errlen)) !=
+	    IMAP_OK)
+		return r == IMAP_FOLDER_BAD ? 1 : r;	/* the folder is gone */
+	if (uv != p->uidvalidity) {
+		snprintf(err, errlen, "%s has a new UIDVALIDITY (%u, was %u): "
+		    "UID %u is not that message any more", p->folder, uv,
+		    p->uidvalidity, p->uid);
+		return 1;
+	}
+	memset(&ag, 0, sizeof ag);
+	ag.fc.cfg = cfg;
+	ag.uid = p->uid;
+	r = imap_fetch_prep(imap, p->uid, 1, &fns, err, errlen);
+	if (r != IMAP_OK && r != IMAP_ABORTED) {
+		mime_free(&ag.m);
+		return r;
+	}
+	if (ag.m == NULL) {
+		snprintf(err, errlen, "%s UID %u is gone from the server",
+		    p->folder, p->uid);
+		return 1;
+	}
+	/* A UID under one UIDVALIDITY never names another message (RFC 3501
+	 * 2.3.1.1); this only catches a server that breaks that. */
+	if (p->message_id != NULL && (ag.m->message_id == NULL ||
+	    strcmp(ag.m->message_id, p->message_id) != 0)) {
+		snprintf(err, errlen, "%s UID %u is another message now",
+		    p->folder, p->uid);
+		mime_free(&ag.m);
+		return 1;
+	}
+	*m_r = ag.m;
+	return 0;
+}
+
+int
+fetch_load(const struct config *cfg, sqlite3 *db, struct imap **imap,
+    int64_t id, struct mime_msg **m_r, char *err, size_t errlen)
+{
+	struct ledger_place p;
+	char ierr[512];
+	int r;
+
+	*m_r = NULL;
+	if (ledger_place(db, id, &p) == -1) {
+		snprintf(err, errlen, "no message #%lld", (long long)id);
+		return -1;
+	}
+	if (p.kept) {
+		r = ledger_load(db, p.id, m_r) == 0 ? 0 : -1;
+		if (r == -1)
+			snprintf(err, errlen, "message #%lld cannot be read "
+			    "back", (long long)id);
+		goto out;
+	}
+	if (*imap == NULL && imap_connect(cfg, imap, ierr, sizeof ierr) !=
+	    IMAP_OK) {
+		snprintf(err, errlen, "message #%lld (its text is not kept): "
+		    "%s", (long long)id, ierr);
+		r = 2;
+		goto out;
+	}
+	r = load_again(cfg, *imap, &p, m_r, ierr, sizeof ierr);
+	if (r != 0) {
+		snprintf(err, errlen, "message #%lld (its text is not kept): "
+		    "%s", (long long)id, ierr);
+		if (r != 1) {
+			imap_close(imap);	/* broken: a new one next */
+			r = 2;
+		}
+	}
+out:
+	ledger_place_free(&p);
+	return r;
 }

@@ -42,4 +42,15 @@ int fetch_folders(const struct config *cfg, sqlite3 *db, struct imap *imap,
     fetch_apply_fn apply, void *ctx, const volatile sig_atomic_t *stop,
     struct fetch_stats *stats, char *err, size_t errlen);
 
+/* Reads message id of the ledger back, decoded: from the ledger when its
+ * text is kept (ledger_keep_text), else fetched again from its folder by
+ * its UIDVALIDITY and UID, in parts as the poll fetched it, over *imap
+ * (connected on first need: imap_close it after).  Returns 0 and a message
+ * (mime_free it); 1 when it cannot be fetched again (gone from the
+ * server, the folder's UIDVALIDITY changed); 2 when the server could not
+ * be reached or the connection broke (*imap is then closed); -1 on a
+ * database error or no such row.  err says why when not 0. */
+int fetch_load(const struct config *cfg, sqlite3 *db, struct imap **imap,
+    int64_t id, struct mime_msg **m_r, char *err, size_t errlen);
+
 #endif

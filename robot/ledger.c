@@ -125,17 +125,39 @@ bind_static(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
 }
 
+/* 1 when row id's outcome says no rule recognised it, 0 when not, -1 on
+ * error. */
 static int
-insert_text(sqlite3 *db, int64_t id, const struct mime_msg *m)
+unrecognised(sqlite3 *db, int64_t id)
+{
+	static const char sql[] =
+	    "SELECT outcome = 'unplaced' AND reason_code IS 'no_rule' "
+	    "FROM message WHERE id = ?1";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int r = -1;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		r = sqlite3_column_int(st, 0) != 0;
+	sqlite3_reset(st);
+	return r;
+}
+
+int
+ledger_keep_text(sqlite3 *db, int64_t id, const struct mime_msg *m, int all)
 {
 	static const char sql[] =
 	    "INSERT INTO message_text(message, headers, body, html) "
-	    "VALUES (?1, ?2, ?3, ?4)";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(message) DO NOTHING";
+	sqlite3_stmt *st;
 	char *hdrs;
-	int rc = 0;
+	int rc = 0, r;
 
-	if (st == NULL)
+	if (!all && (r = unrecognised(db, id)) != 0)
+		return r == 1 ? 0 : -1;
+	if ((st = db_stmt(db, sql)) == NULL)
 		return -1;
 	hdrs = header_block(m);
 	sqlite3_bind_int64(st, 1, id);
@@ -246,9 +268,9 @@ ledger_record(sqlite3 *db, const struct ledger_entry *e, int64_t *id_r,
 	}
 	sqlite3_reset(st);
 	*id_r = sqlite3_last_insert_rowid(db);
-	/* A duplicate keeps only its identity: its text is the original's. */
-	if (!dup && (insert_text(db, *id_r, m) == -1 ||
-	    insert_attachments(db, *id_r, m) == -1))
+	/* A duplicate keeps only its identity: its attachments and text are
+	 * the original's.  The text waits for the outcome (ledger_keep_text). */
+	if (!dup && insert_attachments(db, *id_r, m) == -1)
 		return -1;
 	*dup_r = dup != 0;
 	return 0;
@@ -453,4 +475,40 @@ ledger_load(sqlite3 *db, int64_t id, struct mime_msg **msg_r)
 	load_attachments(db, src, m);
 	*msg_r = m;
 	return 0;
+}
+
+int
+ledger_place(sqlite3 *db, int64_t id, struct ledger_place *p)
+{
+	static const char sql[] =
+	    "SELECT m.id, m.folder, m.uidvalidity, m.uid, m.message_id, "
+	    "EXISTS (SELECT 1 FROM message_text t WHERE t.message = m.id) "
+	    "FROM message m WHERE m.id = (SELECT coalesce(duplicate_of, id) "
+	    "FROM message WHERE id = ?1)";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc = -1;
+
+	memset(p, 0, sizeof *p);
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		p->id = sqlite3_column_int64(st, 0);
+		p->folder = db_col_strdup(st, 1);
+		p->uidvalidity = (uint32_t)sqlite3_column_int64(st, 2);
+		p->uid = (uint32_t)sqlite3_column_int64(st, 3);
+		p->message_id = db_col_strdup(st, 4);
+		p->kept = sqlite3_column_int(st, 5);
+		rc = 0;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+void
+ledger_place_free(struct ledger_place *p)
+{
+	free(p->folder);
+	free(p->message_id);
+	memset(p, 0, sizeof *p);
 }

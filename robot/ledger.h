@@ -1,6 +1,7 @@
 /* ledger: every message the robot has seen, one row each (table message)
  * with its outcome, and its decoded headers, text and HTML beside it
- * (table message_text, so that the row stays small).
+ * (table message_text, so that the row stays small) unless no rule
+ * recognised it (ledger_keep_text).
  *
  * Outcomes: "recorded" (decoded, not yet examined), "applied",
  * "unplaced", "quarantined", "ignored", and "duplicate" (the same
@@ -49,7 +50,7 @@ void ledger_hash(const char *raw, size_t len, char out[LEDGER_HASH_SIZE]);
 void ledger_hash_fetched(char kind, const char *data, size_t len,
     const char *extra, size_t elen, char out[LEDGER_HASH_SIZE]);
 
-/* Inserts e's row, its text and its attachments (bytes kept for form
+/* Inserts e's row and its attachments (bytes kept for form
  * attachments only).  When the same message is already in the ledger,
  * the row is recorded as "duplicate" of it and *dup_r is set to 1: the
  * same Message-ID and hash, or, for a copy fetched another way than this
@@ -65,10 +66,36 @@ int ledger_record(sqlite3 *db, const struct ledger_entry *e, int64_t *id_r,
 int ledger_set_outcome(sqlite3 *db, int64_t id, const char *outcome,
     enum reason_code code, const char *reason);
 
+/* Keeps the decoded headers, text and HTML of row id (table
+ * message_text), unless all is 0 and its outcome says that no rule
+ * recognised it (unplaced, no_rule).  That mail is most of a mailbox, is
+ * read again only by reprocess after a rule change, and stays on the
+ * server, where fetch_load reads it again.  Called once the outcome is
+ * set, in the same transaction; a text kept already stays as it is.
+ * 0 or -1. */
+int ledger_keep_text(sqlite3 *db, int64_t id, const struct mime_msg *m,
+    int all);
+
 /* Rebuilds the decoded message of row id from the ledger (headers, text,
- * html, attachments), without fetching it again.  Returns 0 and a message
- * (mime_free it), or -1 when there is no such row. */
+ * html, attachments), without fetching it again: see ledger_place for
+ * whether its text was kept.  Returns 0 and a message (mime_free it), or
+ * -1 when there is no such row. */
 int ledger_load(sqlite3 *db, int64_t id, struct mime_msg **msg_r);
+
+/* Where the message of row id was found (the original's row when id is a
+ * duplicate) and whether its text is kept. */
+struct ledger_place {
+	int64_t		 id;		/* the original's row */
+	char		*folder;
+	uint32_t	 uidvalidity;
+	uint32_t	 uid;
+	char		*message_id;	/* or NULL */
+	int		 kept;		/* its text is in message_text */
+};
+/* 0, or -1 when there is no such row (p is zeroed either way; free it
+ * with ledger_place_free). */
+int ledger_place(sqlite3 *db, int64_t id, struct ledger_place *p);
+void ledger_place_free(struct ledger_place *p);
 
 /* Moves the folder's high-water mark: the last UID recorded under
  * uidvalidity.  0 or -1. */

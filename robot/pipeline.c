@@ -4,7 +4,10 @@
 
 #include "bounce.h"
 #include "db.h"
+#include "fetch.h"
+#include "imap.h"
 #include "ledger.h"
+#include "log.h"
 #include "mem.h"
 #include "pipeline.h"
 
@@ -76,14 +79,49 @@ reprocess_ids(sqlite3 *db, int waiting, int64_t **ids_r, size_t *n_r)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* Reads message id back for reprocess: 0 and *m_r, 1 to leave it (gone
+ * from the server, or the server unreachable: logged), -1 on a database
+ * error.  *offline is set once the server could not be reached, and the
+ * messages whose text is not kept are left from then on. */
+static int
+reprocess_load(sqlite3 *db, const struct config *cfg, struct imap **imap,
+    int *offline, int64_t id, struct mime_msg **m_r)
+{
+	struct ledger_place p;
+	char err[640];
+	int r;
+
+	if (*offline) {
+		if (ledger_place(db, id, &p) == -1)
+			return -1;
+		r = p.kept;
+		ledger_place_free(&p);
+		if (!r)
+			return 1;
+	}
+	r = fetch_load(cfg, db, imap, id, m_r, err, sizeof err);
+	if (r == 1)
+		log_warn("reprocess: %s: left unplaced", err);
+	else if (r == 2) {
+		/* The server, not the database: what is kept goes on. */
+		log_err("reprocess: %s: the messages whose text is not kept "
+		    "are left for the next reprocess", err);
+		*offline = 1;
+		r = 1;
+	} else if (r == -1)
+		log_err("reprocess: %s", err);
+	return r;
+}
+
 int
 pipeline_reprocess(sqlite3 *db, const struct config *cfg,
     const struct rule_set *rules, time_t now, int waiting)
 {
 	struct case_outcome out = { 0 };
+	struct imap *imap = NULL;
 	int64_t *ids;
 	size_t n;
-	int applied = 0;
+	int applied = 0, offline = 0;
 
 	if (reprocess_ids(db, waiting, &ids, &n) == -1)
 		goto fail;
@@ -91,13 +129,18 @@ pipeline_reprocess(sqlite3 *db, const struct config *cfg,
 		struct mime_msg *m = NULL;
 		int r;
 
-		if (ledger_load(db, ids[i], &m) == -1)
+		if ((r = reprocess_load(db, cfg, &imap, &offline, ids[i],
+		    &m)) == 1)
 			continue;
-		if (db_begin(db) == -1) {
+		if (r == -1 || db_begin(db) == -1) {
 			mime_free(&m);
 			goto fail;
 		}
 		r = pipeline_apply(db, cfg, rules, ids[i], m, now, &out);
+		/* A message now recognised keeps its text from here on. */
+		if (r == 0)
+			r = ledger_keep_text(db, ids[i], m,
+			    cfg->database.keep_all_text);
 		mime_free(&m);
 		if (r == -1) {
 			db_rollback(db);
@@ -109,10 +152,12 @@ pipeline_reprocess(sqlite3 *db, const struct config *cfg,
 			applied++;
 	}
 	free(ids);
+	imap_close(&imap);
 	cases_outcome_free(&out);
-	return applied;
+	return offline ? -1 : applied;
 fail:
 	free(ids);
+	imap_close(&imap);
 	cases_outcome_free(&out);
 	return -1;
 }

@@ -39,10 +39,14 @@ int pipeline_ack_form(sqlite3 *db, const struct config *cfg,
     int64_t request_id, const struct form *form, const struct mime_msg *msg,
     time_t now);
 
-/* Re-examines unplaced messages, without fetching them again: every one
- * (after a rule change), or with waiting set only those a rule recognised
- * but no case was found for (after new cases).  One transaction per
- * message.  Returns the number applied now, or -1. */
+/* Re-examines unplaced messages: every one (after a rule change), or with
+ * waiting set only those a rule recognised but no case was found for
+ * (after new cases).  Each is read back by fetch_load: from the ledger,
+ * or, when its text is not kept, from the server (connected on first
+ * need); one gone from the server stays unplaced (logged).  One
+ * transaction per message.  Returns the number applied now, or -1 (also
+ * when the server could not be reached: the messages whose text is kept
+ * are re-examined all the same). */
 int pipeline_reprocess(sqlite3 *db, const struct config *cfg,
     const struct rule_set *rules, time_t now, int waiting);
 

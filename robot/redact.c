@@ -2,7 +2,7 @@
  *
  * The label is matched letter by letter rather than on a folded copy
  * (fold.h): this runs on every message, and almost none holds the label,
- * so the scan only stops at an 'e'. */
+ * so the scan only stops at an 'e', found by strpbrk. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -139,8 +139,10 @@ redact_access_passwords(char **sp)
 	if (sp == NULL || *sp == NULL)
 		return 0;
 	s = (const unsigned char *)*sp;
-	for (p = s; *p; p++) {
-		if (ascii_lower(*p) != 'e' || (lab = label(p)) == 0)
+	/* strpbrk goes to the next 'e' many bytes at a time. */
+	for (p = s; (p = (const unsigned char *)strpbrk((const char *)p,
+	    "eE")) != NULL; p++) {
+		if ((lab = label(p)) == 0)
 			continue;
 		if (!password_at(p + lab, &sep, &tok))
 			continue;

@@ -492,36 +492,46 @@ out:
 	return ret;
 }
 
-/* Decides and acts for one waiting thing.  Returns mails queued or -1. */
+/* What to send for one waiting thing (decide). */
+struct due {
+	int		 yes;
+	struct rule	 r;
+	int		 escalate;
+	int		 n;		/* reminders so far */
+	time_t		 last;		/* the last one's time */
+};
+
+/* Decides for one waiting thing, reading only.  0 or -1. */
 static int
-consider(sqlite3 *db, const struct config *cfg, const struct waiting *w,
-    time_t now)
+decide(sqlite3 *db, const struct config *cfg, const struct waiting *w,
+    time_t now, struct due *d)
 {
-	struct rule r;
-	int n, esc_n, max = cfg->reminders.max_per_step, escalate = 0;
-	time_t last, esc_last;
+	int esc_n, max = cfg->reminders.max_per_step;
+	time_t esc_last;
 	const char *addr;
 
-	if (rule_for(cfg, w->step, w->approval, &r) == -1)
+	memset(d, 0, sizeof *d);
+	if (rule_for(cfg, w->step, w->approval, &d->r) == -1)
 		return 0;
 	if (state(db, w, RCPT_ESCALATION, &esc_n, &esc_last) == -1 ||
-	    state(db, w, r.role, &n, &last) == -1)
+	    state(db, w, d->r.role, &d->n, &d->last) == -1)
 		return -1;
 	if (esc_n > 0)
 		return 0;		/* escalated: nothing more */
-	addr = role_addr(cfg, r.role, w);
-	if (addr == NULL && strcmp(r.role, RCPT_UNIT_HEAD) == 0)
+	addr = role_addr(cfg, d->r.role, w);
+	if (addr == NULL && strcmp(d->r.role, RCPT_UNIT_HEAD) == 0)
 		addr = cfg->institution.bidb;
-	if (addr == NULL || n >= max)
-		escalate = 1;
-	if (last != 0 && same_day(last, now))
+	if (addr == NULL || d->n >= max)
+		d->escalate = 1;
+	if (d->last != 0 && same_day(d->last, now))
 		return 0;
-	if (n == 0) {
-		if (clock_business_days_between(w->since, now) < r.first)
+	if (d->n == 0) {
+		if (clock_business_days_between(w->since, now) < d->r.first)
 			return 0;
-	} else if (clock_business_days_between(last, now) < r.every)
+	} else if (clock_business_days_between(d->last, now) < d->r.every)
 		return 0;
-	return send_one(db, cfg, w, &r, escalate, n, last, now);
+	d->yes = 1;
+	return 0;
 }
 
 static char *
@@ -534,6 +544,7 @@ int
 remind_run(sqlite3 *db, const struct config *cfg, time_t now)
 {
 	struct waiting *ws = NULL;
+	struct due *dues = NULL;
 	size_t nws = 0, i;
 	sqlite3_stmt *st;
 	struct tm tm;
@@ -545,9 +556,15 @@ remind_run(sqlite3 *db, const struct config *cfg, time_t now)
 	if (tm.tm_hour < cfg->reminders.hour)
 		return 0;
 
-	/* Read everything first: acting opens transactions. */
-	if ((st = db_stmt(db, SQL_TICKETS)) == NULL)
+	/* Read and decide everything in one read transaction first (each
+	 * query alone would take and drop the database's locks, a thousand
+	 * system calls at a few hundred cases), then act: acting opens
+	 * transactions of its own.  Only one robot works on a database at a
+	 * time (its lock file), so nothing changes in between. */
+	if (db_exec(db, "BEGIN") == -1)
 		return -1;
+	if ((st = db_stmt(db, SQL_TICKETS)) == NULL)
+		goto fail;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct waiting *w;
 
@@ -625,20 +642,32 @@ remind_run(sqlite3 *db, const struct config *cfg, time_t now)
 	if (rc != SQLITE_DONE)
 		goto fail;
 
+	dues = xcalloc(nws + 1, sizeof *dues);
+	for (i = 0; i < nws; i++)
+		if (decide(db, cfg, &ws[i], now, &dues[i]) == -1)
+			goto fail;
+	if (db_commit(db) == -1)
+		goto fail;
 	for (i = 0; i < nws; i++) {
-		if ((r = consider(db, cfg, &ws[i], now)) == -1)
+		if (!dues[i].yes)
+			continue;
+		if ((r = send_one(db, cfg, &ws[i], &dues[i].r,
+		    dues[i].escalate, dues[i].n, dues[i].last, now)) == -1)
 			goto fail;
 		total += r;
 	}
 	for (i = 0; i < nws; i++)
 		waiting_free(&ws[i]);
 	free(ws);
+	free(dues);
 	return total;
 fail:
 	log_err("remind: %s", db_errmsg(db));
+	db_rollback(db);
 	for (i = 0; i < nws; i++)
 		waiting_free(&ws[i]);
 	free(ws);
+	free(dues);
 	return -1;
 }
 

@@ -118,6 +118,8 @@ check "poll records the unrelated mail" robot poll
 mid=$(ledger "SELECT id FROM message ORDER BY id DESC LIMIT 1")
 check_eq "no rule matches it" "unplaced:no rule matched" \
     "$(ledger "SELECT outcome || ':' || reason FROM message WHERE id = $mid")"
+check_eq "its text is not kept: the server has it" 0 \
+    "$(ledger "SELECT count(*) FROM message_text WHERE message = $mid")"
 subj=$(ledger "SELECT subject FROM message WHERE id = $mid" | cut -c1-12)
 cp rules/nes.rules "$SRV_DIR/rules/nes.rules"
 printf '\n[rule local_note]\nstep = note\nfrom = anyone\nsubject = %s\n' \
@@ -129,8 +131,75 @@ check "rules check accepts the new rule" \
 check_eq "reprocess exits 0" 0 $?
 check_eq "the message now has the new rule's outcome" "ignored:rule local_note: note" \
     "$(ledger "SELECT outcome || ':' || reason FROM message WHERE id = $mid")"
-check_eq "reprocess fetched nothing again" 0 \
+check_eq "reprocess recorded nothing twice" 0 \
     "$(ledger "SELECT count(*) FROM message WHERE id > $mid")"
+check_eq "... read it again from the server: its text is kept now" 1 \
+    "$(ledger "SELECT count(*) FROM message_text WHERE message = $mid AND
+    body LIKE '%bölüm toplantısını unutma%'")"
+
+# --- mail no rule recognised, read again from the server: gone, attached,
+# the server down
+kermes() {	# kermes N: an ordinary announcement, Message-ID kermes-N@
+	cat >"$SRV_DIR/kermes$1.eml" <<EOF
+From: =?utf-8?q?Kemal_=C3=96z?= <kemal.oz@example.edu.tr>
+To: duyuru@example.edu.tr
+Subject: =?utf-8?q?Bahar_kermesi_duyurusu_$1?=
+Date: Fri, 04 Dec 2026 09:0$1:00 +0300
+Message-ID: <kermes-$1@example.edu.tr>
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8
+
+Değerli çalışma arkadaşlarımız, bahar kermesi cuma günü bahçede.
+EOF
+	echo "$SRV_DIR/kermes$1.eml"
+}
+servers_append robot@example.edu.tr INBOX "$(kermes 1)" "$(kermes 2)"
+check "poll records two announcements" robot poll
+k1=$(ledger "SELECT id FROM message WHERE message_id = 'kermes-1@example.edu.tr'")
+k2=$(ledger "SELECT id FROM message WHERE message_id = 'kermes-2@example.edu.tr'")
+check_eq "no rule recognises them, their text is not kept" "0 0" \
+    "$(ledger "SELECT count(*) FROM message_text WHERE message = $k1") $(
+    ledger "SELECT count(*) FROM message_text WHERE message = $k2")"
+_srv_doveadm expunge -u robot@example.edu.tr mailbox INBOX header \
+    Message-ID kermes-1@example.edu.tr
+printf '\n[rule local_kermes]\nstep = note\nfrom = anyone\ntext = bahar kermesi\n' \
+    >>"$SRV_DIR/rules/nes.rules"
+"$ROBOT" -c "$SRV_DIR/broken.ini" reprocess >"$SRV_DIR/rep2.out" \
+    2>"$SRV_DIR/rep2.err"
+check_eq "reprocess with one message gone from the server exits 0" 0 $?
+check "... saying which one is gone" grep -q \
+    "message #$k1 (its text is not kept): INBOX UID [0-9]* is gone from the server: left unplaced" \
+    "$SRV_DIR/rep2.err"
+check_eq "... which stays unplaced" "unplaced:no_rule" \
+    "$(ledger "SELECT outcome || ':' || reason_code FROM message WHERE id = $k1")"
+check_eq "... while the other one is read again and recognised" \
+    "ignored:rule local_kermes: note" \
+    "$(ledger "SELECT outcome || ':' || reason FROM message WHERE id = $k2")"
+# case attach reads a message whose text is not kept from the server too.
+servers_append robot@example.edu.tr INBOX "$(kermes 3)"
+check "poll records a third one" robot poll
+k3=$(ledger "SELECT id FROM message WHERE message_id = 'kermes-3@example.edu.tr'")
+robot case attach "$k3" "$tag" --why "kermes izni" >"$SRV_DIR/att.out" \
+    2>"$SRV_DIR/att.err"
+check_eq "case attach of a message whose text is not kept exits 0" 0 $?
+check_eq "... it is in the case's history, its text kept now" "1 1" \
+    "$(ledger "SELECT count(*) FROM event WHERE message = $k3 AND kind =
+    'attached'") $(ledger "SELECT count(*) FROM message_text WHERE
+    message = $k3 AND body LIKE '%bahar kermesi%'")"
+# The server down: what is kept is reprocessed, the rest waits.
+servers_append robot@example.edu.tr INBOX "$(kermes 4)"
+check "poll records a fourth one" robot poll
+k4=$(ledger "SELECT id FROM message WHERE message_id = 'kermes-4@example.edu.tr'")
+sed '/^\[imap\]/,/^\[/s/^port = .*/port = 9/' "$CONF" >"$SRV_DIR/down.ini"
+chmod 600 "$SRV_DIR/down.ini"
+"$ROBOT" -c "$SRV_DIR/down.ini" reprocess >"$SRV_DIR/rep3.out" \
+    2>"$SRV_DIR/rep3.err"
+check_eq "reprocess with the IMAP server down exits 1" 1 $?
+check "... saying the rest waits for the next reprocess" grep -q \
+    "whose text is not kept are left for the next reprocess" \
+    "$SRV_DIR/rep3.err"
+check_eq "... and the message waits, unplaced" "unplaced:no_rule" \
+    "$(ledger "SELECT outcome || ':' || reason_code FROM message WHERE id = $k4")"
 
 servers_stop
 check_done

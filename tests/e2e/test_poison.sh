@@ -29,6 +29,9 @@ if [ ! -x "$ROBOT" ]; then
 fi
 
 servers_story poison || { echo "not ok - servers start"; exit 1; }
+# The messages after a poison one are ordinary mail no rule recognises:
+# keep their text, so that what the decoder read of them can be looked at.
+sed -i '/^\[database\]/a keep_all_text = yes' "$CONF"
 
 ledger() {
 	sqlite3 -batch -noheader "$SRV_DIR/robot.db" "$1"

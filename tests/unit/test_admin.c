@@ -524,6 +524,7 @@ record(struct world *w, const char *raw)
 	assert_int_equal(ledger_record(w->db, &e, &id, &dup), 0);
 	assert_int_equal(pipeline_apply(w->db, &cfg, rules, id, m, w->now, &out),
 	    0);
+	assert_int_equal(ledger_keep_text(w->db, id, m, 0), 0);
 	assert_int_equal(db_commit(w->db), 0);
 	cases_outcome_free(&out);
 	mime_free(&m);

@@ -437,6 +437,7 @@ test_ledger_keeps_headers(void **state)
 	e.now = w->now;
 	assert_int_equal(db_begin(w->db), 0);
 	assert_int_equal(ledger_record(w->db, &e, &id, &dup), 0);
+	assert_int_equal(ledger_keep_text(w->db, id, m, 0), 0);
 	assert_int_equal(db_commit(w->db), 0);
 	assert_int_equal(ledger_load(w->db, id, &back), 0);
 	assert_string_equal(mime_header(back, "Authentication-Results"),
@@ -447,6 +448,70 @@ test_ledger_keeps_headers(void **state)
 	assert_string_equal(buf_str(&why), "two From headers");
 	buf_free(&why);
 	mime_free(&back);
+	mime_free(&m);
+}
+
+/* The text of a message is kept unless no rule recognised it; with
+ * keep_all_text, always; a text kept stays when asked again. */
+static void
+test_keep_text(void **state)
+{
+	static const char raw[] =
+	    "From: Ali <ali@example.edu.tr>\r\nSubject: Yemek listesi\r\n"
+	    "Message-ID: <k1@example.edu.tr>\r\n\r\nBugün mercimek.\r\n";
+	struct world *w = *state;
+	struct ledger_entry e;
+	struct ledger_place p;
+	struct mime_msg *m = mime_decode(raw, sizeof raw - 1, 1 << 20);
+	int64_t id[3];
+	int dup;
+
+	assert_non_null(m);
+	memset(&e, 0, sizeof e);
+	e.folder = "INBOX";
+	e.uidvalidity = 7;
+	e.raw = raw;
+	e.len = sizeof raw - 1;
+	e.msg = m;
+	e.now = w->now;
+	assert_int_equal(db_begin(w->db), 0);
+	for (int i = 0; i < 3; i++) {
+		e.uid = 40 + (uint32_t)i;
+		/* Another Message-ID each: not duplicates of one another. */
+		free(m->message_id);
+		m->message_id = xstrdup(i == 0 ? "k1@example.edu.tr" :
+		    i == 1 ? "k2@example.edu.tr" : "k3@example.edu.tr");
+		assert_int_equal(ledger_record(w->db, &e, &id[i], &dup), 0);
+		assert_int_equal(dup, 0);
+	}
+	assert_int_equal(ledger_set_outcome(w->db, id[0], "unplaced",
+	    REASON_NO_RULE, "no rule"), 0);
+	assert_int_equal(ledger_set_outcome(w->db, id[1], "unplaced",
+	    REASON_NO_CASE, "no case"), 0);
+	assert_int_equal(ledger_set_outcome(w->db, id[2], "unplaced",
+	    REASON_NO_RULE, "no rule"), 0);
+	assert_int_equal(ledger_keep_text(w->db, id[0], m, 0), 0);
+	assert_int_equal(ledger_keep_text(w->db, id[1], m, 0), 0);
+	assert_int_equal(ledger_keep_text(w->db, id[2], m, 1), 0);
+	assert_int_equal(ledger_keep_text(w->db, id[2], m, 1), 0);
+	assert_int_equal(db_commit(w->db), 0);
+	assert_q(w, "SELECT group_concat(m.uid) FROM message m JOIN "
+	    "message_text t ON t.message = m.id", "41,42");
+	assert_q(w, "SELECT count(*) FROM message_text WHERE body LIKE "
+	    "'%mercimek%'", "2");
+	/* Where to fetch the one not kept again from. */
+	assert_int_equal(ledger_place(w->db, id[0], &p), 0);
+	assert_string_equal(p.folder, "INBOX");
+	assert_int_equal(p.uidvalidity, 7);
+	assert_int_equal(p.uid, 40);
+	assert_string_equal(p.message_id, "k1@example.edu.tr");
+	assert_int_equal(p.kept, 0);
+	ledger_place_free(&p);
+	assert_int_equal(ledger_place(w->db, id[1], &p), 0);
+	assert_int_equal(p.kept, 1);
+	ledger_place_free(&p);
+	assert_int_equal(ledger_place(w->db, 999, &p), -1);
+	ledger_place_free(&p);
 	mime_free(&m);
 }
 
@@ -712,6 +777,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ledger_keeps_headers,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_keep_text, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_unplaced_and_tag, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_digest_lists, setup,
