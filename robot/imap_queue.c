@@ -45,7 +45,13 @@ struct imap_item {
 
 struct imap_queue {
 	pthread_mutex_t		 mu;
-	pthread_cond_t		 cv;	/* an item, ready, room, done or stop */
+	/* One condition per thread that waits, so that each change wakes
+	 * only the thread it concerns (one futex wake each, and no thread
+	 * woken for nothing: system calls are dear). */
+	pthread_cond_t		 cv_item;	/* prep: an item, or done */
+	pthread_cond_t		 cv_ready;	/* take: the head ready, or
+						 * done */
+	pthread_cond_t		 cv_room;	/* the reader: room, or stop */
 	struct imap_item	*head, *tail;
 	struct imap_item	*unprepped;	/* first item prep has not taken */
 	size_t			 bytes, count;
@@ -69,6 +75,15 @@ item_free(struct imap_item *it)
 	free(it);
 }
 
+/* done or stop: every thread that waits looks again.  Under q->mu. */
+static void
+wake_all(struct imap_queue *q)
+{
+	pthread_cond_broadcast(&q->cv_item);
+	pthread_cond_broadcast(&q->cv_ready);
+	pthread_cond_broadcast(&q->cv_room);
+}
+
 /* Seconds of the monotonic clock. */
 static double
 mono(void)
@@ -90,12 +105,12 @@ wait_head(struct imap_queue *q)
 	uint32_t uid;
 
 	if (fns->stall_seconds <= 0 || fns->stalled == NULL) {
-		pthread_cond_wait(&q->cv, &q->mu);
+		pthread_cond_wait(&q->cv_ready, &q->mu);
 		return;
 	}
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ts.tv_sec += 1;
-	pthread_cond_timedwait(&q->cv, &q->mu, &ts);
+	pthread_cond_timedwait(&q->cv_ready, &q->mu, &ts);
 	if (q->head != NULL && !q->head->ready && q->head->prep_start > 0 &&
 	    mono() - q->head->prep_start > fns->stall_seconds) {
 		uid = q->head->m.uid;
@@ -118,7 +133,7 @@ imap_queue_put(struct imap_queue *q, const struct imap_msg *m, void *mem,
 	pthread_mutex_lock(&q->mu);
 	while (!q->stop && q->count > 0 && (q->bytes + m->len >
 	    IMAP_QUEUE_BYTES || q->count >= IMAP_QUEUE_MSGS))
-		pthread_cond_wait(&q->cv, &q->mu);
+		pthread_cond_wait(&q->cv_room, &q->mu);
 	if (q->stop) {
 		pthread_mutex_unlock(&q->mu);
 		item_free(it);
@@ -133,7 +148,7 @@ imap_queue_put(struct imap_queue *q, const struct imap_msg *m, void *mem,
 		q->unprepped = it;
 	q->bytes += m->len;
 	q->count++;
-	pthread_cond_broadcast(&q->cv);
+	pthread_cond_signal(it->ready ? &q->cv_ready : &q->cv_item);
 	pthread_mutex_unlock(&q->mu);
 	return 0;
 }
@@ -161,7 +176,7 @@ prepper(void *arg)
 	pthread_mutex_lock(&q->mu);
 	for (;;) {
 		while (q->unprepped == NULL && !q->done)
-			pthread_cond_wait(&q->cv, &q->mu);
+			pthread_cond_wait(&q->cv_item, &q->mu);
 		if ((it = q->unprepped) == NULL)
 			break;		/* the reader is done, all prepared */
 		q->unprepped = it->next;
@@ -173,7 +188,7 @@ prepper(void *arg)
 			it->prepared = q->fns->prep(q->fns->ctx, &it->m);
 		pthread_mutex_lock(&q->mu);
 		it->ready = 1;
-		pthread_cond_broadcast(&q->cv);
+		pthread_cond_signal(&q->cv_ready);
 	}
 	pthread_mutex_unlock(&q->mu);
 	return NULL;
@@ -188,7 +203,7 @@ reader(void *arg)
 	    q->err, sizeof q->err);
 	pthread_mutex_lock(&q->mu);
 	q->done = 1;
-	pthread_cond_broadcast(&q->cv);
+	wake_all(q);
 	pthread_mutex_unlock(&q->mu);
 	return NULL;
 }
@@ -209,7 +224,7 @@ next_item(struct imap_queue *q)
 			q->tail = NULL;
 		q->bytes -= it->m.len;
 		q->count--;
-		pthread_cond_broadcast(&q->cv);
+		pthread_cond_signal(&q->cv_room);
 	}
 	pthread_mutex_unlock(&q->mu);
 	return it;
@@ -238,7 +253,9 @@ imap_fetch_prep(struct imap *imap, uint32_t first_uid, int batch,
 
 	memset(&q, 0, sizeof q);
 	pthread_mutex_init(&q.mu, NULL);
-	pthread_cond_init(&q.cv, NULL);
+	pthread_cond_init(&q.cv_item, NULL);
+	pthread_cond_init(&q.cv_ready, NULL);
+	pthread_cond_init(&q.cv_room, NULL);
 	q.fns = fns;
 	q.imap = imap;
 	q.first_uid = first_uid;
@@ -251,7 +268,7 @@ imap_fetch_prep(struct imap *imap, uint32_t first_uid, int batch,
 	    (r = pthread_create(&rd, NULL, reader, &q)) != 0) {
 		pthread_mutex_lock(&q.mu);
 		q.done = 1;
-		pthread_cond_broadcast(&q.cv);
+		wake_all(&q);
 		pthread_mutex_unlock(&q.mu);
 		pthread_join(pp, NULL);
 	}
@@ -269,7 +286,7 @@ imap_fetch_prep(struct imap *imap, uint32_t first_uid, int batch,
 				aborted = 1;
 				pthread_mutex_lock(&q.mu);
 				q.stop = 1;
-				pthread_cond_broadcast(&q.cv);
+				wake_all(&q);
 				pthread_mutex_unlock(&q.mu);
 			}
 		} else if (it->prepared != NULL && fns->unprep != NULL)
@@ -292,7 +309,9 @@ imap_fetch_prep(struct imap *imap, uint32_t first_uid, int batch,
 		q.ret = IMAP_ABORTED;
 	}
 out:
-	pthread_cond_destroy(&q.cv);
+	pthread_cond_destroy(&q.cv_item);
+	pthread_cond_destroy(&q.cv_ready);
+	pthread_cond_destroy(&q.cv_room);
 	pthread_mutex_destroy(&q.mu);
 	return q.ret;
 }
