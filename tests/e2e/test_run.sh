@@ -190,6 +190,9 @@ deliver 4 "after a good reload"
 stop_robot
 check_eq "SIGTERM stops run with exit 0" 0 "$RC"
 check "the log says it stopped" log_has "robot: info: stopped"
+check "the poll's line says what it fetched and how long it took" grep -qE \
+    'robot: info: poll: 1 folder\(s\), [0-9]+ message\(s\) fetched, [0-9]+ recorded \(0 duplicate\) in [0-9]+\.[0-9] ms$' \
+    "$LOG"
 check "the password never appears in the log" eval "! grep -qF '$PASS' '$LOG'"
 echo "# log of the IDLE run:"
 sed 's/^/#   /' "$LOG"
