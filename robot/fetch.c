@@ -737,6 +737,14 @@ fetch_load(const struct config *cfg, sqlite3 *db, struct imap **imap,
 		snprintf(err, errlen, "no message #%lld", (long long)id);
 		return -1;
 	}
+	if (p.purged && !p.kept) {
+		/* Its personal data was removed on purpose (purge.h): not
+		 * brought back from the server. */
+		snprintf(err, errlen, "message #%lld was emptied past its "
+		    "retention: not fetched again", (long long)id);
+		r = 1;
+		goto out;
+	}
 	if (p.kept) {
 		r = ledger_load(db, p.id, m_r) == 0 ? 0 : -1;
 		if (r == -1)

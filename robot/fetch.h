@@ -47,7 +47,8 @@ int fetch_folders(const struct config *cfg, sqlite3 *db, struct imap *imap,
  * its UIDVALIDITY and UID, in parts as the poll fetched it, over *imap
  * (connected on first need: imap_close it after).  Returns 0 and a message
  * (mime_free it); 1 when it cannot be fetched again (gone from the
- * server, the folder's UIDVALIDITY changed); 2 when the server could not
+ * server, the folder's UIDVALIDITY changed) or must not be (emptied past
+ * its retention); 2 when the server could not
  * be reached or the connection broke (*imap is then closed); -1 on a
  * database error or no such row.  err says why when not 0. */
 int fetch_load(const struct config *cfg, sqlite3 *db, struct imap **imap,

@@ -482,7 +482,8 @@ ledger_place(sqlite3 *db, int64_t id, struct ledger_place *p)
 {
 	static const char sql[] =
 	    "SELECT m.id, m.folder, m.uidvalidity, m.uid, m.message_id, "
-	    "EXISTS (SELECT 1 FROM message_text t WHERE t.message = m.id) "
+	    "EXISTS (SELECT 1 FROM message_text t WHERE t.message = m.id), "
+	    "m.purged_t IS NOT NULL "
 	    "FROM message m WHERE m.id = (SELECT coalesce(duplicate_of, id) "
 	    "FROM message WHERE id = ?1)";
 	sqlite3_stmt *st = db_stmt(db, sql);
@@ -499,6 +500,7 @@ ledger_place(sqlite3 *db, int64_t id, struct ledger_place *p)
 		p->uid = (uint32_t)sqlite3_column_int64(st, 3);
 		p->message_id = db_col_strdup(st, 4);
 		p->kept = sqlite3_column_int(st, 5);
+		p->purged = sqlite3_column_int(st, 6);
 		rc = 0;
 	}
 	sqlite3_reset(st);

@@ -91,6 +91,8 @@ struct ledger_place {
 	uint32_t	 uid;
 	char		*message_id;	/* or NULL */
 	int		 kept;		/* its text is in message_text */
+	int		 purged;	/* emptied past its retention: never
+					 * to be fetched again */
 };
 /* 0, or -1 when there is no such row (p is zeroed either way; free it
  * with ledger_place_free). */

@@ -18,6 +18,8 @@
 #include "clock.h"
 #include "db.h"
 #include "digest.h"
+#include "fetch.h"
+#include "imap.h"
 #include "ledger.h"
 #include "mem.h"
 #include "mime.h"
@@ -463,6 +465,9 @@ test_keep_text(void **state)
 	struct ledger_entry e;
 	struct ledger_place p;
 	struct mime_msg *m = mime_decode(raw, sizeof raw - 1, 1 << 20);
+	struct mime_msg *back = NULL;
+	struct imap *imap = NULL;
+	char why[640];
 	int64_t id[3];
 	int dup;
 
@@ -512,6 +517,21 @@ test_keep_text(void **state)
 	ledger_place_free(&p);
 	assert_int_equal(ledger_place(w->db, 999, &p), -1);
 	ledger_place_free(&p);
+	/* Emptied past its retention: never brought back from the server
+	 * (this config names no server: a try would fail otherwise). */
+	assert_int_equal(sqlite3_exec(w->db, "UPDATE message SET purged_t = 1 "
+	    "WHERE uid = 40", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(fetch_load(&cfg, w->db, &imap, id[0], &back, why,
+	    sizeof why), 1);
+	assert_null(imap);
+	assert_null(back);
+	assert_non_null(strstr(why, "emptied past its retention"));
+	/* A kept text is read from the ledger, no server needed. */
+	assert_int_equal(fetch_load(&cfg, w->db, &imap, id[1], &back, why,
+	    sizeof why), 0);
+	assert_null(imap);
+	assert_non_null(strstr(back->text, "mercimek"));
+	mime_free(&back);
 	mime_free(&m);
 }
 
