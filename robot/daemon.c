@@ -285,9 +285,8 @@ static int
 daemon_poll(struct daemon *d, char *err, size_t errlen)
 {
 	struct fetch_stats st;
-	int rc;
-
 	double t0 = mono_ms();
+	int rc;
 
 	memset(&st, 0, sizeof st);
 	d->need_poll = 0;
