@@ -752,6 +752,12 @@ fetch_load(const struct config *cfg, sqlite3 *db, struct imap **imap,
 			    "back", (long long)id);
 		goto out;
 	}
+	if (imap == NULL) {
+		snprintf(err, errlen, "message #%lld (its text is not kept): "
+		    "the server is not asked", (long long)id);
+		r = 2;
+		goto out;
+	}
 	if (*imap == NULL && imap_connect(cfg, imap, ierr, sizeof ierr) !=
 	    IMAP_OK) {
 		snprintf(err, errlen, "message #%lld (its text is not kept): "

@@ -45,7 +45,8 @@ int fetch_folders(const struct config *cfg, sqlite3 *db, struct imap *imap,
 /* Reads message id of the ledger back, decoded: from the ledger when its
  * text is kept (ledger_keep_text), else fetched again from its folder by
  * its UIDVALIDITY and UID, in parts as the poll fetched it, over *imap
- * (connected on first need: imap_close it after).  Returns 0 and a message
+ * (connected on first need: imap_close it after; imap NULL: the server
+ * is not asked, 2 for such a message).  Returns 0 and a message
  * (mime_free it); 1 when it cannot be fetched again (gone from the
  * server, the folder's UIDVALIDITY changed) or must not be (emptied past
  * its retention); 2 when the server could not

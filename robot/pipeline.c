@@ -87,20 +87,14 @@ static int
 reprocess_load(sqlite3 *db, const struct config *cfg, struct imap **imap,
     int *offline, int64_t id, struct mime_msg **m_r)
 {
-	struct ledger_place p;
 	char err[640];
 	int r;
 
-	if (*offline) {
-		if (ledger_place(db, id, &p) == -1)
-			return -1;
-		r = p.kept;
-		ledger_place_free(&p);
-		if (!r)
-			return 1;
-	}
-	r = fetch_load(cfg, db, imap, id, m_r, err, sizeof err);
-	if (r == 1)
+	r = fetch_load(cfg, db, *offline ? NULL : imap, id, m_r, err,
+	    sizeof err);
+	if (r == 2 && *offline)
+		r = 1;		/* said once already */
+	else if (r == 1)
 		log_warn("reprocess: %s: left unplaced", err);
 	else if (r == 2) {
 		/* The server, not the database: what is kept goes on. */
