@@ -225,27 +225,30 @@ get_field(struct evalctx *c, enum rfield f, int hdr)
 	return fl;
 }
 
-/* Whether fl holds a word of need (NULL: maybe, so 1); each word is
- * looked for once per field and message. */
+/* Whether fl holds a word of each set of need (NULL: maybe, so 1); each
+ * word is looked for once per field and message. */
 static int
 need_found(const struct rule_set *rs, const struct rules_need *need,
     struct field *fl)
 {
 	size_t i, w;
 
-	if (need == NULL)
-		return 1;
-	if (fl->seen == NULL)
+	if (need != NULL && fl->seen == NULL)
 		fl->seen = xcalloc(rs->nneedw, 1);
-	for (i = 0; i < need->n; i++) {
-		w = need->word[i];
-		if (fl->seen[w] == 0)
-			fl->seen[w] = memmem(fl->f.s, fl->f.len, rs->needw[w],
-			    rs->needlen[w]) != NULL ? 2 : 1;
-		if (fl->seen[w] == 2)
-			return 1;
+	for (; need != NULL; need = need->next) {
+		for (i = 0; i < need->n; i++) {
+			w = need->word[i];
+			if (fl->seen[w] == 0)
+				fl->seen[w] = memmem(fl->f.s, fl->f.len,
+				    rs->needw[w], rs->needlen[w]) != NULL ?
+				    2 : 1;
+			if (fl->seen[w] == 2)
+				break;
+		}
+		if (i == need->n)
+			return 0;
 	}
-	return 0;
+	return 1;
 }
 
 /* 1 match, 0 none, LIMIT when a limit stopped it.  From the start of the
@@ -270,6 +273,24 @@ match_at(const struct rule_set *rs, pcre2_code *re,
 	return LIMIT;
 }
 
+/* 1 when rc's pattern matches fl (one of its branches, when it is split),
+ * 0 when not, LIMIT. */
+static int
+cond_match(const struct rule_set *rs, const struct rule_cond *rc,
+    struct field *fl)
+{
+	size_t i;
+	int m;
+
+	if (rc->nalt == 0)
+		return match_at(rs, rc->re, rc->need, fl, 0);
+	for (i = 0; i < rc->nalt; i++)
+		if ((m = match_at(rs, rc->alt[i].re, rc->alt[i].need, fl,
+		    0)) != 0)
+			return m;
+	return 0;
+}
+
 /* 1 when every condition of r holds, 0 (and why) when one does not,
  * LIMIT. */
 static int
@@ -282,8 +303,7 @@ conds_hold(struct evalctx *c, const struct rule *r, const struct rule_cond
 	for (i = 0; i < r->nconds; i++) {
 		const struct rule_cond *rc = &r->conds[i];
 
-		m = match_at(c->rs, rc->re, rc->need,
-		    get_field(c, rc->field, rc->hdr), 0);
+		m = cond_match(c->rs, rc, get_field(c, rc->field, rc->hdr));
 		if (m == LIMIT)
 			return LIMIT;
 		if (m == rc->neg) {
@@ -609,6 +629,16 @@ free_extracts(struct rule_extract *ex, size_t n)
 }
 
 void
+rules_alts_free(struct rule_alt *alt, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		pcre2_code_free(alt[i].re);
+		rules_need_free(&alt[i].need);
+	}
+	free(alt);
+}
+
+void
 rules_free(struct rule_set **rsp)
 {
 	struct rule_set *rs = *rsp;
@@ -622,6 +652,7 @@ rules_free(struct rule_set **rsp)
 		for (j = 0; j < r->nconds; j++) {
 			pcre2_code_free(r->conds[j].re);
 			rules_need_free(&r->conds[j].need);
+			rules_alts_free(r->conds[j].alt, r->conds[j].nalt);
 		}
 		free(r->conds);
 		free_extracts(r->ex, r->nex);

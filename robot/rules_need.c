@@ -11,7 +11,14 @@
  * quantifiers, classes and escapes, and for anything else (inline
  * options, \Q, verbs, a brace that may or may not be a quantifier) it
  * says nothing, so the pattern is always run.  A set whose shortest word
- * is under RULES_NEED_MIN bytes saves too little and is not kept. */
+ * is under RULES_NEED_MIN bytes saves too little and is not kept.
+ *
+ * A concatenation needs every one of its parts: "(kart|kargo)\w* .{0,30}
+ * (geldi|ulasti)" needs "kart" or "kargo", and "geldi" or "ulasti" too.
+ * Up to RULES_NEED_SETS such sets are kept, the most selective first, and
+ * a text must hold a word of each; one set alone let through most of the
+ * institution's mail for some patterns ("teslim" is in many a signature
+ * line), where the pair lets through the few that are about a card. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,12 +28,19 @@
 
 #define RULES_NEED_MIN	3
 #define RULES_NEED_MAX	64	/* words in one set; more is no filter */
+#define RULES_NEED_SETS	3	/* sets all of which a match needs */
 
 /* A set of words, one of which every match contains; top: none known. */
 struct set {
 	char	**w;
 	size_t	  n;
 	int	  top;
+};
+
+/* Sets every one of which a match needs; none: nothing known. */
+struct conj {
+	struct set	*s;
+	size_t		 n;
 };
 
 struct an {
@@ -78,13 +92,21 @@ set_score(const struct set *t)
 	return m;
 }
 
+/* Whether a is a better filter than b: a longer shortest word, or as
+ * long and fewer words. */
+static int
+set_better(const struct set *a, const struct set *b)
+{
+	return set_score(a) > set_score(b) ||
+	    (set_score(a) == set_score(b) && a->n < b->n);
+}
+
 /* Keeps the better of *best and cand (a concatenation needs any one of
  * its parts' sets); frees the other. */
 static void
 keep_best(struct set *best, struct set *cand)
 {
-	if (!cand->top && (best->top || set_score(cand) > set_score(best) ||
-	    (set_score(cand) == set_score(best) && cand->n < best->n))) {
+	if (!cand->top && (best->top || set_better(cand, best))) {
 		set_free(best);
 		*best = *cand;
 	} else
@@ -108,6 +130,56 @@ set_union(struct set *a, struct set *b)
 	a->n += b->n;
 	free(b->w);
 	*b = set_top();
+}
+
+static void
+conj_free(struct conj *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		set_free(&c->s[i]);
+	free(c->s);
+	c->s = NULL;
+	c->n = 0;
+}
+
+/* Adds *t to c (a set worth nothing is dropped); *t is taken. */
+static void
+conj_add(struct conj *c, struct set *t)
+{
+	if (t->top || set_score(t) < RULES_NEED_MIN) {
+		set_free(t);
+		*t = set_top();
+		return;
+	}
+	c->s = xrealloc(c->s, (c->n + 1) * sizeof(*c->s));
+	c->s[c->n++] = *t;
+	*t = set_top();
+}
+
+/* Moves every set of *from into c. */
+static void
+conj_merge(struct conj *c, struct conj *from)
+{
+	for (size_t i = 0; i < from->n; i++)
+		conj_add(c, &from->s[i]);
+	free(from->s);
+	from->s = NULL;
+	from->n = 0;
+}
+
+/* The best set of c, alone, c emptied: what a branch of an alternation
+ * gives to the union of the branches. */
+static struct set
+conj_best(struct conj *c)
+{
+	struct set best = set_top();
+
+	for (size_t i = 0; i < c->n; i++)
+		keep_best(&best, &c->s[i]);
+	free(c->s);
+	c->s = NULL;
+	c->n = 0;
+	return best;
 }
 
 static int
@@ -236,21 +308,21 @@ escape(struct an *a, char *c)
 	return 0;
 }
 
-static struct set alternation(struct an *);
+static struct conj alternation(struct an *);
 
-/* A group from its '(': the set of its content, or top for a look-around
- * (its text is not part of the match). */
-static struct set
+/* A group from its '(': the sets of its content, or none for a
+ * look-around (its text is not part of the match). */
+static struct conj
 group(struct an *a)
 {
 	const char *s = a->s;
-	struct set t;
+	struct conj t = { NULL, 0 };
 	int look = 0;
 
 	a->i++;
 	if (a->i < a->n && s[a->i] == '*') {
 		a->bad = 1;	/* a verb */
-		return set_top();
+		return t;
 	}
 	if (a->i < a->n && s[a->i] == '?') {
 		const char *r = s + a->i + 1;
@@ -268,12 +340,12 @@ group(struct an *a)
 
 			if (e == NULL) {
 				a->bad = 1;
-				return set_top();
+				return t;
 			}
 			a->i = (size_t)(e - s) + 1;
 		} else {
 			a->bad = 1;	/* options, comments, recursion */
-			return set_top();
+			return t;
 		}
 	}
 	t = alternation(a);
@@ -281,20 +353,19 @@ group(struct an *a)
 		a->bad = 1;
 	else
 		a->i++;
-	if (look) {
-		set_free(&t);
-		t = set_top();
-	}
+	if (look)
+		conj_free(&t);
 	return t;
 }
 
 /* One branch: a concatenation of atoms, each maybe quantified.  Runs of
- * literal bytes make words; the branch needs the best set among them
- * and the sets of its required groups. */
-static struct set
+ * literal bytes make words; the branch needs each of them and the sets
+ * of its required groups. */
+static struct conj
 branch(struct an *a)
 {
-	struct set best = set_top(), cand = set_top(), atom;
+	struct conj all = { NULL, 0 }, atom;
+	struct set cand = set_top();
 	struct buf run = BUF_INIT;
 	unsigned long min;
 	char lit[8];
@@ -305,7 +376,8 @@ branch(struct an *a)
 	    a->s[a->i] != ')') {
 		unsigned char ch = (unsigned char)a->s[a->i];
 
-		atom = set_top();
+		atom.s = NULL;
+		atom.n = 0;
 		litlen = 0;
 		if (ch == '(')
 			atom = group(a);
@@ -328,12 +400,12 @@ branch(struct an *a)
 			    ch >= 0xc0);
 		}
 		if (a->bad) {
-			set_free(&atom);
+			conj_free(&atom);
 			break;
 		}
 		if ((q = quantifier(a, &min)) == -1) {
 			a->bad = 1;
-			set_free(&atom);
+			conj_free(&atom);
 			break;
 		}
 		if (litlen > 0 && q == 0) {
@@ -343,38 +415,46 @@ branch(struct an *a)
 		/* Anything else ends the run of literal bytes. */
 		if (run.len > 0) {
 			cand = set_word(run.s, run.len);
-			keep_best(&best, &cand);
+			conj_add(&all, &cand);
 			run.len = 0;
 		}
 		if (q == 1 && min == 0) {
-			set_free(&atom);
+			conj_free(&atom);
 			continue;
 		}
 		if (litlen > 0) {
 			/* a literal repeated at least once: itself once */
 			cand = set_word(lit, litlen);
-			keep_best(&best, &cand);
+			conj_add(&all, &cand);
 		} else
-			keep_best(&best, &atom);
+			conj_merge(&all, &atom);
 	}
 	if (run.len > 0) {
 		cand = set_word(run.s, run.len);
-		keep_best(&best, &cand);
+		conj_add(&all, &cand);
 	}
 	buf_free(&run);
-	return best;
+	return all;
 }
 
-static struct set
+/* Of several branches, a match needs one branch's: the union of each
+ * branch's best set (one branch with nothing known, nothing). */
+static struct conj
 alternation(struct an *a)
 {
-	struct set all = branch(a), next;
+	struct conj all = branch(a), next;
+	struct set u, b;
 
+	if (a->bad || a->i >= a->n || a->s[a->i] != '|')
+		return all;
+	u = conj_best(&all);
 	while (!a->bad && a->i < a->n && a->s[a->i] == '|') {
 		a->i++;
 		next = branch(a);
-		set_union(&all, &next);
+		b = conj_best(&next);
+		set_union(&u, &b);
 	}
+	conj_add(&all, &u);
 	return all;
 }
 
@@ -419,34 +499,114 @@ intern(struct rule_set *rs, const char *w)
 	return i;
 }
 
+/* One link of the chain rules_need_of gives: t's words. */
+static struct rules_need *
+need_link(struct rule_set *rs, const struct set *t)
+{
+	struct rules_need *nd;
+
+	nd = xmalloc(sizeof(*nd));
+	nd->n = t->n;
+	nd->word = xmalloc(t->n * sizeof(size_t));
+	for (size_t i = 0; i < t->n; i++)
+		nd->word[i] = intern(rs, t->w[i]);
+	nd->next = NULL;
+	return nd;
+}
+
+/* Whether a and b hold the same words. */
+static int
+set_same(const struct set *a, const struct set *b)
+{
+	size_t i, j;
+
+	if (a->n != b->n)
+		return 0;
+	for (i = 0; i < a->n; i++) {
+		for (j = 0; j < b->n && strcmp(a->w[i], b->w[j]) != 0; j++)
+			;
+		if (j == b->n)
+			return 0;
+	}
+	return 1;
+}
+
 struct rules_need *
 rules_need_of(struct rule_set *rs, const char *pattern)
 {
 	struct an a = { pattern, 0, strlen(pattern), 0 };
-	struct set t = alternation(&a);
-	struct rules_need *nd;
+	struct conj c = alternation(&a);
+	struct rules_need *first = NULL, **tail = &first;
+	size_t i, j, k, kept = 0;
 
-	if (a.bad || a.i != a.n || t.top || set_score(&t) < RULES_NEED_MIN) {
-		set_free(&t);
+	if (a.bad || a.i != a.n) {
+		conj_free(&c);
 		return NULL;
 	}
-	set_reduce(&t);
-	nd = xmalloc(sizeof(*nd));
-	nd->n = t.n;
-	nd->word = xmalloc(t.n * sizeof(size_t));
-	for (size_t i = 0; i < t.n; i++)
-		nd->word[i] = intern(rs, t.w[i]);
-	set_free(&t);
-	return nd;
+	/* Each set once, the cheapest first (one search a word), the better
+	 * filter first among as cheap ones: most texts are turned away by
+	 * the first set. */
+	for (i = 0; i < c.n; i++)
+		set_reduce(&c.s[i]);
+	for (i = 0; i < c.n; i++)
+		for (j = i + 1; j < c.n; j++)
+			if (c.s[j].n < c.s[i].n || (c.s[j].n == c.s[i].n &&
+			    set_better(&c.s[j], &c.s[i]))) {
+				struct set t = c.s[i];
+
+				c.s[i] = c.s[j];
+				c.s[j] = t;
+			}
+	for (i = 0; i < c.n && kept < RULES_NEED_SETS; i++) {
+		for (k = 0; k < i && !set_same(&c.s[k], &c.s[i]); k++)
+			;
+		if (k < i)
+			continue;
+		*tail = need_link(rs, &c.s[i]);
+		tail = &(*tail)->next;
+		kept++;
+	}
+	conj_free(&c);
+	return first;
+}
+
+size_t
+rules_need_branches(const char *pattern, size_t **ends_r)
+{
+	struct an a = { pattern, 0, strlen(pattern), 0 };
+	struct conj t;
+	size_t *ends = NULL, n = 0;
+
+	*ends_r = NULL;
+	for (;;) {
+		t = branch(&a);
+		conj_free(&t);
+		if (a.bad)
+			break;
+		ends = xrealloc(ends, (n + 1) * sizeof(*ends));
+		ends[n++] = a.i;
+		if (a.i >= a.n || a.s[a.i] != '|')
+			break;
+		a.i++;
+	}
+	if (a.bad || a.i != a.n || n < 2) {
+		free(ends);
+		return 0;
+	}
+	*ends_r = ends;
+	return n;
 }
 
 void
 rules_need_free(struct rules_need **ndp)
 {
-	if (*ndp == NULL)
-		return;
-	free((*ndp)->word);
-	free(*ndp);
+	struct rules_need *nd = *ndp, *next;
+
+	for (; nd != NULL; nd = next) {
+		next = nd->next;
+		free(nd->word);
+		free(nd);
+	}
 	*ndp = NULL;
 }
 

@@ -261,34 +261,80 @@ fold_pattern(const char *src, size_t **omap_r)
 	return buf_steal(&p.out);
 }
 
-/* Compiles src folded; *need_r the words a match needs (rules_need.c). */
+#define PATTERN_OPTIONS \
+	(PCRE2_UTF | PCRE2_UCP | PCRE2_MULTILINE | PCRE2_DOTALL)
+
+/* c's folded pattern pat cut into its top-level branches, each compiled
+ * alone with its own words (struct rule_cond says why).  Should one
+ * branch not compile alone, c keeps its whole pattern: never a worse
+ * verdict, only a slower one. */
+static void
+split_cond(struct parser *p, struct rule_cond *c, const char *pat)
+{
+	struct rule_alt *alt;
+	size_t *ends, n, i, start = 0, eoff;
+	char *branch;
+	int ecode;
+
+	if ((n = rules_need_branches(pat, &ends)) == 0)
+		return;
+	alt = xcalloc(n, sizeof(*alt));
+	for (i = 0; i < n; i++) {
+		alt[i].re = pcre2_compile((PCRE2_SPTR)pat + start,
+		    ends[i] - start, PATTERN_OPTIONS, &ecode, &eoff,
+		    p->rs->cctx);
+		if (alt[i].re == NULL)
+			goto fail;
+		(void)pcre2_jit_compile(alt[i].re, PCRE2_JIT_COMPLETE);
+		branch = xstrndup(pat + start, ends[i] - start);
+		alt[i].need = rules_need_of(p->rs, branch);
+		free(branch);
+		start = ends[i] + 1;
+	}
+	c->alt = alt;
+	c->nalt = n;
+	free(ends);
+	return;
+fail:
+	rules_alts_free(alt, n);
+	free(ends);
+}
+
+/* Compiles src folded; *need_r the words a match needs (rules_need.c).
+ * With cond, a condition's pattern: split into its branches when it
+ * has several, and then the whole is only kept, not made JIT code. */
 static pcre2_code *
-compile(struct parser *p, const char *src, struct rules_need **need_r)
+compile(struct parser *p, const char *src, struct rules_need **need_r,
+    struct rule_cond *cond)
 {
 	pcre2_code *re;
 	char *pat, emsg[256], msg[400];
 	size_t *omap, eoff;
 	int ecode;
 
+	*need_r = NULL;
 	if (*src == '\0') {
 		perr(p, "empty pattern");
 		return NULL;
 	}
 	pat = fold_pattern(src, &omap);
 	re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
-	    PCRE2_UTF | PCRE2_UCP | PCRE2_MULTILINE |
-	    PCRE2_DOTALL,
-	    &ecode, &eoff, p->rs->cctx);
+	    PATTERN_OPTIONS, &ecode, &eoff, p->rs->cctx);
 	if (re == NULL) {
 		pcre2_get_error_message(ecode, (PCRE2_UCHAR *)emsg,
 		    sizeof(emsg));
 		snprintf(msg, sizeof(msg), "pattern: %s at offset %zu", emsg,
 		    omap[eoff]);
 		perr(p, "%s", msg);
-	} else
+		goto done;
+	}
+	if (cond != NULL)
+		split_cond(p, cond, pat);
+	if (cond == NULL || cond->nalt == 0)
 		/* Without JIT (an unusual CPU) the interpreter still works. */
 		(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
-	*need_r = re != NULL ? rules_need_of(p->rs, pat) : NULL;
+	*need_r = rules_need_of(p->rs, pat);
+done:
 	free(pat);
 	free(omap);
 	return re;
@@ -375,7 +421,7 @@ add_extract(struct parser *p, struct rule_extract **ex, size_t *nex,
 	if (parse_field(p, val, 0, &neg, &e->field, &e->hdr) == -1)
 		return -1;
 	e->line = p->line;
-	if ((e->re = compile(p, trim(colon + 1), &e->need)) == NULL)
+	if ((e->re = compile(p, trim(colon + 1), &e->need, NULL)) == NULL)
 		return -1;
 	(*nex)++;
 	pcre2_pattern_info(e->re, PCRE2_INFO_NAMECOUNT, &count);
@@ -600,7 +646,7 @@ parse_line(struct parser *p, char *s)
 	if (parse_field(p, key, 1, &c->neg, &c->field, &c->hdr) == -1)
 		return -1;
 	c->line = p->line;
-	if ((c->re = compile(p, val, &c->need)) == NULL)
+	if ((c->re = compile(p, val, &c->need, c)) == NULL)
 		return -1;
 	r->nconds++;
 	return 0;

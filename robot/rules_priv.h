@@ -27,10 +27,18 @@ enum rfield {
 
 /* Words one of which every match of a pattern contains (rules_need.c):
  * indices into the rule set's table of such words, which each is once,
- * so that a message is searched for each word once. */
+ * so that a message is searched for each word once.  next: another such
+ * set, which every match must hold a word of too. */
 struct rules_need {
 	size_t		*word;
 	size_t		 n;
+	struct rules_need *next;
+};
+
+/* One top-level branch of a condition's pattern, compiled alone. */
+struct rule_alt {
+	pcre2_code	*re;
+	struct rules_need *need;
 };
 
 struct rule_cond {
@@ -40,6 +48,14 @@ struct rule_cond {
 	int		 line;
 	pcre2_code	*re;
 	struct rules_need *need;	/* NULL: nothing known, always run re */
+	/* A pattern "A|B|C" holds where one of A, B, C matches: each is
+	 * compiled alone with its own words, so that only the branches whose
+	 * words a text holds are run, each with PCRE2's search for its own
+	 * first letters (the whole alternation starts a try at nearly every
+	 * letter of a text).  nalt 0: re runs whole (one branch, or a
+	 * pattern rules_need.c does not understand). */
+	struct rule_alt	*alt;
+	size_t		 nalt;
 };
 
 struct rule_extract {
@@ -88,6 +104,9 @@ struct rule_set {
 	pcre2_match_data	*md;
 };
 
+/* Frees n branches of a condition (rules.c). */
+void rules_alts_free(struct rule_alt *alt, size_t n);
+
 /* Match limits: generous for real mail (a 10 KB text needs a few thousand
  * steps per pattern), small enough that a hostile text fails fast. */
 #define RULES_MATCH_LIMIT	1000000
@@ -99,9 +118,14 @@ int rules_runtime_init(struct rule_set *rs);
 /* The words one of which every match of a folded pattern must contain,
  * added to rs's table, or NULL when the pattern says nothing sure (or
  * nothing worth a search): a text that holds none of them cannot match
- * the pattern. */
+ * the pattern.  The chain's further links are further such sets. */
 struct rules_need *rules_need_of(struct rule_set *rs,
     const char *folded_pattern);
+/* The top-level branches of a folded pattern: how many (0 when under
+ * two, or when the pattern holds a construct the analysis does not know,
+ * which could tie the branches together), and in *ends_r (to free) the
+ * offset where each ends; the next starts one byte after, past its '|'. */
+size_t rules_need_branches(const char *folded_pattern, size_t **ends_r);
 void rules_need_free(struct rules_need **needp);
 /* Frees the table of words. */
 void rules_need_words_free(struct rule_set *rs);

@@ -674,27 +674,34 @@ test_benchmark(void **state)
 	rules_free(&rs);
 }
 
-/* The words of need, sorted and joined by spaces ("-" for NULL). */
+/* The words of each set of need, sorted and joined by spaces, the sets
+ * in their order joined by " & " ("-" for NULL). */
 static char *
 need_words(const struct rule_set *rs, const struct rules_need *nd)
 {
 	struct buf b = BUF_INIT;
 	const char *w[64];
-	size_t i, j, n = nd != NULL ? nd->n : 0;
+	size_t i, j, n;
 
 	if (nd == NULL)
 		return xstrdup("-");
-	for (i = 0; i < n && i < 64; i++)
-		w[i] = rs->needw[nd->word[i]];
-	for (i = 1; i < n; i++)
-		for (j = i; j > 0 && strcmp(w[j - 1], w[j]) > 0; j--) {
-			const char *t = w[j];
+	for (; nd != NULL; nd = nd->next) {
+		n = nd->n < 64 ? nd->n : 64;
+		for (i = 0; i < n; i++)
+			w[i] = rs->needw[nd->word[i]];
+		for (i = 1; i < n; i++)
+			for (j = i; j > 0 && strcmp(w[j - 1], w[j]) > 0;
+			    j--) {
+				const char *t = w[j];
 
-			w[j] = w[j - 1];
-			w[j - 1] = t;
-		}
-	for (i = 0; i < n; i++)
-		buf_printf(&b, "%s%s", i ? " " : "", w[i]);
+				w[j] = w[j - 1];
+				w[j - 1] = t;
+			}
+		if (b.len > 0)
+			buf_puts(&b, " & ");
+		for (i = 0; i < n; i++)
+			buf_printf(&b, "%s%s", i ? " " : "", w[i]);
+	}
 	return buf_steal(&b);
 }
 
@@ -707,12 +714,18 @@ test_need_words(void **state)
 	static const char *cases[][2] = {
 		{ "(^|[^a-z])onayla(dim|dik)\\b|basvurumu(?:\\s+).{0,40}onayladim",
 		  "basvurumu onayla" },
+		/* a concatenation needs each of its parts: the cheapest
+		 * set (fewest words) first */
 		{ "onay(imi|i)?(?:\\s+)(verdim|vermis(?:\\s+)bulunuyorum)",
-		  "bulunuyorum verdim" },
+		  "onay & bulunuyorum verdim" },
 		{ "\\[nes-\\d{4}-\\d+\\]", "[nes-" },
 		{ "(?<tckn>\\b[1-9][0-9]{10}\\b)|kimlik no", "-" },
 		{ "kart(?:\\s+)geldi|teslim aldim", "geldi teslim aldim" },
-		{ "(?:kargo|kurye)+(?:\\s+)takip", "takip" },
+		{ "(?:kargo|kurye)+(?:\\s+)takip", "takip & kargo kurye" },
+		/* at most three sets, the longest words first, each once */
+		{ "kart(?:\\s+)teslim(?:\\s+)kart(?:\\s+)geldi(?:\\s+)"
+		  "gonderildi", "gonderildi & teslim & geldi" },
+		{ "kart(?:\\s+)(?:kart|kart)(?:\\s+)ab", "kart" },
 		{ "a(bcd)?e", "-" },
 		{ "(?=onay)x", "-" },
 		{ "(?i)onay", "-" },
@@ -742,9 +755,68 @@ test_need_words(void **state)
 	rules_need_words_free(&rs);
 }
 
+/* Where a pattern is cut into its top-level branches, and where not:
+ * never inside a class, a group or after an escape, never when a
+ * construct could tie the branches together. */
+static void
+test_need_branches(void **state)
+{
+	static const struct {
+		const char	*pat;
+		const char	*want;	/* the branches joined by " / " */
+	} cases[] = {
+		{ "onayladim|teslim aldim|x", "onayladim / teslim aldim / x" },
+		{ "(a|b)c", "" },
+		{ "a[|]b", "" },
+		{ "a\\|b", "" },
+		{ "(?:kart|kargo) geldi|^ok$", "(?:kart|kargo) geldi / ^ok$" },
+		{ "a|b|", "a / b / " },
+		{ "(?i)a|b", "" },		/* options reach past a '|' */
+		{ "(a)|\\1", "" },		/* a back reference */
+		{ "a|(b", "" },
+		{ "onay", "" },
+	};
+	struct buf b = BUF_INIT;
+	size_t *ends, n, i, start;
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		n = rules_need_branches(cases[k].pat, &ends);
+		buf_free(&b);
+		buf_puts(&b, "");
+		for (i = 0, start = 0; i < n; start = ends[i++] + 1)
+			buf_printf(&b, "%s%.*s", i ? " / " : "",
+			    (int)(ends[i] - start), cases[k].pat + start);
+		if (strcmp(buf_str(&b), cases[k].want) != 0)
+			fail_msg("%s: got \"%s\", want \"%s\"", cases[k].pat,
+			    buf_str(&b), cases[k].want);
+		free(ends);
+	}
+	buf_free(&b);
+}
+
+/* Whether text t holds a word of each set of nd (NULL: nothing known). */
+static int
+need_holds(const struct rule_set *rs, const struct rules_need *nd,
+    const char *t)
+{
+	size_t w;
+
+	for (; nd != NULL; nd = nd->next) {
+		for (w = 0; w < nd->n; w++)
+			if (strstr(t, rs->needw[nd->word[w]]) != NULL)
+				break;
+		if (w == nd->n)
+			return 0;
+	}
+	return 1;
+}
+
 /* The prefilter is sound on the shipped rules: over texts made of the
  * patterns' own words and random letters, every text a pattern matches
- * holds one of the words the prefilter wants for it. */
+ * holds a word of each set the prefilter wants for it, and so does every
+ * text a branch of a split pattern matches; and a split pattern holds
+ * exactly where the whole pattern does. */
 static void
 test_need_sound(void **state)
 {
@@ -752,14 +824,16 @@ test_need_sound(void **state)
 	    "mu", "teslim", "aldim", "kart", "nes", "-", "2026", "islak",
 	    "imza", "\n", "kargo", "takip", "no", ":", "gonderil", "di",
 	    "verdim", "application", "i have ", "approved", "my ", "the ",
-	    "ulasti", "elime", "form", "liste", "talep", "[", "]", "x" };
+	    "ulasti", "elime", "form", "liste", "talep", "[", "]", "x",
+	    "geldi", "paket", "formu", "evrak", "yazi isleri", "card",
+	    "arrived", "doldurdum", "alin", "mistir", "imzaladim" };
 	const size_t nb = sizeof(bits) / sizeof(bits[0]);
 	struct rule_set *rs;
 	pcre2_match_data *md;
 	struct buf t = BUF_INIT;
 	char err[4096];
 	unsigned seed = 20261205;
-	size_t checked = 0, skipped = 0;
+	size_t checked = 0, skipped = 0, split = 0, alts = 0;
 
 	(void)state;
 	assert_int_equal(rules_load("rules", &rs, err, sizeof(err)), 0);
@@ -772,27 +846,46 @@ test_need_sound(void **state)
 			for (size_t c = 0; c < rs->rules[r].nconds; c++) {
 				const struct rule_cond *rc =
 				    &rs->rules[r].conds[c];
-				int found = 0;
+				int whole, any = 0;
 
-				if (rc->need == NULL)
-					continue;
-				for (size_t w = 0; w < rc->need->n; w++)
-					found |= strstr(buf_str(&t), rs->needw[
-					    rc->need->word[w]]) != NULL;
-				if (pcre2_match(rc->re, (PCRE2_SPTR)buf_str(&t),
-				    t.len, 0, 0, md, NULL) < 0) {
+				for (size_t a = 0; a < rc->nalt; a++) {
+					if (pcre2_match(rc->alt[a].re,
+					    (PCRE2_SPTR)buf_str(&t), t.len, 0,
+					    0, md, NULL) < 0)
+						continue;
+					any = 1;
+					alts++;
+					if (!need_holds(rs, rc->alt[a].need,
+					    buf_str(&t)))
+						fail_msg("line %d, branch %zu "
+						    "matches \"%s\" without "
+						    "its words", rc->line, a,
+						    buf_str(&t));
+				}
+				whole = pcre2_match(rc->re,
+				    (PCRE2_SPTR)buf_str(&t), t.len, 0, 0, md,
+				    NULL) >= 0;
+				if (rc->nalt > 0 && any != whole)
+					fail_msg("line %d: the whole pattern "
+					    "says %d, its branches %d on "
+					    "\"%s\"", rc->line, whole, any,
+					    buf_str(&t));
+				split += rc->nalt > 0 && whole;
+				if (!whole) {
 					skipped++;
 					continue;
 				}
 				checked++;
-				if (!found)
+				if (!need_holds(rs, rc->need, buf_str(&t)))
 					fail_msg("line %d matches \"%s\" which "
-					    "holds none of its words",
-					    rc->line, buf_str(&t));
+					    "lacks its words", rc->line,
+					    buf_str(&t));
 			}
 	}
-	/* The texts must make some patterns match, or this proves nothing. */
+	/* The texts must make some patterns match, split ones among them,
+	 * or this proves nothing. */
 	assert_true(checked > 1000);
+	assert_true(split > 500 && alts >= split);
 	assert_true(skipped > 0);
 	pcre2_match_data_free(md);
 	buf_free(&t);
@@ -816,6 +909,7 @@ main(void)
 		cmocka_unit_test(test_fresh_text),
 		cmocka_unit_test(test_shipped_rules_fixtures),
 		cmocka_unit_test(test_need_words),
+		cmocka_unit_test(test_need_branches),
 		cmocka_unit_test(test_need_sound),
 		cmocka_unit_test(test_benchmark),
 	};
