@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "cases.h"
 #include "clock.h"
 #include "db.h"
@@ -551,23 +552,68 @@ table_unplaced(sqlite3 *db, FILE *f)
 		fputs("(yok)\n", f);
 }
 
-/* A stream for the output: f itself when nothing is to be masked, else a
- * buffer that mask_flush() masks and writes to f. */
+/* A stream for the output: f itself when nothing is to be masked, else
+ * one that masks what is written to it, a run of whole lines at a time,
+ * and passes it on to f.  tckn_mask_text never looks past a line break
+ * (a number's groups are joined by blanks, '.', '-' or '/'), so masking
+ * line by line masks what masking the whole would; the output of 10,000
+ * cases is never held at once. */
 struct out {
 	FILE	*f;		/* where the output goes */
-	FILE	*mem;		/* the buffer, or NULL */
-	char	*buf;
-	size_t	 len;
+	FILE	*mem;		/* the masking stream, or NULL */
+	struct buf pend;	/* written, not yet masked and passed on */
+	int	 err;
 };
+
+#define OUT_CHUNK	(64 * 1024)
+
+/* Masks and writes the lines of the pending text up to its last line
+ * break, or all of it at the end. */
+static void
+out_pass(struct out *o, int all)
+{
+	char *nl, keep;
+	size_t n;
+
+	if (all)
+		n = o->pend.len;
+	else if ((nl = memrchr(o->pend.s, '\n', o->pend.len)) != NULL)
+		n = (size_t)(nl - o->pend.s) + 1;
+	else
+		return;
+	keep = o->pend.s[n];		/* buf keeps a '\0' after len */
+	o->pend.s[n] = '\0';
+	tckn_mask_text(o->pend.s);
+	o->pend.s[n] = keep;
+	if (fwrite(o->pend.s, 1, n, o->f) != n)
+		o->err = 1;
+	memmove(o->pend.s, o->pend.s + n, o->pend.len - n);
+	o->pend.len -= n;
+	o->pend.s[o->pend.len] = '\0';
+}
+
+static ssize_t
+out_write(void *cookie, const char *data, size_t len)
+{
+	struct out *o = cookie;
+
+	if (buf_add(&o->pend, data, len) == -1)
+		o->err = 1;
+	else if (o->pend.len >= OUT_CHUNK)
+		out_pass(o, 0);
+	return o->err ? -1 : (ssize_t)len;
+}
 
 static FILE *
 out_open(struct out *o, FILE *f, int unmasked)
 {
+	cookie_io_functions_t io = { NULL, out_write, NULL, NULL };
+
 	memset(o, 0, sizeof *o);
 	o->f = f;
 	if (unmasked)
 		return f;
-	o->mem = open_memstream(&o->buf, &o->len);
+	o->mem = fopencookie(o, "w", io);
 	return o->mem;
 }
 
@@ -580,12 +626,11 @@ out_close(struct out *o)
 		return 0;
 	if (fclose(o->mem) != 0)
 		rc = -1;
-	else {
-		tckn_mask_text(o->buf);
-		if (fwrite(o->buf, 1, o->len, o->f) != o->len)
-			rc = -1;
-	}
-	free(o->buf);
+	if (o->pend.len > 0)
+		out_pass(o, 1);
+	if (o->err)
+		rc = -1;
+	buf_free(&o->pend);
 	return rc;
 }
 

@@ -163,6 +163,32 @@ check "status --unmasked gives the subject as written" \
 robot status --unmasked >"$T/unmasked.table" 2>&1
 check "the table --unmasked gives the case's number in full" \
     grep -q "24178653950" "$T/unmasked.table"
+# A status far longer than the stretch it is masked by (64 KB): 3,000
+# more cases, copies of one under new tags and numbers, in a copy of the
+# database.
+cp "$DB" "$T/many.db"
+sed "s|^path = .*|path = $T/many.db|" "$CONF" >"$T/many.ini"
+chmod 600 "$T/many.ini"
+sqlite3 -batch "$T/many.db" "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL
+    SELECT i + 1 FROM k WHERE i < 3000) INSERT INTO cases(tag, request,
+    name, name_key, tckn, email, unit, step, step_t, created_t, updated_t)
+    SELECT 'NES-MANY-' || i, request, name, name_key,
+    '3' || printf('%010d', i * 7919), email, unit, step, step_t,
+    created_t, updated_t FROM k, (SELECT * FROM cases LIMIT 1)"
+ROBOT_NOW=$NOW "$ROBOT" -c "$T/many.ini" status --json >"$T/many.json" 2>&1
+ROBOT_NOW=$NOW "$ROBOT" -c "$T/many.ini" status >"$T/many.table" 2>&1
+check "a long status --json is longer than 64 KB" \
+    test "$(wc -c <"$T/many.json")" -gt 200000
+check_eq "every number of a long status --json is masked" 3000 \
+    "$(grep -o '"tckn":"3[0-9]\{2\}\*\*\*\*\*\*[0-9]\{2\}"' \
+    "$T/many.json" | wc -l)"
+check "a long status --json holds no number in full" \
+    test "$(grep -cE '[0-9]{11}' "$T/many.json")" -eq 0
+check "a long status table holds no number in full" \
+    test "$(grep -cE '[0-9]{11}' "$T/many.table")" -eq 0
+check "a long status table lists the last copy" \
+    grep -qF "NES-MANY-3000" "$T/many.table"
+
 robot status --json --json >/dev/null 2>&1
 check_eq "status --json --json is a usage error" 2 $?
 robot --help >"$T/help" 2>&1
