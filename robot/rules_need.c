@@ -19,6 +19,7 @@
  * a text must hold a word of each; one set alone let through most of the
  * institution's mail for some patterns ("teslim" is in many a signature
  * line), where the pair lets through the few that are about a card. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -610,6 +611,75 @@ rules_need_free(struct rules_need **ndp)
 	*ndp = NULL;
 }
 
+/* The index of the words: at each offset of a text, the hash of its next
+ * three bytes (every word has at least three) says whether a word may
+ * start there (a bit in 2^16) and which words to compare (a bucket of
+ * 2^12). */
+#define NEED_HASH_BITS	16
+#define NEED_BUCKETS	4096
+
+static uint32_t
+hash3(const unsigned char *p)
+{
+	uint32_t k = (uint32_t)p[0] | (uint32_t)p[1] << 8 |
+	    (uint32_t)p[2] << 16;
+
+	return (k * 0x9e3779b1u) >> (32 - NEED_HASH_BITS);
+}
+
+void
+rules_need_index(struct rule_set *rs)
+{
+	uint32_t h, b, *fill;
+	size_t w;
+
+	rs->needbits = xcalloc((1u << NEED_HASH_BITS) / 64, sizeof(uint64_t));
+	rs->needstart = xcalloc(NEED_BUCKETS + 1, sizeof(uint32_t));
+	rs->needorder = xcalloc(rs->nneedw + 1, sizeof(uint32_t));
+	for (w = 0; w < rs->nneedw; w++) {
+		h = hash3((const unsigned char *)rs->needw[w]);
+		rs->needbits[h / 64] |= (uint64_t)1 << (h % 64);
+		rs->needstart[h % NEED_BUCKETS + 1]++;
+	}
+	for (b = 0; b < NEED_BUCKETS; b++)
+		rs->needstart[b + 1] += rs->needstart[b];
+	fill = xcalloc(NEED_BUCKETS, sizeof(uint32_t));
+	for (w = 0; w < rs->nneedw; w++) {
+		b = hash3((const unsigned char *)rs->needw[w]) % NEED_BUCKETS;
+		rs->needorder[rs->needstart[b] + fill[b]++] = (uint32_t)w;
+	}
+	free(fill);
+}
+
+void
+rules_need_scan(const struct rule_set *rs, const char *s, size_t len,
+    unsigned char *seen)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i, w, left = 0;
+	uint32_t h, j;
+
+	for (w = 0; w < rs->nneedw; w++)
+		left += seen[w] == 0;
+	for (i = 0; i + RULES_NEED_MIN <= len && left > 0; i++) {
+		h = hash3(p + i);
+		if ((rs->needbits[h / 64] & (uint64_t)1 << (h % 64)) == 0)
+			continue;
+		h %= NEED_BUCKETS;
+		for (j = rs->needstart[h]; j < rs->needstart[h + 1]; j++) {
+			w = rs->needorder[j];
+			if (seen[w] == 0 && rs->needlen[w] <= len - i &&
+			    memcmp(p + i, rs->needw[w], rs->needlen[w]) == 0) {
+				seen[w] = 2;
+				left--;
+			}
+		}
+	}
+	for (w = 0; w < rs->nneedw; w++)
+		if (seen[w] == 0)
+			seen[w] = 1;
+}
+
 void
 rules_need_words_free(struct rule_set *rs)
 {
@@ -617,7 +687,12 @@ rules_need_words_free(struct rule_set *rs)
 		free(rs->needw[i]);
 	free(rs->needw);
 	free(rs->needlen);
+	free(rs->needbits);
+	free(rs->needstart);
+	free(rs->needorder);
 	rs->needw = NULL;
 	rs->needlen = NULL;
+	rs->needbits = NULL;
+	rs->needstart = rs->needorder = NULL;
 	rs->nneedw = 0;
 }

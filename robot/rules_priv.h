@@ -95,6 +95,11 @@ struct rule_set {
 	char	       **needw;		/* the words patterns need */
 	size_t		*needlen;
 	size_t		 nneedw;
+	/* rules_need_index: a bit for each hash of a word's first three
+	 * bytes, and the words by that hash's low bits. */
+	uint64_t	*needbits;
+	uint32_t	*needstart;	/* NEED_BUCKETS + 1 */
+	uint32_t	*needorder;	/* word indices, bucket by bucket */
 
 	pcre2_compile_context	*cctx;
 	/* Matching state, reused by every rules_eval: a rule set serves one
@@ -127,7 +132,14 @@ struct rules_need *rules_need_of(struct rule_set *rs,
  * offset where each ends; the next starts one byte after, past its '|'. */
 size_t rules_need_branches(const char *folded_pattern, size_t **ends_r);
 void rules_need_free(struct rules_need **needp);
-/* Frees the table of words. */
+/* Indexes the table of words once every pattern is compiled, so that a
+ * text can be searched for all of them in one pass. */
+void rules_need_index(struct rule_set *rs);
+/* For each word w of the table with seen[w] 0 (not yet looked for), sets
+ * seen[w] to 2 when text s holds it, else to 1; in one pass over s. */
+void rules_need_scan(const struct rule_set *rs, const char *s, size_t len,
+    unsigned char *seen);
+/* Frees the table of words and its index. */
 void rules_need_words_free(struct rule_set *rs);
 
 #endif

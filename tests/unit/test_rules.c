@@ -795,6 +795,75 @@ test_need_branches(void **state)
 	buf_free(&b);
 }
 
+/* The one-pass search for the rules' words finds what memmem finds for
+ * each, on texts made of the words themselves cut at random, leaving
+ * alone the words already looked for. */
+static void
+test_need_scan(void **state)
+{
+	struct rule_set *rs;
+	struct buf t = BUF_INIT;
+	unsigned char *seen, *before;
+	char err[4096];
+	unsigned seed = 20261206;
+	size_t found = 0, kept = 0;
+
+	(void)state;
+	assert_int_equal(rules_load("rules", &rs, err, sizeof(err)), 0);
+	assert_true(rs->nneedw > 50);
+	seen = xmalloc(rs->nneedw);
+	before = xmalloc(rs->nneedw);
+	for (int k = 0; k < 3000; k++) {
+		buf_free(&t);
+		buf_puts(&t, "");
+		/* first each word alone: a text that is the word ends where
+		 * it ends */
+		if ((size_t)k < rs->nneedw)
+			buf_puts(&t, rs->needw[k]);
+		for (int j = k < (int)rs->nneedw ? 0 : rand_r(&seed) % 10;
+		    j > 0; j--) {
+			const char *w = rs->needw[rand_r(&seed) % rs->nneedw];
+			size_t n = strlen(w);
+
+			/* whole, or cut at either end */
+			switch (rand_r(&seed) % 4) {
+			case 0: buf_add(&t, w + 1, n - 1); break;
+			case 1: buf_add(&t, w, n - 1); break;
+			default: buf_add(&t, w, n); break;
+			}
+			if (rand_r(&seed) % 2)
+				buf_puts(&t, rand_r(&seed) % 2 ? " " : "ş");
+		}
+		for (size_t w = 0; w < rs->nneedw; w++)
+			before[w] = seen[w] = rand_r(&seed) % 8 == 0 ? 1 : 0;
+		rules_need_scan(rs, t.s, t.len, seen);
+		for (size_t w = 0; w < rs->nneedw; w++) {
+			int want = memmem(t.s, t.len, rs->needw[w],
+			    rs->needlen[w]) != NULL ? 2 : 1;
+
+			if (before[w] != 0) {
+				/* looked for before: left alone */
+				if (seen[w] != before[w])
+					fail_msg("\"%s\" was known, the scan "
+					    "changed it", rs->needw[w]);
+				kept += want == 2;
+				continue;
+			}
+			if (seen[w] != want)
+				fail_msg("\"%s\" in \"%s\": scan says %d, "
+				    "memmem %d", rs->needw[w], buf_str(&t),
+				    seen[w], want);
+			found += want == 2;
+		}
+	}
+	assert_true(found > 3000);
+	assert_true(kept > 100);
+	free(seen);
+	free(before);
+	buf_free(&t);
+	rules_free(&rs);
+}
+
 /* Whether text t holds a word of each set of nd (NULL: nothing known). */
 static int
 need_holds(const struct rule_set *rs, const struct rules_need *nd,
@@ -910,6 +979,7 @@ main(void)
 		cmocka_unit_test(test_shipped_rules_fixtures),
 		cmocka_unit_test(test_need_words),
 		cmocka_unit_test(test_need_branches),
+		cmocka_unit_test(test_need_scan),
 		cmocka_unit_test(test_need_sound),
 		cmocka_unit_test(test_benchmark),
 	};
