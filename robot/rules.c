@@ -229,9 +229,9 @@ get_field(struct evalctx *c, enum rfield f, int hdr)
 /* Whether fl holds a word of each set of need (NULL: maybe, so 1); each
  * word is looked for once per field and message.  The first few with
  * memmem, which goes over a text faster than anything byte by byte but
- * once per word; a field asked for more (the fresh text is, for some
- * twenty words of the personnel's rules) is then read once for every
- * word not yet looked for (rules_need_scan). */
+ * once per word; a field asked for more (the personnel's rules ask the
+ * fresh text for some twenty words) is then read once for every word
+ * not yet looked for (rules_need_scan). */
 #define NEED_LAZY	6
 
 static int

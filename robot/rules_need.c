@@ -15,10 +15,11 @@
  *
  * A concatenation needs every one of its parts: "(kart|kargo)\w* .{0,30}
  * (geldi|ulasti)" needs "kart" or "kargo", and "geldi" or "ulasti" too.
- * Up to RULES_NEED_SETS such sets are kept, the most selective first, and
- * a text must hold a word of each; one set alone let through most of the
- * institution's mail for some patterns ("teslim" is in many a signature
- * line), where the pair lets through the few that are about a card. */
+ * Up to RULES_NEED_SETS such sets are kept, the cheapest to search first,
+ * and a text must hold a word of each: one set alone let most of the
+ * staff's mail through for some patterns ("teslim" is in most of it on
+ * the bench's mailbox), where the pair lets through the few about a
+ * card. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
