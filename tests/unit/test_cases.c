@@ -408,6 +408,20 @@ test_forged_headers(void **state)
 	    "'closed'", "0");
 }
 
+/* A ledger entry for raw (parsed as m) in INBOX of that UIDVALIDITY. */
+static void
+entry_init(struct ledger_entry *e, const struct world *w, const char *raw,
+    size_t len, struct mime_msg *m, uint32_t uidvalidity)
+{
+	memset(e, 0, sizeof *e);
+	e->folder = "INBOX";
+	e->uidvalidity = uidvalidity;
+	e->raw = raw;
+	e->len = len;
+	e->msg = m;
+	e->now = w->now;
+}
+
 /* What reprocess reads back from the ledger is judged as the poll judged
  * it: the trace fields still raw, two From headers still two. */
 static void
@@ -429,14 +443,8 @@ test_ledger_keeps_headers(void **state)
 	int dup;
 
 	assert_int_equal(mime_parse(raw, sizeof raw - 1, &m, &err), 0);
-	memset(&e, 0, sizeof e);
-	e.folder = "INBOX";
-	e.uidvalidity = 1;
+	entry_init(&e, w, raw, sizeof raw - 1, m, 1);
 	e.uid = 1;
-	e.raw = raw;
-	e.len = sizeof raw - 1;
-	e.msg = m;
-	e.now = w->now;
 	assert_int_equal(db_begin(w->db), 0);
 	assert_int_equal(ledger_record(w->db, &e, &id, &dup), 0);
 	assert_int_equal(ledger_keep_text(w->db, id, m, 0), 0);
@@ -472,13 +480,7 @@ test_keep_text(void **state)
 	int dup;
 
 	assert_non_null(m);
-	memset(&e, 0, sizeof e);
-	e.folder = "INBOX";
-	e.uidvalidity = 7;
-	e.raw = raw;
-	e.len = sizeof raw - 1;
-	e.msg = m;
-	e.now = w->now;
+	entry_init(&e, w, raw, sizeof raw - 1, m, 7);
 	assert_int_equal(db_begin(w->db), 0);
 	for (int i = 0; i < 3; i++) {
 		e.uid = 40 + (uint32_t)i;
