@@ -27,7 +27,10 @@
  * does not grow with the mailbox: the reader waits when IMAP_QUEUE_BYTES
  * of messages (each with what prep made of it) are waiting, but always
  * queues at least one message however large.  A megabyte is enough to
- * keep the threads busy.
+ * keep the threads busy.  Once the reader has had to wait, it is woken
+ * only when the queue has drained to half of either bound: when take is
+ * the slowest, waking it for each message taken cost a futex wake and
+ * wait in each of the three threads per message.
  */
 #define IMAP_QUEUE_BYTES	(1u << 20)
 #define IMAP_QUEUE_MSGS		64
@@ -54,8 +57,11 @@ struct imap_queue {
 	pthread_cond_t		 cv_room;	/* the reader: room, or stop */
 	struct imap_item	*head, *tail;
 	struct imap_item	*unprepped;	/* first item prep has not taken */
+	struct imap_item	*taken;		/* take's own: off the queue,
+						 * ready, not yet handed over */
 	size_t			 bytes, count;
 	int			 done;	/* the reader has finished */
+	int			 full;	/* the reader waits for room */
 	int			 stop;	/* take asked to stop: queue no more */
 
 	/* The reader's arguments and outcome (read after the join). */
@@ -132,8 +138,11 @@ imap_queue_put(struct imap_queue *q, const struct imap_msg *m, void *mem,
 	it->ready = q->fns->prep == NULL;
 	pthread_mutex_lock(&q->mu);
 	while (!q->stop && q->count > 0 && (q->bytes + m->len >
-	    IMAP_QUEUE_BYTES || q->count >= IMAP_QUEUE_MSGS))
-		pthread_cond_wait(&q->cv_room, &q->mu);
+	    IMAP_QUEUE_BYTES || q->count >= IMAP_QUEUE_MSGS)) {
+		q->full = 1;
+		while (q->full && !q->stop)
+			pthread_cond_wait(&q->cv_room, &q->mu);
+	}
 	if (q->stop) {
 		pthread_mutex_unlock(&q->mu);
 		item_free(it);
@@ -148,8 +157,10 @@ imap_queue_put(struct imap_queue *q, const struct imap_msg *m, void *mem,
 		q->unprepped = it;
 	q->bytes += m->len;
 	q->count++;
-	pthread_cond_signal(it->ready ? &q->cv_ready : &q->cv_item);
 	pthread_mutex_unlock(&q->mu);
+	/* After the unlock, so the thread woken does not wait for the lock
+	 * at once. */
+	pthread_cond_signal(it->ready ? &q->cv_ready : &q->cv_item);
 	return 0;
 }
 
@@ -171,10 +182,14 @@ prepper(void *arg)
 {
 	struct imap_queue *q = arg;
 	struct imap_item *it;
-	int stop;
+	int stop, wake = 0;
 
 	pthread_mutex_lock(&q->mu);
 	for (;;) {
+		if (q->unprepped == NULL && !q->done && wake) {
+			pthread_cond_signal(&q->cv_ready);
+			wake = 0;
+		}
 		while (q->unprepped == NULL && !q->done)
 			pthread_cond_wait(&q->cv_item, &q->mu);
 		if ((it = q->unprepped) == NULL)
@@ -183,14 +198,20 @@ prepper(void *arg)
 		stop = q->stop;
 		it->prep_start = mono();
 		pthread_mutex_unlock(&q->mu);
+		/* The item made ready last time round is told of now, outside
+		 * the lock, so that take does not wake only to wait for it. */
+		if (wake)
+			pthread_cond_signal(&q->cv_ready);
 		/* Outside the lock: the work that overlaps the others. */
 		if (!stop)
 			it->prepared = q->fns->prep(q->fns->ctx, &it->m);
 		pthread_mutex_lock(&q->mu);
 		it->ready = 1;
-		pthread_cond_signal(&q->cv_ready);
+		wake = 1;
 	}
 	pthread_mutex_unlock(&q->mu);
+	if (wake)
+		pthread_cond_signal(&q->cv_ready);
 	return NULL;
 }
 
@@ -209,24 +230,45 @@ reader(void *arg)
 }
 
 /* The next item to take (ready), or NULL when the reader is done and the
- * queue drained. */
+ * queue drained.  Every ready item at the head is taken off the queue
+ * under one lock and kept in q->taken, in order: the lock is then taken
+ * once per run of messages, not once per message.  The queue's bound thus
+ * holds what waits for take, and take holds at most as much again. */
 static struct imap_item *
 next_item(struct imap_queue *q)
 {
-	struct imap_item *it;
+	struct imap_item *it, *last;
+	int room = 0;
 
+	if ((it = q->taken) != NULL) {
+		q->taken = it->next;
+		return it;
+	}
 	pthread_mutex_lock(&q->mu);
 	while ((q->head == NULL && !q->done) ||
 	    (q->head != NULL && !q->head->ready))
 		wait_head(q);
 	if ((it = q->head) != NULL) {
-		if ((q->head = it->next) == NULL)
+		for (last = it;; last = last->next) {
+			q->bytes -= last->m.len;
+			q->count--;
+			if (last->next == NULL || !last->next->ready)
+				break;
+		}
+		if ((q->head = last->next) == NULL)
 			q->tail = NULL;
-		q->bytes -= it->m.len;
-		q->count--;
-		pthread_cond_signal(&q->cv_room);
+		last->next = NULL;
+		q->taken = it->next;
+		if (q->full && (q->count == 0 ||
+		    (q->count <= IMAP_QUEUE_MSGS / 2 &&
+		    q->bytes <= IMAP_QUEUE_BYTES / 2))) {
+			q->full = 0;
+			room = 1;
+		}
 	}
 	pthread_mutex_unlock(&q->mu);
+	if (room)
+		pthread_cond_signal(&q->cv_room);
 	return it;
 }
 
