@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "charset.h"
 #include "mem.h"
+#include "span.h"
 
 static const char replacement[] = "\xef\xbf\xbd";	/* U+FFFD */
 
@@ -103,18 +104,7 @@ charset_utf8_valid(const void *s, size_t len)
 static int
 is_ascii(const unsigned char *p, size_t len)
 {
-	size_t i = 0;
-	uint64_t w;
-
-	for (; i + 8 <= len; i += 8) {
-		memcpy(&w, p + i, 8);
-		if (w & 0x8080808080808080ULL)
-			return 0;
-	}
-	for (; i < len; i++)
-		if (p[i] >= 0x80)
-			return 0;
-	return 1;
+	return span_ascii(p, len) == len;
 }
 
 const char *
@@ -160,18 +150,9 @@ utf8_census(const unsigned char *p, size_t len, size_t *multi, size_t *bad)
 
 	*multi = *bad = 0;
 	while (i < len) {
-		uint64_t w;
-
-		/* Eight ASCII bytes at a time: most of any text. */
-		if (i + 8 <= len && (memcpy(&w, p + i, 8),
-		    (w & 0x8080808080808080ULL) == 0)) {
-			i += 8;
-			continue;
-		}
-		if (p[i] < 0x80) {
-			i++;
-			continue;
-		}
+		/* The ASCII before the next byte over 0x7f, at once. */
+		if ((i += span_ascii(p + i, len - i)) == len)
+			break;
 		if ((n = utf8_seq(p + i, len - i)) == 0) {
 			(*bad)++;
 			i++;
