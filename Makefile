@@ -193,8 +193,8 @@ PROBEOBJS += $(patsubst %,$(BUILD)/obj/%.o,imap_auth oauth2 oauth2_file)
 $(BUILD)/tests/imap_probe: tests/tools/imap_probe.c $(PROBEOBJS) | $(BUILD)/tests
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(PROBEOBJS) $(LDFLAGS) $(LDLIBS)
 
-SMTPPROBEOBJS := $(patsubst %,$(BUILD)/obj/%.o,smtp compose charset mail tmpl mem buf log tckn \
-	ascii cfg cfg_datadir)
+SMTPPROBEOBJS := $(patsubst %,$(BUILD)/obj/%.o,smtp compose charset span mail tmpl mem buf \
+	log tckn ascii cfg cfg_datadir)
 SMTPPROBEOBJS += $(patsubst %,$(BUILD)/obj/%.o,oauth2 oauth2_file)
 
 $(BUILD)/tests/smtp_probe: tests/tools/smtp_probe.c $(SMTPPROBEOBJS) | $(BUILD)/tests
