@@ -21,7 +21,18 @@
  * travel; the messages are handed over in UID
  * order however the answers come.  A message whose parts did not all come
  * (a command refused, a hole whose size its ends cannot tell) is asked
- * again as BODY.PEEK[]: it then comes whole. */
+ * again as BODY.PEEK[]: it then comes whole.
+ *
+ * Steps one and two of the next batch are asked ahead, while this one is
+ * fetched: step one before this batch's commands (its short answer comes
+ * first), step two once every command of this batch is sent.  The server
+ * works them out while the robot still reads this batch's answers, where
+ * it used to wait for the robot between two batches, and the robot for
+ * it (a tenth of the reading time at 10,000 messages).  The answers are
+ * told apart by their UIDs and items, in whatever order they come
+ * (Dovecot answers a command while the one before is still answering).
+ * What was asked ahead is always read to its end, even after a stop, so
+ * that the connection is left with nothing in flight. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,9 +93,19 @@ struct reader {
 	struct buf	 resp;
 	struct imapr_fetch f;
 	uint32_t	 lo, hi;	/* the batch's UID range */
+	uint32_t	 uidnext;	/* of the folder, 0 unknown */
+	uint32_t	 batch;		/* UIDs a batch covers */
 	uint32_t	 last;		/* the highest UID handed over */
 	struct fmsg	*m;
 	size_t		 nm, mcap;
+	/* The next batch, asked ahead: its step one (sizes) and two. */
+	struct fmsg	*nx;
+	size_t		 nnx, nxcap;
+	uint32_t	 nx_lo, nx_hi;	/* its range; nx_lo 0: not asked */
+	uint32_t	 nx_tag;	/* its step one in flight, or 0 */
+	int		 nx_bad;	/* its step one refused */
+	int		 st_ahead;	/* its step two sent */
+	uint32_t	 st_tags[2];	/* a step two in flight, or 0 */
 	struct fcmd	*c;
 	size_t		 nc, ccap;
 	size_t		 next_send;	/* first command not sent */
@@ -359,68 +380,94 @@ fmsg_clear(struct fmsg *m)
 	memset(m, 0, sizeof *m);
 }
 
+/* Asks for the sizes and dates of the messages lo..hi: a tag, or 0. */
+static uint32_t
+send_sizes(struct reader *r, uint32_t lo, uint32_t hi)
+{
+	char what[96];
+
+	if (hi == UINT32_MAX)
+		snprintf(what, sizeof what, "%u:* (UID RFC822.SIZE "
+		    "INTERNALDATE)", lo);
+	else
+		snprintf(what, sizeof what, "%u:%u (UID RFC822.SIZE "
+		    "INTERNALDATE)", lo, hi);
+	return send_fetch(r, what);
+}
+
+/* When the parsed response answers step one for lo..hi, adds its message
+ * to *m and returns 1; else 0. */
+static int
+note_size(struct reader *r, uint32_t lo, uint32_t hi, struct fmsg **m,
+    size_t *n, size_t *cap)
+{
+	uint32_t uid = resp_uid(r);
+	uint64_t size;
+
+	if (uid == 0 || uid < lo || uid > hi || uid <= r->last ||
+	    imapr_get(&r->f, "RFC822.SIZE") == NULL)
+		return 0;
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		*m = xrealloc(*m, *cap * sizeof **m);
+	}
+	memset(&(*m)[*n], 0, sizeof (*m)[*n]);
+	(*m)[*n].uid = uid;
+	(*m)[*n].date = resp_date(r);
+	if (imapr_number(imapr_get(&r->f, "RFC822.SIZE"), &size) == 0)
+		(*m)[*n].size = (size_t)size;
+	(*n)++;
+	return 1;
+}
+
+/* Step one's messages in UID order, a UID answered twice once. */
+static void
+sizes_sort(struct fmsg *m, size_t *n)
+{
+	size_t w = 1;
+
+	if (*n == 0)
+		return;
+	qsort(m, *n, sizeof *m, uid_cmp);
+	for (size_t i = 1; i < *n; i++)
+		if (m[i].uid != m[w - 1].uid)
+			m[w++] = m[i];
+	*n = w;
+}
+
 /* Step one: the batch's messages, sizes and dates.  IMAP_OK or worse. */
 static int
 step_sizes(struct reader *r)
 {
-	char what[96];
-	uint32_t tag, t, uid;
-	uint64_t size;
+	uint32_t tag, t;
 	int k, ok;
 
-	if (r->hi == UINT32_MAX)
-		snprintf(what, sizeof what, "%u:* (UID RFC822.SIZE "
-		    "INTERNALDATE)", r->lo);
-	else
-		snprintf(what, sizeof what, "%u:%u (UID RFC822.SIZE "
-		    "INTERNALDATE)", r->lo, r->hi);
-	if ((tag = send_fetch(r, what)) == 0)
+	if ((tag = send_sizes(r, r->lo, r->hi)) == 0)
 		return IMAP_CONN_BAD;
 	for (;;) {
 		if ((k = pump(r, &t, &ok)) < 0)
 			return IMAP_CONN_BAD;
 		if (k == IMAPR_TAGGED && t == tag)
 			break;
-		if (k != IMAPR_FETCH || (uid = resp_uid(r)) < r->lo ||
-		    uid > r->hi || uid <= r->last ||
-		    imapr_get(&r->f, "RFC822.SIZE") == NULL)
-			continue;
-		if (r->nm == r->mcap) {
-			r->mcap = r->mcap ? r->mcap * 2 : 64;
-			r->m = xrealloc(r->m, r->mcap * sizeof *r->m);
-		}
-		memset(&r->m[r->nm], 0, sizeof r->m[r->nm]);
-		r->m[r->nm].uid = uid;
-		r->m[r->nm].date = resp_date(r);
-		if (imapr_number(imapr_get(&r->f, "RFC822.SIZE"), &size) == 0)
-			r->m[r->nm].size = (size_t)size;
-		r->nm++;
+		if (k == IMAPR_FETCH)
+			note_size(r, r->lo, r->hi, &r->m, &r->nm, &r->mcap);
 	}
 	if (!ok)
 		return IMAP_FOLDER_BAD;
-	qsort(r->m, r->nm, sizeof *r->m, uid_cmp);
-	/* A UID answered twice is one message. */
-	for (size_t i = 1, w = 1; i <= r->nm; i++) {
-		if (i == r->nm) {
-			r->nm = w;
-			break;
-		}
-		if (r->m[i].uid != r->m[w - 1].uid)
-			r->m[w++] = r->m[i];
-	}
+	sizes_sort(r->m, &r->nm);
 	return IMAP_OK;
 }
 
-/* Step two: BODYSTRUCTURE and header of the large messages, the header
- * alone of those over the limit. */
+/* Step two asked: BODYSTRUCTURE and header of the large messages, the
+ * header alone of those over the limit, their tags in r->st_tags.  0, or
+ * -1 when the connection failed. */
 static int
-step_structure(struct reader *r)
+send_structure(struct reader *r)
 {
 	const struct imap_fetch_fns *fns = r->fns;
 	struct buf set = BUF_INIT;
-	uint32_t tags[2] = { 0, 0 }, t;
 	size_t nstruct = 0, nhead = 0;
-	int k, ok, open = 0;
+	int ret = 0;
 
 	for (size_t i = 0; i < r->nm; i++) {
 		struct fmsg *m = &r->m[i];
@@ -437,44 +484,80 @@ step_structure(struct reader *r)
 	if (nstruct > 0) {
 		uid_set(r, 0, r->nm, PLAN_TEXT, &set);
 		buf_puts(&set, " (UID BODYSTRUCTURE BODY.PEEK[HEADER])");
-		if ((tags[0] = send_fetch(r, buf_str(&set))) == 0)
-			goto fail;
-		open++;
+		if ((r->st_tags[0] = send_fetch(r, buf_str(&set))) == 0)
+			ret = -1;
 	}
 	buf_reset(&set);
-	if (nhead > 0) {
+	if (ret == 0 && nhead > 0) {
 		uid_set(r, 0, r->nm, PLAN_HEADER, &set);
 		buf_puts(&set, " (UID BODY.PEEK[HEADER])");
-		if ((tags[1] = send_fetch(r, buf_str(&set))) == 0)
-			goto fail;
-		open++;
+		if ((r->st_tags[1] = send_fetch(r, buf_str(&set))) == 0)
+			ret = -1;
 	}
-	while (open > 0) {
-		const struct imapr_val *hdr, *bs;
-		struct fmsg *m;
+	buf_free(&set);
+	return ret;
+}
 
-		if ((k = pump(r, &t, &ok)) < 0)
-			goto fail;
-		if (k == IMAPR_TAGGED && (t == tags[0] || t == tags[1])) {
-			open--;
-			continue;
+/* A tagged response that ends something asked ahead: 1 (and it is no
+ * longer in flight), else 0. */
+static int
+ahead_done(struct reader *r, uint32_t tag, int ok)
+{
+	if (tag == r->nx_tag) {
+		r->nx_tag = 0;
+		r->nx_bad = !ok;
+		if (ok)
+			sizes_sort(r->nx, &r->nnx);
+		return 1;
+	}
+	for (int i = 0; i < 2; i++)
+		if (r->st_tags[i] != 0 && tag == r->st_tags[i]) {
+			r->st_tags[i] = 0;
+			return 1;
 		}
-		if (k != IMAPR_FETCH || (m = find(r, resp_uid(r))) == NULL ||
-		    m->hdr != NULL || (hdr = imapr_get(&r->f,
-		    "BODY[HEADER]")) == NULL || hdr->type == IMAPR_NIL)
-			continue;
-		m->hdr = xmalloc(hdr->len + 1);
-		memcpy(m->hdr, hdr->s, hdr->len);
-		m->hdr[hdr->len] = '\0';
-		m->hlen = hdr->len;
-		if (m->plan != PLAN_TEXT ||
-		    (bs = imapr_get(&r->f, "BODYSTRUCTURE")) == NULL)
-			continue;
-		if ((m->b = imapb_parse(&r->f, bs, fns)) != NULL &&
-		    imapb_nholes(m->b) > 0)
-			m->plan = PLAN_PARTS;
-		else
-			imapb_free(&m->b);
+	return 0;
+}
+
+/* What the parsed FETCH response brings to step two of the batch's
+ * messages (nothing when it is not an answer to it). */
+static void
+take_structure(struct reader *r)
+{
+	const struct imapr_val *hdr, *bs;
+	struct fmsg *m;
+
+	if ((m = find(r, resp_uid(r))) == NULL || m->plan == PLAN_WHOLE ||
+	    m->hdr != NULL || (hdr = imapr_get(&r->f, "BODY[HEADER]")) ==
+	    NULL || hdr->type == IMAPR_NIL)
+		return;
+	m->hdr = xmalloc(hdr->len + 1);
+	memcpy(m->hdr, hdr->s, hdr->len);
+	m->hdr[hdr->len] = '\0';
+	m->hlen = hdr->len;
+	if (m->plan != PLAN_TEXT ||
+	    (bs = imapr_get(&r->f, "BODYSTRUCTURE")) == NULL)
+		return;
+	if ((m->b = imapb_parse(&r->f, bs, r->fns)) != NULL &&
+	    imapb_nholes(m->b) > 0)
+		m->plan = PLAN_PARTS;
+	else
+		imapb_free(&m->b);
+}
+
+/* Step two's answers, for the batch's messages.  IMAP_OK or worse. */
+static int
+recv_structure(struct reader *r)
+{
+	uint32_t t;
+	int k, ok;
+
+	while (r->st_tags[0] != 0 || r->st_tags[1] != 0) {
+		if ((k = pump(r, &t, &ok)) < 0)
+			return IMAP_CONN_BAD;
+		if (k == IMAPR_TAGGED)
+			ahead_done(r, t, ok);
+		else if (k == IMAPR_FETCH)
+			take_structure(r);
 	}
 	/* One whose header did not come (gone meanwhile) is asked whole:
 	 * if it is gone, nothing comes and it is passed over. */
@@ -483,11 +566,116 @@ step_structure(struct reader *r)
 			imapb_free(&r->m[i].b);
 			r->m[i].plan = PLAN_WHOLE;
 		}
-	buf_free(&set);
 	return IMAP_OK;
-fail:
-	buf_free(&set);
-	return IMAP_CONN_BAD;
+}
+
+/* The next batch in the reader's place (or back): what is asked of it
+ * ahead is asked with the functions of the batch in hand. */
+static void
+swap_next(struct reader *r)
+{
+	struct fmsg *m = r->m;
+	size_t n = r->nm, cap = r->mcap;
+
+	r->m = r->nx;
+	r->nm = r->nnx;
+	r->mcap = r->nxcap;
+	r->nx = m;
+	r->nnx = n;
+	r->nxcap = cap;
+}
+
+/* The UID range of the batch from lo: 0 and *hi_r set, or -1 when no
+ * message can be at lo or after. */
+static int
+batch_range(const struct reader *r, uint32_t lo, uint32_t *hi_r)
+{
+	/* Without UIDNEXT (allowed by RFC 3501) ask for everything from lo
+	 * on in one go. */
+	if (r->uidnext == 0)
+		*hi_r = UINT32_MAX;
+	else if (lo >= r->uidnext || lo == 0)
+		return -1;
+	else if (r->uidnext - lo > r->batch)
+		*hi_r = lo + r->batch - 1;
+	else
+		*hi_r = r->uidnext - 1;
+	return 0;
+}
+
+/* Step one of the next batch, asked before this batch's commands.  0, or
+ * -1 when the connection failed. */
+static int
+ask_sizes_ahead(struct reader *r)
+{
+	if (r->hi == UINT32_MAX || r->stopped ||
+	    batch_range(r, r->hi + 1, &r->nx_hi) == -1)
+		return 0;
+	r->nx_lo = r->hi + 1;
+	r->nnx = 0;
+	r->nx_bad = 0;
+	if ((r->nx_tag = send_sizes(r, r->nx_lo, r->nx_hi)) == 0)
+		return -1;
+	return 0;
+}
+
+/* Step two of the next batch, once its step one is in and every command
+ * of this batch sent.  0, or -1 when the connection failed. */
+static int
+ask_structure_ahead(struct reader *r)
+{
+	int ret;
+
+	if (r->nx_lo == 0 || r->nx_tag != 0 || r->nx_bad || r->st_ahead ||
+	    r->stopped || r->next_send < r->nc)
+		return 0;
+	swap_next(r);
+	ret = send_structure(r);
+	swap_next(r);
+	r->st_ahead = 1;
+	return ret;
+}
+
+/* Reads the answers to what was asked ahead, to the end.  IMAP_OK or
+ * IMAP_CONN_BAD. */
+static int
+drain_ahead(struct reader *r)
+{
+	uint32_t t;
+	int k, ok;
+
+	while (r->nx_tag != 0 || r->st_tags[0] != 0 || r->st_tags[1] != 0) {
+		if ((k = pump(r, &t, &ok)) < 0)
+			return IMAP_CONN_BAD;
+		if (k == IMAPR_TAGGED)
+			ahead_done(r, t, ok);
+	}
+	return IMAP_OK;
+}
+
+/* Step one for the batch in hand: asked ahead (read to its end, then the
+ * next batch takes the reader's place), or asked now. */
+static int
+take_sizes(struct reader *r)
+{
+	uint32_t t;
+	int k, ok;
+
+	if (r->nx_lo != r->lo)
+		return step_sizes(r);
+	while (r->nx_tag != 0) {
+		if ((k = pump(r, &t, &ok)) < 0)
+			return IMAP_CONN_BAD;
+		if (k == IMAPR_TAGGED)
+			ahead_done(r, t, ok);
+		else if (k == IMAPR_FETCH)
+			note_size(r, r->nx_lo, r->nx_hi, &r->nx, &r->nnx,
+			    &r->nxcap);
+	}
+	r->nx_lo = 0;
+	swap_next(r);
+	r->nnx = 0;
+	return r->nx_bad ? IMAP_FOLDER_BAD : IMAP_OK;
 }
 
 static void
@@ -705,23 +893,43 @@ step_fetch(struct reader *r)
 	int k, ok;
 
 	plan_cmds(r);
+	if (ask_sizes_ahead(r) == -1)
+		return IMAP_CONN_BAD;
 	for (;;) {
 		while (!r->stopped && r->next_send < r->nc &&
 		    r->in_flight < IMAP_WINDOW &&
 		    r->flight_bytes < IMAP_WINDOW_BYTES)
 			if (send_cmd(r, &r->c[r->next_send++]) == -1)
 				return IMAP_CONN_BAD;
+		if (ask_structure_ahead(r) == -1)
+			return IMAP_CONN_BAD;
 		emit(r);
 		if (r->in_flight == 0 && (r->stopped ||
 		    r->next_send >= r->nc))
 			break;
 		if ((k = pump(r, &t, &ok)) < 0)
 			return IMAP_CONN_BAD;
+		if (k == IMAPR_FETCH && r->nx_tag != 0 && note_size(r,
+		    r->nx_lo, r->nx_hi, &r->nx, &r->nnx, &r->nxcap))
+			continue;	/* step one of the next batch */
+		if (k == IMAPR_FETCH && r->st_ahead && resp_uid(r) >=
+		    r->nx_lo && resp_uid(r) <= r->nx_hi) {
+			/* Step two of the next batch: the server may answer
+			 * it before the last command of this one. */
+			swap_next(r);
+			take_structure(r);
+			swap_next(r);
+			continue;
+		}
 		if (k == IMAPR_FETCH && !r->stopped)
 			on_fetch(r);
-		else if (k == IMAPR_TAGGED)
+		else if (k == IMAPR_TAGGED && !ahead_done(r, t, ok))
 			on_done(r, t, ok);
 	}
+	/* Every command of this batch answered: step two of the next one
+	 * goes now if its step one came in late. */
+	if (ask_structure_ahead(r) == -1)
+		return IMAP_CONN_BAD;
 	emit(r);
 	return r->stopped ? IMAP_ABORTED : IMAP_OK;
 }
@@ -731,8 +939,12 @@ batch_parts(struct reader *r, char *err, size_t errlen)
 {
 	int ret;
 
-	if ((ret = step_sizes(r)) == IMAP_OK &&
-	    (ret = step_structure(r)) == IMAP_OK)
+	if ((ret = take_sizes(r)) == IMAP_OK) {
+		if (!r->st_ahead && send_structure(r) == -1)
+			ret = IMAP_CONN_BAD;
+		r->st_ahead = 0;
+	}
+	if (ret == IMAP_OK && (ret = recv_structure(r)) == IMAP_OK)
 		ret = step_fetch(r);
 	if (ret != IMAP_OK && ret != IMAP_ABORTED)
 		fail(r, err, errlen, ret);
@@ -755,20 +967,13 @@ imap_read_folder(struct imap *imap, struct imap_queue *q, uint32_t first_uid,
 	r.imap = imap;
 	r.q = q;
 	r.fns = fns;
+	r.uidnext = uidnext;
+	r.batch = (uint32_t)batch;
 	/* Up to the largest message the robot reads whole, and then some;
 	 * a message past max_message is asked in parts, header only. */
 	r.resp.cap = (size_t)1 << 31;
-	for (r.lo = first_uid; ; r.lo = r.hi + 1) {
-		/* Without UIDNEXT (allowed by RFC 3501) ask for everything
-		 * from lo on in one go. */
-		if (uidnext == 0)
-			r.hi = UINT32_MAX;
-		else if (r.lo >= uidnext)
-			break;
-		else if (uidnext - r.lo > (uint32_t)batch)
-			r.hi = r.lo + (uint32_t)batch - 1;
-		else
-			r.hi = uidnext - 1;
+	for (r.lo = first_uid; batch_range(&r, r.lo, &r.hi) == 0;
+	    r.lo = r.hi + 1) {
 		ret = fns->leave_out != NULL ? batch_parts(&r, err, errlen) :
 		    batch_whole(&r, err, errlen);
 		if (ret == IMAP_OK && imap_queue_stopped(q))
@@ -776,9 +981,17 @@ imap_read_folder(struct imap *imap, struct imap_queue *q, uint32_t first_uid,
 		if (ret != IMAP_OK || r.hi == UINT32_MAX)
 			break;
 	}
+	if (ret != IMAP_CONN_BAD && drain_ahead(&r) != IMAP_OK) {
+		snprintf(err, errlen, "imap %s: %s", imap->host,
+		    imap_errname(MAILIMAP_ERROR_STREAM));
+		ret = IMAP_CONN_BAD;
+	}
 	buf_free(&r.resp);
 	imapr_fetch_free(&r.f);
+	for (size_t i = 0; i < r.nnx; i++)
+		fmsg_clear(&r.nx[i]);
 	free(r.m);
+	free(r.nx);
 	free(r.c);
 	return ret;
 }

@@ -20,7 +20,11 @@
 #     earlier version wrote it) is still recognised when it comes in parts
 #     (same Message-ID, size, Date and From), and another message under
 #     the same Message-ID is not;
-#   - nothing became \Seen.
+#   - nothing became \Seen;
+#   - in batches of two (the next batch's sizes and structures asked while
+#     one is fetched) every message is recorded as in one batch, from the
+#     same bytes, and the next batch's sizes are asked before this
+#     batch's messages.
 #
 # Run from anywhere; BUILD names the build directory (default build).
 set -u
@@ -232,5 +236,42 @@ check_eq "after it every message is read again, as a duplicate" \
     outcome <> 'duplicate'") $(ledger "SELECT count(*) FROM message")"
 check_eq "nothing became \\Seen" 0 \
     "$(servers_flags "$USER_" INBOX | grep -c Seen)"
+
+# In batches of two, the next batch's sizes and structures asked while
+# this one is fetched: the same messages, recorded the same, as one batch
+# gives them into a database of its own.
+for b in 2 500; do
+	sed -e "s|^path = .*|path = $SRV_DIR/batch$b.db|" \
+	    -e "/^\[imap\]/a batch = $b" "$CONF" >"$SRV_DIR/batch$b.ini"
+	chmod 600 "$SRV_DIR/batch$b.ini"
+	ROBOT_NOW=2026-04-06T10:00:00+03:00 "$ROBOT" -v \
+	    -c "$SRV_DIR/batch$b.ini" poll >"$T/out$b" 2>"$T/err$b"
+	check_eq "poll in batches of $b exits 0" 0 "$?" ||
+	    tail -n 20 "$T/err$b" | sed 's/^/    /'
+	sqlite3 -batch -noheader "$SRV_DIR/batch$b.db" "SELECT m.folder,
+	    m.uid, m.message_id, m.hash, m.outcome, ifnull(m.reason_code, ''),
+	    length(ifnull(t.body, '')), (SELECT group_concat(ifnull(a.name,
+	    '') || '/' || a.type || '/' || a.size, ' ') FROM attachment a
+	    WHERE a.message = m.id) FROM message m LEFT JOIN message_text t
+	    ON t.message = m.id ORDER BY m.folder, m.uid" >"$T/rows$b"
+done
+check "batches of two record what one batch records" \
+    diff "$T/rows500" "$T/rows2"
+check_eq "every message of both folders is recorded in batches of two" \
+    $((n + 3)) "$(wc -l <"$T/rows2")"
+wire() {
+	sed -n 's/.*imap: < (\([0-9]*\) bytes of mail, not logged).*/\1/p' \
+	    "$1" | awk '{ s += $1 } END { print s + 0 }'
+}
+check_eq "the same bytes come over the wire in batches of two" \
+    "$(wire "$T/err500")" "$(wire "$T/err2")"
+# INBOX holds UIDs 1 to n: step one for 3:4 goes before any message of
+# 1:2 is asked for (BODY.PEEK[], [TEXT] or a part, not the header).
+ahead=$(grep -n 'imap: > F[0-9]* UID FETCH 3:4 (UID RFC822.SIZE' \
+    "$T/err2" | head -n 1 | cut -d: -f1)
+first=$(grep -nE 'imap: > F[0-9]* UID FETCH [12][0-9:,]* \(UID BODY\.PEEK\[[]T0-9]' \
+    "$T/err2" | head -n 1 | cut -d: -f1)
+check "the next batch's sizes are asked before this batch's messages" \
+    test "${ahead:-0}" -gt 0 -a "${first:-0}" -gt "${ahead:-0}"
 
 servers_done
