@@ -24,11 +24,11 @@
  * again as BODY.PEEK[]: it then comes whole.
  *
  * Steps one and two of the next batch are asked ahead, while this one is
- * fetched: step one before this batch's commands (its short answer comes
- * first), step two once every command of this batch is sent.  The server
+ * fetched: step one before this batch's commands, step two once its
+ * answer is in and every command of this batch is sent.  The server
  * works them out while the robot still reads this batch's answers, where
  * it used to wait for the robot between two batches, and the robot for
- * it (a tenth of the reading time at 10,000 messages).  The answers are
+ * it (a tenth of a first poll of 10,000 messages).  The answers are
  * told apart by their UIDs and items, in whatever order they come
  * (Dovecot answers a command while the one before is still answering).
  * What was asked ahead is always read to its end, even after a stop, so
