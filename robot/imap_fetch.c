@@ -18,10 +18,10 @@
  * two ends of each hole (imap_body.c).  Those commands are sent
  * IMAP_WINDOW at a time (and no more than IMAP_WINDOW_BYTES of them)
  * without waiting for the answers, so the server works while the answers
- * travel; the messages are handed over in UID
- * order however the answers come.  A message whose parts did not all come
- * (a command refused, a hole whose size its ends cannot tell) is asked
- * again as BODY.PEEK[]: it then comes whole.
+ * travel; the messages are handed over in UID order however the answers
+ * come.  A message whose parts did not all come (a command refused, a
+ * hole whose size its ends cannot tell) is asked again as BODY.PEEK[]: it
+ * then comes whole.
  *
  * Steps one and two of the next batch are asked ahead, while this one is
  * fetched: step one before this batch's commands, step two once its
