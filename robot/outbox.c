@@ -539,12 +539,19 @@ outbox_send_due(sqlite3 *db, const struct config *cfg, time_t now)
 	return outbox_send_due_with(db, cfg, now, NULL);
 }
 
+/* Who sends a run's rows: a test's fake, or one SMTP connection kept
+ * from row to row. */
+struct sender {
+	outbox_send_fn	 fn;
+	struct smtp	*smtp;
+};
+
 /* Claims, sends and records row id, with the SMTP_* result in *rc_r.
  * Returns 1, 0 when another run had claimed the row (nothing done), or
  * -1 on a database error. */
 static int
 send_one(sqlite3 *db, const struct config *cfg, int64_t id, time_t now,
-    outbox_send_fn send, int *rc_r, char *err, size_t errlen)
+    struct sender *sd, int *rc_r, char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
 	char *from = NULL, *rcpt = NULL, *data = NULL, **v = NULL;
@@ -577,9 +584,12 @@ send_one(sqlite3 *db, const struct config *cfg, int64_t id, time_t now,
 	if (nv == 0) {
 		rc = SMTP_PERM;
 		snprintf(err, errlen, "no recipients");
-	} else
-		rc = send(cfg, from, (const char *const *)v, nv, data, len,
+	} else if (sd->fn != NULL)
+		rc = sd->fn(cfg, from, (const char *const *)v, nv, data, len,
 		    err, errlen);
+	else
+		rc = smtp_send_on(sd->smtp, from, (const char *const *)v, nv,
+		    data, len, err, errlen);
 	assert(rc == SMTP_OK || rc == SMTP_TEMP || rc == SMTP_PERM ||
 	    rc == SMTP_CONFIG);
 	r = record(db, id, rc, attempts, created, now, err);
@@ -677,14 +687,13 @@ outbox_send_due_with(sqlite3 *db, const struct config *cfg, time_t now,
     outbox_send_fn send)
 {
 	sqlite3_stmt *st;
+	struct sender sd = { send, NULL };
 	int64_t *ids = NULL, today = 0, held = 0, notice;
 	int *notices = NULL;
 	size_t nids = 0, i;
 	int sent = 0, rc, r;
 	char err[512];
 
-	if (send == NULL)
-		send = smtp_send;
 	/* Rows a crash left in 'sending': see the duplicate window in
 	 * outbox.h. */
 	if ((st = db_stmt(db, SQL_RECOVER)) == NULL)
@@ -716,6 +725,8 @@ outbox_send_due_with(sqlite3 *db, const struct config *cfg, time_t now,
 		goto fail;
 	}
 
+	if (sd.fn == NULL && nids > 0)
+		sd.smtp = smtp_open(cfg);
 	for (i = 0; i < nids; i++) {
 		/* Over the day's cap the rest waits, queued, for tomorrow:
 		 * a flood of mail is stopped, not lost. */
@@ -724,7 +735,7 @@ outbox_send_due_with(sqlite3 *db, const struct config *cfg, time_t now,
 			held++;
 			continue;
 		}
-		if ((r = send_one(db, cfg, ids[i], now, send, &rc, err,
+		if ((r = send_one(db, cfg, ids[i], now, &sd, &rc, err,
 		    sizeof err)) == -1)
 			goto fail;
 		if (r == 0)
@@ -746,16 +757,18 @@ outbox_send_due_with(sqlite3 *db, const struct config *cfg, time_t now,
 		if ((notice = queue_cap_notice(db, cfg, now, held)) == -1)
 			goto fail;
 		if (notice > 0) {
-			if ((r = send_one(db, cfg, notice, now, send, &rc, err,
-			    sizeof err)) == -1)
+			if ((r = send_one(db, cfg, notice, now, &sd, &rc,
+			    err, sizeof err)) == -1)
 				goto fail;
 			sent += r == 1 && rc == SMTP_OK;
 		}
 	}
+	smtp_close(&sd.smtp);
 	free(ids);
 	free(notices);
 	return sent;
 fail:
+	smtp_close(&sd.smtp);
 	free(ids);
 	free(notices);
 	return -1;

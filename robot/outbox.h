@@ -99,14 +99,15 @@ typedef int (*outbox_send_fn)(const struct config *cfg,
     const char *msg, size_t len, char *err, size_t errlen);
 
 /* Sends every queued row with next_t <= now, oldest first, each in its own
- * claim/send/record cycle (own transactions: call outside any).  First
+ * claim/send/record cycle (own transactions: call outside any), all over
+ * one connection to the server while it lasts (smtp_open).  First
  * re-queues rows left 'sending' by a crash (see above).  A temporary
  * failure re-queues the row after outbox_backoff(); a permanent one marks
  * it failed with the server's reply; SMTP_CONFIG leaves it queued and
  * stops the run.  Returns the number of rows sent, or -1 on a database
  * error. */
 int outbox_send_due(sqlite3 *db, const struct config *cfg, time_t now);
-/* The same with another sender (NULL: smtp_send). */
+/* The same with another sender (NULL: the [smtp] server). */
 int outbox_send_due_with(sqlite3 *db, const struct config *cfg, time_t now,
     outbox_send_fn send);
 

@@ -1,10 +1,16 @@
-/* smtp: sending one message with libcurl; see smtp.h.
+/* smtp: sending messages with libcurl; see smtp.h.
  *
  * RFC 5321, RFC 3207, RFC 8314, RFC 4954.  libcurl speaks the protocol and
  * dot-stuffs the data; this module chooses the security, turns libcurl's
  * result and the server's reply code into SMTP_OK/TEMP/PERM/CONFIG, and
  * keeps the server's last reply (never anything we sent, so never the
- * password) for the error text. */
+ * password) for the error text.
+ *
+ * The messages of one struct smtp go through one libcurl handle, whose
+ * cache keeps the connection open between them: libcurl reuses it only
+ * for the same server, TLS settings and credentials (the access token
+ * included), checks that it is still alive first, and says QUIT when the
+ * handle is cleaned up. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +26,11 @@
 
 #define SMTP_CONNECT_TIMEOUT	30L
 #define SMTP_TIMEOUT		120L
+
+struct smtp {
+	const struct config	*cfg;
+	CURL			*h;	/* NULL until the first message */
+};
 
 struct upload {
 	const char	*p;
@@ -97,15 +108,17 @@ once_init(void)
 	}
 }
 
-/* One SMTP transaction on a new connection.  token: the access token for
- * smtp.auth xoauth2 or oauthbearer, else NULL.  Returns libcurl's result;
- * the server's last reply code in *code_r, its text in reply, libcurl's
- * error text in cerr. */
+/* One SMTP transaction on s's handle: on the connection kept from the
+ * message before when libcurl can reuse it, else on a new one.  token:
+ * the access token for smtp.auth xoauth2 or oauthbearer, else NULL.
+ * Returns libcurl's result; the server's last reply code in *code_r, its
+ * text in reply, libcurl's error text in cerr. */
 static CURLcode
-smtp_once(const struct config *cfg, int implicit_tls, const char *mail_from,
+smtp_once(struct smtp *s, int implicit_tls, const char *mail_from,
     const char *const *rcpts, size_t nrcpt, const char *msg, size_t len,
     const char *token, long *code_r, struct reply *reply, char *cerr)
 {
+	const struct config *cfg = s->cfg;
 	struct curl_slist *rl = NULL;
 	struct upload up;
 	CURLcode rc;
@@ -114,10 +127,11 @@ smtp_once(const struct config *cfg, int implicit_tls, const char *mail_from,
 
 	*code_r = 0;
 	cerr[0] = '\0';
-	if ((h = curl_easy_init()) == NULL) {
+	if (s->h == NULL && (s->h = curl_easy_init()) == NULL) {
 		snprintf(cerr, CURL_ERROR_SIZE, "curl_easy_init failed");
 		return CURLE_FAILED_INIT;
 	}
+	h = s->h;
 	for (i = 0; i < nrcpt; i++)
 		rl = curl_slist_append(rl, rcpts[i]);
 	up.p = msg;
@@ -161,9 +175,34 @@ smtp_once(const struct config *cfg, int implicit_tls, const char *mail_from,
 
 	rc = curl_easy_perform(h);
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, code_r);
-	curl_easy_cleanup(h);
+	/* Every option back to its default, the connection cache kept: the
+	 * handle must hold no pointer to this call's reply, error text or
+	 * recipients once it returns (the QUIT at smtp_close would go to
+	 * debug_cb with a reply long gone). */
+	curl_easy_reset(h);
 	curl_slist_free_all(rl);
 	return rc;
+}
+
+struct smtp *
+smtp_open(const struct config *cfg)
+{
+	struct smtp *s = xcalloc(1, sizeof *s);
+
+	once_init();
+	s->cfg = cfg;
+	return s;
+}
+
+void
+smtp_close(struct smtp **sp)
+{
+	if (*sp == NULL)
+		return;
+	if ((*sp)->h != NULL)
+		curl_easy_cleanup((*sp)->h);
+	free(*sp);
+	*sp = NULL;
 }
 
 int
@@ -171,6 +210,20 @@ smtp_send(const struct config *cfg, const char *mail_from,
     const char *const *rcpts, size_t nrcpt, const char *msg, size_t len,
     char *err, size_t errlen)
 {
+	struct smtp *s = smtp_open(cfg);
+	int rc;
+
+	rc = smtp_send_on(s, mail_from, rcpts, nrcpt, msg, len, err, errlen);
+	smtp_close(&s);
+	return rc;
+}
+
+int
+smtp_send_on(struct smtp *s, const char *mail_from,
+    const char *const *rcpts, size_t nrcpt, const char *msg, size_t len,
+    char *err, size_t errlen)
+{
+	const struct config *cfg = s->cfg;
 	char cerr[CURL_ERROR_SIZE];
 	struct reply reply = { BUF_INIT, 0 };
 	CURLU *url = NULL;
@@ -183,7 +236,6 @@ smtp_send(const struct config *cfg, const char *mail_from,
 	    cfg->smtp.auth != CFG_AUTH_PASSWORD;
 
 	snprintf(err, errlen, "not sent");
-	once_init();
 
 	/* what the message and addresses must be */
 	if (!addr_ok(mail_from) || nrcpt == 0) {
@@ -241,7 +293,7 @@ smtp_send(const struct config *cfg, const char *mail_from,
 			}
 		}
 		buf_reset(&reply.b);
-		rc = smtp_once(cfg, implicit_tls, mail_from, rcpts, nrcpt, msg,
+		rc = smtp_once(s, implicit_tls, mail_from, rcpts, nrcpt, msg,
 		    len, token, &code, &reply, cerr);
 		oauth2_free(&token);
 		if (rc != CURLE_LOGIN_DENIED || !by_token || fresh ||

@@ -1,5 +1,5 @@
-/* smtp: hands one finished message to the institution's SMTP server,
- * over libcurl.
+/* smtp: hands finished messages to the institution's SMTP server, over
+ * libcurl.
  *
  * RFC 5321 (SMTP), RFC 3207 (STARTTLS), RFC 8314 (implicit TLS), RFC 4954
  * (AUTH).  The [smtp] section of the config decides how:
@@ -42,13 +42,31 @@ enum smtp_result {
 				 * queued */
 };
 
+/* A connection to the server kept from one message to the next, so that
+ * a run of mail pays the connection, TLS and AUTH once: at 100 mails a
+ * run, and a TLS handshake and login each, that was most of the time
+ * spent sending.  Opened with smtp_open (which does not connect yet: the
+ * first message does), closed with smtp_close (QUIT); it reads cfg, which
+ * must outlive it.  A message that fails closes the connection, and the
+ * next one opens another. */
+struct smtp;
+
+struct smtp *smtp_open(const struct config *cfg);
+void smtp_close(struct smtp **sp);
+
 /* Sends msg (len bytes, CRLF line ends: a bare LF is refused with
  * SMTP_PERM; dot-stuffing is libcurl's job) from mail_from to the nrcpt
- * addresses of rcpts (addr-specs, no angle brackets) in one transaction.
- * Any refused recipient fails the whole transaction, so callers send one
- * message per recipient set.  Returns an enum smtp_result; on failure err
- * holds what went wrong and the server's last reply, on one line, e.g.
- * "RCPT failed: 550 (550 5.1.1 <x@y>: User unknown)". */
+ * addresses of rcpts (addr-specs, no angle brackets) in one transaction,
+ * on s's connection.  Any refused recipient fails the whole transaction,
+ * so callers send one message per recipient set.  Returns an enum
+ * smtp_result; on failure err holds what went wrong and the server's last
+ * reply, on one line, e.g. "RCPT failed: 550 (550 5.1.1 <x@y>: User
+ * unknown)". */
+int smtp_send_on(struct smtp *s, const char *mail_from,
+    const char *const *rcpts, size_t nrcpt, const char *msg, size_t len,
+    char *err, size_t errlen);
+
+/* The same on a connection of its own, opened and closed for it. */
 int smtp_send(const struct config *cfg, const char *mail_from,
     const char *const *rcpts, size_t nrcpt, const char *msg, size_t len,
     char *err, size_t errlen);

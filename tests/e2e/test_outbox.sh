@@ -72,8 +72,11 @@ INSERT INTO cases(id, tag, request, name, email, step, step_t, created_t,
 EOF
 
 # Thursday 4 June: 3 business days after Monday 1 June, all four due.
+conns=$(grep -c "connection from" "$SRV_DIR/msmtpd.log")
 check "poll on the day the reminders are due" \
     robot 2026-06-04T09:30:00+03:00 poll
+check_eq "its mails go over one connection to the server" $((conns + 1)) \
+    "$(grep -c "connection from" "$SRV_DIR/msmtpd.log")"
 check "the robot never mails its own address" test "$(count "$ROBOT")" = 0
 check "the cap: one mail to the person today, not two" \
     test "$(count "$AYSE")" = 1

@@ -155,6 +155,18 @@ if servers_start_dovecot && _srv_wait_port "$SUB_PORT"; then
 	n=$(servers_fetch_all "$AYSE" INBOX "$T/ayse4")
 	check_eq "and delivered" 3 "$n"
 
+	logins() { grep -c "submission-login: .*Login: user=<$ROBOT>" \
+	    "$SRV_DIR/dovecot.log"; }
+	before=$(logins)
+	probe subrun -n 3 -t starttls -c "$SRV_CA" -u "$ROBOT" \
+	    -f "$ROBOT" "$SUB" "$AYSE"
+	check_eq "three messages in a run, each accepted" "OK OK OK" \
+	    "$(tr '\n' ' ' <"$T/subrun.out" | sed 's/ $//')"
+	n=$(servers_fetch_all "$AYSE" INBOX "$T/ayse5")
+	check_eq "all three delivered" 6 "$n"
+	check_eq "over one TLS connection and one login" $((before + 1)) \
+	    "$(logins)"
+
 	probe subca -t starttls -c "$SRV_WRONG_CA" -u "$ROBOT" \
 	    -f "$ROBOT" "$SUB" "$AYSE"
 	check_eq "a certificate from another CA is refused" TEMP \

@@ -3,7 +3,10 @@
  *
  * usage: smtp_probe [-H] [-c ca_file] [-t starttls|none|imaps] [-u user]
  *	      [-s subject] [-m message-id] [-k kind -d templates_dir]
- *	      [-C cc]... -f from url to...
+ *	      [-n times] [-C cc]... -f from url to...
+ *
+ * -n sends the message that many times over one connection (smtp_open),
+ * the result printed for each.
  *
  * The password comes from the environment (PROBE_PASSWORD), never from
  * the command line.  Prints the result (OK, TEMP, PERM, CONFIG) on stdout
@@ -29,7 +32,8 @@ usage(void)
 {
 	fprintf(stderr, "usage: smtp_probe [-H] [-c ca_file] "
 	    "[-t starttls|none|imaps] [-u user] [-s subject] [-m msgid]\n"
-	    "\t[-k kind -d templates_dir] [-C cc]... -f from url to...\n");
+	    "\t[-k kind -d templates_dir] [-n times] [-C cc]... -f from url "
+	    "to...\n");
 	exit(2);
 }
 
@@ -73,10 +77,11 @@ main(int argc, char **argv)
 	const char *from = NULL, *kind = NULL, *dir = "templates";
 	const char *names[] = { "OK", "TEMP", "PERM", "CONFIG" };
 	struct tmpl_vars *v = NULL;
+	struct smtp *conn;
 	char *msg = NULL, *subj = NULL, *text = NULL, *html = NULL;
 	char err[1024], mid[128];
 	size_t len, nto = 0, ncc = 0, nr = 0, i;
-	int ch, want_html = 0, rc;
+	int ch, want_html = 0, rc = SMTP_OK, r, times = 1;
 
 	memset(&cfg, 0, sizeof(cfg));
 	memset(&m, 0, sizeof(m));
@@ -85,7 +90,7 @@ main(int argc, char **argv)
 	    (long)time(NULL), (int)getpid());
 	m.message_id = mid;
 	m.subject = "[NES-2026-0042] NES yenileme: deneme iletisi";
-	while ((ch = getopt(argc, argv, "Hc:t:u:s:m:k:d:C:f:")) != -1) {
+	while ((ch = getopt(argc, argv, "Hc:t:u:s:m:k:d:n:C:f:")) != -1) {
 		switch (ch) {
 		case 'H':
 			want_html = 1;
@@ -118,6 +123,10 @@ main(int argc, char **argv)
 			break;
 		case 'd':
 			dir = optarg;
+			break;
+		case 'n':
+			if ((times = atoi(optarg)) < 1)
+				usage();
 			break;
 		case 'C':
 			if (ncc == MAXADDR)
@@ -174,9 +183,23 @@ main(int argc, char **argv)
 		rcpts[nr++] = to[i].addr;
 	for (i = 0; i < ncc; i++)
 		rcpts[nr++] = cc[i].addr;
-	rc = smtp_send(&cfg, from, rcpts, nr, msg, len, err, sizeof(err));
-	printf("%s\n", names[-rc]);
-	fprintf(stderr, "%s\n", err);
+	if (times == 1) {
+		rc = smtp_send(&cfg, from, rcpts, nr, msg, len, err,
+		    sizeof(err));
+		printf("%s\n", names[-rc]);
+		fprintf(stderr, "%s\n", err);
+	} else {
+		conn = smtp_open(&cfg);
+		for (int t = 0; t < times; t++) {
+			r = smtp_send_on(conn, from, rcpts, nr, msg, len, err,
+			    sizeof(err));
+			printf("%s\n", names[-r]);
+			fprintf(stderr, "%s\n", err);
+			if (r != SMTP_OK)
+				rc = r;
+		}
+		smtp_close(&conn);
+	}
 	free(msg);
 	free(subj);
 	free(text);
