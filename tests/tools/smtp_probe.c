@@ -1,5 +1,5 @@
 /* smtp_probe: composes one Turkish test message (or renders a template)
- * and sends it with smtp_send, for tests/e2e/test_smtp.sh.
+ * and sends it with smtp_send_on, for tests/e2e/test_smtp.sh.
  *
  * usage: smtp_probe [-H] [-c ca_file] [-t starttls|none|imaps] [-u user]
  *	      [-s subject] [-m message-id] [-k kind -d templates_dir]
@@ -183,23 +183,16 @@ main(int argc, char **argv)
 		rcpts[nr++] = to[i].addr;
 	for (i = 0; i < ncc; i++)
 		rcpts[nr++] = cc[i].addr;
-	if (times == 1) {
-		rc = smtp_send(&cfg, from, rcpts, nr, msg, len, err,
+	conn = smtp_open(&cfg);
+	for (int t = 0; t < times; t++) {
+		r = smtp_send_on(conn, from, rcpts, nr, msg, len, err,
 		    sizeof(err));
-		printf("%s\n", names[-rc]);
+		printf("%s\n", names[-r]);
 		fprintf(stderr, "%s\n", err);
-	} else {
-		conn = smtp_open(&cfg);
-		for (int t = 0; t < times; t++) {
-			r = smtp_send_on(conn, from, rcpts, nr, msg, len, err,
-			    sizeof(err));
-			printf("%s\n", names[-r]);
-			fprintf(stderr, "%s\n", err);
-			if (r != SMTP_OK)
-				rc = r;
-		}
-		smtp_close(&conn);
+		if (r != SMTP_OK)
+			rc = r;
 	}
+	smtp_close(&conn);
 	free(msg);
 	free(subj);
 	free(text);
