@@ -93,7 +93,8 @@ struct outbox_mail {
 int outbox_queue(sqlite3 *db, const struct config *cfg,
     const struct outbox_mail *m, time_t now, int64_t *id_r);
 
-/* The sender: smtp_send's signature, so tests can pass a fake. */
+/* A fake sender for tests: smtp_send_on's arguments, with the config in
+ * place of the connection. */
 typedef int (*outbox_send_fn)(const struct config *cfg,
     const char *mail_from, const char *const *rcpts, size_t nrcpt,
     const char *msg, size_t len, char *err, size_t errlen);

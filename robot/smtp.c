@@ -206,19 +206,6 @@ smtp_close(struct smtp **sp)
 }
 
 int
-smtp_send(const struct config *cfg, const char *mail_from,
-    const char *const *rcpts, size_t nrcpt, const char *msg, size_t len,
-    char *err, size_t errlen)
-{
-	struct smtp *s = smtp_open(cfg);
-	int rc;
-
-	rc = smtp_send_on(s, mail_from, rcpts, nrcpt, msg, len, err, errlen);
-	smtp_close(&s);
-	return rc;
-}
-
-int
 smtp_send_on(struct smtp *s, const char *mail_from,
     const char *const *rcpts, size_t nrcpt, const char *msg, size_t len,
     char *err, size_t errlen)

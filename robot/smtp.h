@@ -65,9 +65,4 @@ int smtp_send_on(struct smtp *s, const char *mail_from,
     const char *const *rcpts, size_t nrcpt, const char *msg, size_t len,
     char *err, size_t errlen);
 
-/* The same on a connection of its own, opened and closed for it. */
-int smtp_send(const struct config *cfg, const char *mail_from,
-    const char *const *rcpts, size_t nrcpt, const char *msg, size_t len,
-    char *err, size_t errlen);
-
 #endif

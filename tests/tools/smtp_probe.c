@@ -10,7 +10,7 @@
  *
  * The password comes from the environment (PROBE_PASSWORD), never from
  * the command line.  Prints the result (OK, TEMP, PERM, CONFIG) on stdout
- * and smtp_send's text on stderr; exits 0 for OK, 1 otherwise, 2 on
+ * and smtp_send_on's text on stderr; exits 0 for OK, 1 otherwise, 2 on
  * usage. */
 #include <stdio.h>
 #include <stdlib.h>
