@@ -44,10 +44,11 @@ enum smtp_result {
 
 /* A connection to the server kept from one message to the next, so that
  * a run of mail pays the connection, TLS and AUTH once (on loopback
- * without TLS the bench's 109 mails went from 29 to 24 ms each).  Opened with smtp_open (which does not connect yet: the
- * first message does), closed with smtp_close (QUIT); it reads cfg, which
- * must outlive it.  A message that fails closes the connection, and the
- * next one opens another. */
+ * without TLS the bench's 109 mails went from 29 to 24 ms each).  Opened
+ * with smtp_open (which does not connect yet: the first message does),
+ * closed with smtp_close (QUIT); it reads cfg, which must outlive it.  A
+ * message that fails closes the connection, and the next one opens
+ * another. */
 struct smtp;
 
 struct smtp *smtp_open(const struct config *cfg);
