@@ -291,13 +291,16 @@ daemon_poll(struct daemon *d, char *err, size_t errlen)
 	memset(&st, 0, sizeof st);
 	d->need_poll = 0;
 	d->watching = 0;
+	robot_poll_begin(d->r);
 	rc = fetch_folders(d->r->cfg, d->r->db, d->imap, robot_apply, d->r,
 	    &stop_requested, &st, err, errlen);
 	d->next_poll = mono_now() + d->r->cfg->robot.poll_interval;
 	if (rc != IMAP_CONN_BAD && rc != IMAP_ABORTED) {
 		d->backoff = 0;
 		daemon_tick(d);
-	}
+	} else if (robot_poll_end(d->r) == -1)
+		log_warn("outbox failed (see above); trying again in %d s",
+		    DAEMON_TICK);
 	/* How long, the reminders and the outbox included: over the open
 	 * connection, what a poll with nothing new costs the service. */
 	log_msg(st.fetched ? LOG_LVL_INFO : LOG_LVL_DEBUG, "poll: %u "

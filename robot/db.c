@@ -1,10 +1,12 @@
 /* db: SQLite open, migrations, transactions, statement cache; see db.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "db.h"
@@ -268,6 +270,96 @@ struct stmt_slot {
 };
 static struct stmt_slot *slots;
 static size_t nslots;
+/* The cache is the process's: the outbox's sender thread (sender.h) has a
+ * connection of its own beside the poll's. */
+static pthread_mutex_t slots_mu = PTHREAD_MUTEX_INITIALIZER;
+
+/*
+ * The write turn.  While a poll runs, two connections of this process
+ * write: the fetch's (a batch transaction of up to 0.2 s, begun again at
+ * once) and the sender's (a claim and a result per mail, a millisecond
+ * each).  SQLite's busy handler only sleeps and looks again, so the
+ * sender would seldom find the gap between two batches, and a result it
+ * cannot write leaves a sent mail 'sending', to be sent again.  So the
+ * process's own write transactions (db_begin) take turns: a writer that
+ * finds the turn taken waits, and the one that ends its transaction
+ * hands the turn to a waiter instead of taking it back at its next
+ * db_begin.  Other processes (status, the admin commands) still meet
+ * SQLite's busy timeout as before.  A waiter gives up after TURN_WAIT
+ * seconds and goes on without the turn, to SQLite's own lock: a
+ * transaction some path left open must not hang the robot.
+ */
+#define TURN_WAIT	60
+static struct {
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	int		 busy;		/* a transaction holds the turn */
+	int		 handed;	/* given to a waiter, not yet taken */
+	unsigned long	 hands;		/* how many times it was handed */
+	int		 waiters;
+} turn = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0 };
+/* Whether this thread's transaction holds the turn. */
+static _Thread_local int turn_held;
+
+static void
+turn_take(void)
+{
+	struct timespec until;
+	unsigned long hands;
+	int rc = 0;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += TURN_WAIT;
+	pthread_mutex_lock(&turn.mu);
+	if (!turn.busy) {
+		turn.busy = 1;
+		turn_held = 1;
+		goto out;
+	}
+	turn.waiters++;
+	/* A turn handed before this thread came (its own last one, say) is
+	 * another's.  One waiter takes a turn handed since; it takes it
+	 * even past its time, so that the turn is never left busy with
+	 * nobody. */
+	hands = turn.hands;
+	while (!(turn.handed && turn.hands != hands) && rc != ETIMEDOUT)
+		rc = pthread_cond_timedwait(&turn.cv, &turn.mu, &until);
+	turn.waiters--;
+	if (turn.handed && turn.hands != hands) {
+		turn.handed = 0;
+		turn_held = 1;
+	}
+out:
+	pthread_mutex_unlock(&turn.mu);
+}
+
+int
+db_turn_waiters(void)
+{
+	int n;
+
+	pthread_mutex_lock(&turn.mu);
+	n = turn.waiters;
+	pthread_mutex_unlock(&turn.mu);
+	return n;
+}
+
+/* Ends this thread's turn once its transaction has ended. */
+static void
+turn_give(sqlite3 *db)
+{
+	if (!turn_held || !sqlite3_get_autocommit(db))
+		return;
+	turn_held = 0;
+	pthread_mutex_lock(&turn.mu);
+	if (turn.waiters > 0) {
+		turn.handed = 1;
+		turn.hands++;
+		pthread_cond_broadcast(&turn.cv);
+	} else
+		turn.busy = 0;
+	pthread_mutex_unlock(&turn.mu);
+}
 
 int
 db_schema_version(void)
@@ -309,21 +401,33 @@ db_exec(sqlite3 *db, const char *sql)
 int
 db_begin(sqlite3 *db)
 {
-	return db_exec(db, "BEGIN IMMEDIATE");
+	if (!turn_held)
+		turn_take();
+	if (db_exec(db, "BEGIN IMMEDIATE") == -1) {
+		turn_give(db);
+		return -1;
+	}
+	return 0;
 }
 
 int
 db_commit(sqlite3 *db)
 {
-	return db_exec(db, "COMMIT");
+	int rc = db_exec(db, "COMMIT");
+
+	turn_give(db);
+	return rc;
 }
 
 int
 db_rollback(sqlite3 *db)
 {
-	if (sqlite3_get_autocommit(db))
-		return 0;
-	return db_exec(db, "ROLLBACK");
+	int rc = 0;
+
+	if (!sqlite3_get_autocommit(db))
+		rc = db_exec(db, "ROLLBACK");
+	turn_give(db);
+	return rc;
 }
 
 static int
@@ -461,6 +565,7 @@ db_close(sqlite3 **dbp)
 
 	if (*dbp == NULL)
 		return;
+	pthread_mutex_lock(&slots_mu);
 	for (i = j = 0; i < nslots; i++) {
 		if (slots[i].db == *dbp)
 			sqlite3_finalize(slots[i].st);
@@ -472,6 +577,7 @@ db_close(sqlite3 **dbp)
 		free(slots);
 		slots = NULL;
 	}
+	pthread_mutex_unlock(&slots_mu);
 	sqlite3_close(*dbp);
 	*dbp = NULL;
 }
@@ -481,23 +587,31 @@ db_stmt(sqlite3 *db, const char *sql)
 {
 	sqlite3_stmt *st = NULL;
 
-	for (size_t i = 0; i < nslots; i++) {
+	pthread_mutex_lock(&slots_mu);
+	for (size_t i = 0; i < nslots; i++)
 		if (slots[i].db == db && slots[i].sql == sql) {
-			sqlite3_reset(slots[i].st);
-			sqlite3_clear_bindings(slots[i].st);
-			return slots[i].st;
+			st = slots[i].st;
+			break;
 		}
+	pthread_mutex_unlock(&slots_mu);
+	/* A connection is one thread's: its statements are too. */
+	if (st != NULL) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		return st;
 	}
 	if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
 	    NULL) != SQLITE_OK) {
 		log_err("database: %s in: %.80s", sqlite3_errmsg(db), sql);
 		return NULL;
 	}
+	pthread_mutex_lock(&slots_mu);
 	slots = xrealloc(slots, (nslots + 1) * sizeof *slots);
 	slots[nslots].db = db;
 	slots[nslots].sql = sql;
 	slots[nslots].st = st;
 	nslots++;
+	pthread_mutex_unlock(&slots_mu);
 	return st;
 }
 

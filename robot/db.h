@@ -23,10 +23,16 @@ void db_close(sqlite3 **db);
 /* The schema version the code knows; db_open brings every file to it. */
 int db_schema_version(void);
 
-/* BEGIN IMMEDIATE / COMMIT / ROLLBACK.  0 or -1 (logged). */
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK.  0 or -1 (logged).  The write
+ * transactions of the process's connections take turns, first come first
+ * served (the write turn in db.c): db_begin waits while another thread's
+ * transaction runs, and the end of one hands the turn to a waiting
+ * thread before its own thread may begin again. */
 int db_begin(sqlite3 *db);
 int db_commit(sqlite3 *db);
 int db_rollback(sqlite3 *db);
+/* How many threads wait in db_begin for the turn (for the tests). */
+int db_turn_waiters(void);
 
 /* Runs SQL without results.  0 or -1 (logged with the SQLite message). */
 int db_exec(sqlite3 *db, const char *sql);

@@ -56,7 +56,10 @@ stopping(const struct fetch_ctx *fc)
  * folder mark with it, so those messages are fetched again: nothing is lost
  * or recorded twice.  The batch is closed after FETCH_TX_MSGS messages or
  * FETCH_TX_SECONDS, whichever comes first, so another process waiting for
- * the database (status, a second robot) never waits long.
+ * the database (status, a second robot) never waits long; and at once when
+ * the outbox's sender thread waits for its turn to write (db.h, sender.h):
+ * a mail's claim and its result would otherwise wait for a batch each,
+ * and the poll's mail leave after it instead of during it.
  */
 #define FETCH_TX_MSGS		256
 #define FETCH_TX_SECONDS	0.2
@@ -451,8 +454,8 @@ take_message(void *arg, const struct imap_msg *im, void *prepared)
 	fc->last = uid;
 	fc->tx_msgs++;
 	if ((fc->tx_msgs >= FETCH_TX_MSGS || stopping(fc) ||
-	    mono_now() - fc->tx_start >= FETCH_TX_SECONDS) &&
-	    batch_commit(fc) == -1) {
+	    mono_now() - fc->tx_start >= FETCH_TX_SECONDS ||
+	    db_turn_waiters() > 0) && batch_commit(fc) == -1) {
 		log_err("%s: the batch of messages up to UID %u was not "
 		    "recorded; it will be taken again next time", fc->folder,
 		    uid);

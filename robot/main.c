@@ -156,6 +156,7 @@ fail:
 void
 robot_close(struct robot *r)
 {
+	robot_poll_end(r);
 	rules_free(&r->rules);
 	db_close(&r->db);
 	cfg_free(&r->cfg);
@@ -175,6 +176,7 @@ poll_once(struct robot *r)
 		fprintf(stderr, "robot: %s\n", err);
 		return -1;
 	}
+	robot_poll_begin(r);
 	rc = fetch_folders(r->cfg, r->db, imap, robot_apply, r, NULL, &st, err,
 	    sizeof err);
 	imap_close(&imap);
@@ -184,6 +186,7 @@ poll_once(struct robot *r)
 	fflush(stdout);
 	if (rc != IMAP_OK) {
 		fprintf(stderr, "robot: %s\n", err);
+		robot_poll_end(r);
 		return -1;
 	}
 	return robot_after_poll(r);

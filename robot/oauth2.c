@@ -5,6 +5,7 @@
  * body (RFC 6749 2.3.1), as Microsoft's and Google's endpoints document;
  * a public client (no secret) sends its client_id alone. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,9 @@ static struct {
 	time_t	 expires;	/* on mono_secs()' clock */
 	char	*unsaved;	/* a new refresh token the file did not take */
 } kept;
+/* IMAP's login and the sender thread's SMTP login (sender.h) may both
+ * ask for the token. */
+static pthread_mutex_t kept_mu = PTHREAD_MUTEX_INITIALIZER;
 
 /* Seconds on a clock that neither jumps with the wall clock nor stops
  * while the machine sleeps (token lifetimes run on regardless). */
@@ -51,11 +55,19 @@ oauth2_free(char **s)
 	}
 }
 
-void
-oauth2_forget(void)
+static void
+forget_locked(void)
 {
 	oauth2_free(&kept.access);
 	kept.expires = 0;
+}
+
+void
+oauth2_forget(void)
+{
+	pthread_mutex_lock(&kept_mu);
+	forget_locked();
+	pthread_mutex_unlock(&kept_mu);
 }
 
 /* A new account (a reload changed [oauth2]) starts from nothing. */
@@ -74,7 +86,7 @@ oauth2_owner(const struct config *cfg)
 		free(owner);
 		return;
 	}
-	oauth2_forget();
+	forget_locked();
 	oauth2_free(&kept.unsaved);
 	free(kept.owner);
 	kept.owner = owner;
@@ -514,7 +526,7 @@ fetch(const struct config *cfg, char *err, size_t errlen)
 	if (ret == OAUTH2_OK) {
 		if (rt != NULL)
 			keep_refresh_token(cfg, rt, ans.refresh_token);
-		oauth2_forget();
+		forget_locked();
 		kept.access = ans.access_token;
 		ans.access_token = NULL;
 		kept.expires = mono_secs() + (ans.expires_in >= 0 ?
@@ -530,8 +542,8 @@ fetch(const struct config *cfg, char *err, size_t errlen)
 	return ret;
 }
 
-int
-oauth2_token(const struct config *cfg, int renew, char **token_r,
+static int
+token_locked(const struct config *cfg, int renew, char **token_r,
     int *fresh_r, char *err, size_t errlen)
 {
 	static int curl_ready;
@@ -559,4 +571,16 @@ oauth2_token(const struct config *cfg, int renew, char **token_r,
 	*token_r = xstrdup(kept.access);
 	*fresh_r = 1;
 	return OAUTH2_OK;
+}
+
+int
+oauth2_token(const struct config *cfg, int renew, char **token_r,
+    int *fresh_r, char *err, size_t errlen)
+{
+	int ret;
+
+	pthread_mutex_lock(&kept_mu);
+	ret = token_locked(cfg, renew, token_r, fresh_r, err, errlen);
+	pthread_mutex_unlock(&kept_mu);
+	return ret;
 }

@@ -36,9 +36,13 @@ static const char SQL_INSERT_RCPT[] =
 static const char SQL_RECOVER[] =
     "UPDATE outbox SET state = 'queued', next_t = ?1"
     " WHERE state = 'sending' AND next_t <= ?2";
+static const char SQL_STALE[] =
+    "SELECT 1 FROM outbox WHERE state = 'sending' AND next_t <= ?1 LIMIT 1";
 static const char SQL_DUE[] =
     "SELECT id, kind = '" OUTBOX_KIND_CAP "' FROM outbox"
     " WHERE state = 'queued' AND next_t <= ?1 ORDER BY next_t, id";
+static const char SQL_HAS_DUE[] =
+    "SELECT 1 FROM outbox WHERE state = 'queued' AND next_t <= ?1 LIMIT 1";
 /* Mail sent since the start of the local day, the notice of the cap
  * aside; and whether that notice was queued today. */
 static const char SQL_SENT_TODAY[] =
@@ -541,7 +545,7 @@ outbox_send_due(sqlite3 *db, const struct config *cfg, time_t now)
 
 /* Who sends a run's rows: a test's fake, or one SMTP connection kept
  * from row to row. */
-struct sender {
+struct send_with {
 	outbox_send_fn	 fn;
 	struct smtp	*smtp;
 };
@@ -551,7 +555,7 @@ struct sender {
  * -1 on a database error. */
 static int
 send_one(sqlite3 *db, const struct config *cfg, int64_t id, time_t now,
-    struct sender *sd, int *rc_r, char *err, size_t errlen)
+    struct send_with *sd, int *rc_r, char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
 	char *from = NULL, *rcpt = NULL, *data = NULL, **v = NULL;
@@ -682,29 +686,62 @@ out:
 	return id;
 }
 
-int
-outbox_send_due_with(sqlite3 *db, const struct config *cfg, time_t now,
-    outbox_send_fn send)
+/* Queues again the rows a crash left in 'sending' (see the duplicate
+ * window in outbox.h), in a transaction: the write takes the process's
+ * turn (db.h) like every other, so it is only taken when a read found
+ * such a row.  0 or -1. */
+static int
+recover(sqlite3 *db, time_t now)
 {
 	sqlite3_stmt *st;
-	struct sender sd = { send, NULL };
+	int n;
+
+	if ((st = db_stmt(db, SQL_STALE)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)(now - OUTBOX_STALE));
+	n = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (n == SQLITE_DONE)
+		return 0;
+	if (n != SQLITE_ROW) {
+		log_err("outbox: %s", db_errmsg(db));
+		return -1;
+	}
+	if (db_begin(db) == -1)
+		return -1;
+	if ((st = db_stmt(db, SQL_RECOVER)) == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)(now - OUTBOX_STALE));
+	if (step_done(db, st) == -1)
+		goto fail;
+	n = sqlite3_changes(db);
+	if (db_commit(db) == -1)
+		goto fail;
+	if (n > 0)
+		log_warn("outbox: %d mail(s) left 'sending' by an interrupted "
+		    "run queued again (may duplicate)", n);
+	return 0;
+fail:
+	db_rollback(db);
+	return -1;
+}
+
+/* One run over the due rows with sd's sender; an SMTP connection it opens
+ * stays in sd->smtp for the caller to close or keep. */
+static int
+send_run(sqlite3 *db, const struct config *cfg, time_t now,
+    struct send_with *sd)
+{
+	sqlite3_stmt *st;
 	int64_t *ids = NULL, today = 0, held = 0, notice;
 	int *notices = NULL;
 	size_t nids = 0, i;
 	int sent = 0, rc, r;
 	char err[512];
 
-	/* Rows a crash left in 'sending': see the duplicate window in
-	 * outbox.h. */
-	if ((st = db_stmt(db, SQL_RECOVER)) == NULL)
+	if (recover(db, now) == -1)
 		return -1;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)(now - OUTBOX_STALE));
-	if (step_done(db, st) == -1)
-		return -1;
-	if (sqlite3_changes(db) > 0)
-		log_warn("outbox: %d mail(s) left 'sending' by an interrupted "
-		    "run queued again (may duplicate)", sqlite3_changes(db));
 	if (cfg->smtp.max_per_day > 0 &&
 	    (today = count_since(db, SQL_SENT_TODAY, day_start(now))) < 0)
 		return -1;
@@ -725,8 +762,8 @@ outbox_send_due_with(sqlite3 *db, const struct config *cfg, time_t now,
 		goto fail;
 	}
 
-	if (sd.fn == NULL && nids > 0)
-		sd.smtp = smtp_open(cfg);
+	if (sd->fn == NULL && sd->smtp == NULL && nids > 0)
+		sd->smtp = smtp_open(cfg);
 	for (i = 0; i < nids; i++) {
 		/* Over the day's cap the rest waits, queued, for tomorrow:
 		 * a flood of mail is stopped, not lost. */
@@ -735,7 +772,7 @@ outbox_send_due_with(sqlite3 *db, const struct config *cfg, time_t now,
 			held++;
 			continue;
 		}
-		if ((r = send_one(db, cfg, ids[i], now, &sd, &rc, err,
+		if ((r = send_one(db, cfg, ids[i], now, sd, &rc, err,
 		    sizeof err)) == -1)
 			goto fail;
 		if (r == 0)
@@ -757,21 +794,59 @@ outbox_send_due_with(sqlite3 *db, const struct config *cfg, time_t now,
 		if ((notice = queue_cap_notice(db, cfg, now, held)) == -1)
 			goto fail;
 		if (notice > 0) {
-			if ((r = send_one(db, cfg, notice, now, &sd, &rc,
+			if ((r = send_one(db, cfg, notice, now, sd, &rc,
 			    err, sizeof err)) == -1)
 				goto fail;
 			sent += r == 1 && rc == SMTP_OK;
 		}
 	}
-	smtp_close(&sd.smtp);
 	free(ids);
 	free(notices);
 	return sent;
 fail:
-	smtp_close(&sd.smtp);
 	free(ids);
 	free(notices);
 	return -1;
+}
+
+int
+outbox_send_due_with(sqlite3 *db, const struct config *cfg, time_t now,
+    outbox_send_fn send)
+{
+	struct send_with sd = { send, NULL };
+	int r = send_run(db, cfg, now, &sd);
+
+	smtp_close(&sd.smtp);
+	return r;
+}
+
+int
+outbox_has_due(sqlite3 *db, time_t now)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_HAS_DUE);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		log_err("outbox: %s", db_errmsg(db));
+		return -1;
+	}
+	return rc == SQLITE_ROW;
+}
+
+int
+outbox_send_due_over(sqlite3 *db, const struct config *cfg, time_t now,
+    struct smtp **smtp)
+{
+	struct send_with sd = { NULL, *smtp };
+	int r = send_run(db, cfg, now, &sd);
+
+	*smtp = sd.smtp;
+	return r;
 }
 
 int

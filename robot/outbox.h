@@ -27,7 +27,9 @@
  * to the 250 and one SQLite commit, and SMTP offers nothing to close it.
  * No other
  * path sends a row twice: a row is only sent after its claim committed,
- * and a claim only succeeds on a row that is still 'queued'.
+ * and a claim only succeeds on a row that is still 'queued'.  So two runs
+ * at once (the poll's sender thread, sender.h, and `digest --send` in
+ * another process, say) never send one row twice either.
  *
  * Loop safety: the robot never queues mail to its own address (config
  * institution.robot and smtp.from) nor to an empty or malformed address,
@@ -111,6 +113,17 @@ int outbox_send_due(sqlite3 *db, const struct config *cfg, time_t now);
 /* The same with another sender (NULL: the [smtp] server). */
 int outbox_send_due_with(sqlite3 *db, const struct config *cfg, time_t now,
     outbox_send_fn send);
+
+/* The same over the caller's SMTP connection: *smtp (NULL: one is opened
+ * when a row is due) is left open in *smtp for the next run, so a caller
+ * that sends again soon (the sender thread, sender.h) logs in once;
+ * smtp_close it at the end. */
+struct smtp;
+int outbox_send_due_over(sqlite3 *db, const struct config *cfg, time_t now,
+    struct smtp **smtp);
+/* 1 when a row is queued with next_t <= now, 0 when none, -1 on a
+ * database error: a read, which never waits for a writer. */
+int outbox_has_due(sqlite3 *db, time_t now);
 
 /* Seconds to wait after the n-th failed attempt (n >= 1): 5 min, 15 min,
  * 1 h, then every 4 h. */

@@ -19,6 +19,7 @@
 #include "purge.h"
 #include "robot.h"
 #include "rules.h"
+#include "sender.h"
 #include "status.h"
 #include "tmpl.h"
 #include "trust.h"
@@ -373,23 +374,43 @@ robot_cmd_reprocess(struct robot *r, int argc, char **argv)
 	return 0;
 }
 
+void
+robot_poll_begin(struct robot *r)
+{
+	time_t now;
+	char err[256];
+
+	if (r->sender == NULL && clock_now(&now, err, sizeof err) == 0)
+		r->sender = sender_start(r->cfg, now);
+}
+
+int
+robot_poll_end(struct robot *r)
+{
+	return sender_finish(&r->sender, 0) == -1 ? -1 : 0;
+}
+
 int
 robot_after_poll(struct robot *r)
 {
 	time_t now;
 	int rc;
 
-	if (now_or_fail(&now) == -1)
+	if (now_or_fail(&now) == -1) {
+		robot_poll_end(r);
 		return -1;
-	if (history_counter(r->db, HISTORY_REPROCESS, 0) == 1) {
-		if (robot_load_rules(r) == -1 ||
-		    pipeline_reprocess(r->db, r->cfg, r->rules, now, 1) == -1)
-			return -1;
-		/* A crash before this only means looking again next time. */
-		if (history_counter_set(r->db, HISTORY_REPROCESS, 0) == -1)
-			return -1;
 	}
-	rc = act_after_poll(r->db, r->cfg, now);
+	if (history_counter(r->db, HISTORY_REPROCESS, 0) == 1) {
+		/* A crash before the counter is reset only means looking
+		 * again next time. */
+		if (robot_load_rules(r) == -1 ||
+		    pipeline_reprocess(r->db, r->cfg, r->rules, now, 1) == -1 ||
+		    history_counter_set(r->db, HISTORY_REPROCESS, 0) == -1) {
+			robot_poll_end(r);
+			return -1;
+		}
+	}
+	rc = act_after_poll(r->db, r->cfg, now, &r->sender);
 	if (purge_daily(r->db, r->cfg, now) == -1)
 		rc = -1;
 	return rc;

@@ -13,11 +13,13 @@
 #include "mime.h"
 
 struct rule_set;
+struct sender;
 
 struct robot {
 	struct config	*cfg;
 	sqlite3		*db;
 	struct rule_set	*rules;		/* loaded on demand (robot_rules) */
+	struct sender	*sender;	/* during a poll (robot_poll_begin) */
 };
 
 /* Opens config, checks ROBOT_NOW, loads holidays, opens the database
@@ -31,9 +33,16 @@ enum log_level robot_log_level(const struct config *cfg);
 /* The stage after the ledger (a fetch_apply_fn; ctx is the struct robot). */
 int robot_apply(void *ctx, sqlite3 *db, int64_t id,
     const struct mime_msg *msg, int dup, time_t now);
+/* Before a poll's fetch: starts sending the outbox while it runs
+ * (sender.h).  robot_after_poll, or robot_poll_end after a failed fetch,
+ * ends that. */
+void robot_poll_begin(struct robot *r);
+/* Sends what is due and ends the poll's sender, if any.  0 or -1. */
+int robot_poll_end(struct robot *r);
 /* What follows a successful poll: mail that waited for new cases is
- * examined again, then reminders, digest, outbox, and once a day the
- * retention purge.  0 or -1. */
+ * examined again, then reminders, digest, outbox (the poll's sender's
+ * last run, when it has one), and once a day the retention purge.  0 or
+ * -1. */
 int robot_after_poll(struct robot *r);
 
 /* Commands: argv[0] is the command word; return an exit code. */

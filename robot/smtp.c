@@ -11,6 +11,7 @@
  * for the same server, TLS settings and credentials (the access token
  * included), checks that it is still alive first, and says QUIT when the
  * handle is cleaned up. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,14 +99,18 @@ addr_ok(const char *a)
 }
 
 static void
+global_init(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+/* Once per process, whichever thread sends first (sender.h). */
+static void
 once_init(void)
 {
-	static int done;
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 
-	if (!done) {
-		curl_global_init(CURL_GLOBAL_DEFAULT);
-		done = 1;
-	}
+	pthread_once(&once, global_init);
 }
 
 /* One SMTP transaction on s's handle: on the connection kept from the

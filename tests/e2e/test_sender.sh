@@ -1,0 +1,188 @@
+#!/bin/bash
+# The outbox sent while a poll is still fetching (robot/sender.h), through
+# the real binary, Dovecot and the SMTP server on loopback.
+#
+# The poll reads two folders: INBOX holds a ticket and the form that
+# follows it, whose acknowledgement the robot queues; "Askida" holds one
+# message whose decoding never ends (the test hook
+# ROBOT_TEST_DECODER_HANG).  The fetch commits INBOX and then waits on
+# that message for as long as the test likes, so the acknowledgement can
+# only arrive before the poll ends if it is sent during the fetch.  Then
+# the robot is killed there; the next poll sends nothing twice.  Last,
+# mail held back by the daily limit is logged once or twice in a poll,
+# not at every look of the thread.  Run from the repository root; BUILD names
+# the build directory.
+cd "$(dirname "$0")/../.." || exit 1
+BUILD=${BUILD:-build}
+. tests/lib/check.sh
+. tests/lib/servers.sh
+
+ROBOT_BIN=$BUILD/robot
+[ -x "$ROBOT_BIN" ] || make -s BUILD="$BUILD" "$ROBOT_BIN" >/dev/null || {
+	echo "not ok - build $ROBOT_BIN"
+	exit 1
+}
+
+D=example.edu.tr
+ROBOT=robot@$D
+BIDB=bidb@$D
+DEKAN=dekan@$D
+SEKRETER=sekreter@$D
+ELIF=elif.kara@$D
+servers_start "$(mktemp -d -t nr.XXXXXX)" "$ROBOT" "$BIDB" "$DEKAN" \
+    "$SEKRETER" "$ELIF" || {
+	echo "not ok - start mail servers"
+	exit 1
+}
+T=$SRV_DIR/t
+mkdir -p "$T"
+CONF=$SRV_DIR/robot.ini
+TOP=$(pwd)
+servers_write_config "$CONF" "$ROBOT" \
+    "[robot]" "rules_dir = $TOP/rules" "templates_dir = $TOP/templates" \
+    "holidays_file = $TOP/rules/holidays.txt" \
+    "[institution]" "robot = $ROBOT" \
+    "[limits]" "max_decode_seconds = 300"
+sed -i 's/^folders = .*/folders = INBOX, Askida/' "$CONF"
+DB=$SRV_DIR/robot.db
+NOW=2026-06-01T10:00:00+03:00
+HANG=askida.1@example.org
+
+sql() {
+	sqlite3 "$DB" "$1"
+}
+count() {	# count USER: messages in USER's INBOX
+	servers_fetch_all "$1" INBOX "$T/$1.$RANDOM" | tail -n1
+}
+
+cat >"$T/ticket.eml" <<EOF
+Message-ID: <bys.48604@bys.$D>
+Date: Mon, 01 Jun 2026 08:04:00 +0300
+From: BYS Destek Talep Sistemi <bys-destek@$D>
+To: $BIDB
+Subject: [BYS Destek #48604] Yeni destek talebi: Nitelikli Elektronik Sertifika Yenileme
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8
+Content-Transfer-Encoding: 8bit
+
+Yeni bir destek talebi oluşturuldu.
+
+Talep No: 48604
+Talep Eden: Selim Dekan
+Talep Eden E-posta: $DEKAN
+Birim: İletişim Fakültesi
+Kategori: Nitelikli Elektronik Sertifika (NES)
+EOF
+cat >"$T/form.eml" <<EOF
+Message-ID: <form.48604@$D>
+Date: Mon, 01 Jun 2026 09:00:00 +0300
+From: Fakülte Sekreteri <$SEKRETER>
+To: $BIDB
+Cc: $ROBOT
+Subject: e-imza sertifika yenileme talep formu (#48604)
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8
+Content-Transfer-Encoding: 8bit
+
+Sayın İlgili,
+
+48604 numaralı talebimize istinaden NES yenileme talep formu aşağıdadır.
+
+NİTELİKLİ ELEKTRONİK SERTİFİKA YENİLEME TALEP FORMU
+
+Sıra	Adı Soyadı	T.C. Kimlik No	Unvan	Birim	Kurumsal E-posta	Cep Telefonu
+1	Elif Kara	10000000146	Dr. Öğr. Üyesi	İletişim Fakültesi	$ELIF	0533 000 00 01
+
+Bilgilerinize arz ederim.
+EOF
+cat >"$T/hang.eml" <<EOF
+Message-ID: <$HANG>
+Date: Mon, 01 Jun 2026 09:30:00 +0300
+From: Ali Veli <ali@example.org>
+To: $ROBOT
+Subject: toplanti
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8
+
+Yarin gorusuruz.
+EOF
+servers_append "$ROBOT" INBOX "$T/ticket.eml" "$T/form.eml" &&
+    servers_append "$ROBOT" Askida "$T/hang.eml" ||
+	echo "not ok - store the test mail"
+
+# --- the acknowledgement leaves during the fetch ------------------------
+
+ROBOT_NOW=$NOW ROBOT_TEST_DECODER_HANG=$HANG "$ROBOT_BIN" -c "$CONF" poll \
+    >"$T/poll1.out" 2>"$T/poll1.err" &
+pid=$!
+# Up to a minute for the mail to arrive: the poll cannot end meanwhile.
+arrived=0
+for _ in $(seq 120); do
+	if [ "$(count "$SEKRETER")" = 1 ]; then
+		arrived=1
+		break
+	fi
+	kill -0 "$pid" 2>/dev/null || break
+	sleep 0.5
+done
+alive=0
+kill -0 "$pid" 2>/dev/null && alive=1
+check_eq "the secretary has the acknowledgement" 1 "$arrived"
+check_eq "... while the poll still waits on the other folder" 1 "$alive"
+check_eq "... and it is recorded sent" 1 \
+    "$(sql "SELECT count(*) FROM outbox WHERE state = 'sent'
+        AND rcpts LIKE '%$SEKRETER%'")"
+kill -9 "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+
+# --- killed there, the next poll sends nothing twice ---------------------
+
+check "the next poll ends well" \
+    env ROBOT_NOW=$NOW "$ROBOT_BIN" -c "$CONF" poll \
+    >"$T/poll2.out" 2>"$T/poll2.err"
+check_eq "the message that hung is recorded" 1 \
+    "$(sql "SELECT count(*) FROM message
+        WHERE message_id IN ('$HANG', '<$HANG>')")"
+check_eq "the secretary still has one acknowledgement" 1 \
+    "$(count "$SEKRETER")"
+check_eq "no mail is left queued or sending" 0 \
+    "$(sql "SELECT count(*) FROM outbox
+        WHERE state IN ('queued', 'sending')")"
+
+# --- mail that cannot go is said once or twice a poll, not per look ----
+
+# Two mails went today (the acknowledgement, Monday's digest): with a
+# limit of one, the next waits for tomorrow, and every run that finds it
+# due says so.
+sed -i '/^from = /a max_per_day = 1' "$CONF"
+sed -i 's/^folders = .*/folders = INBOX, Askida2/' "$CONF"
+# A second form of the request, for a new person: a new acknowledgement.
+sed -e "s/form\.48604@/form2.48604@/; s/09:00:00/09:40:00/" \
+    -e "s/Elif Kara\t10000000146/Can Demir\t10000000214/" \
+    -e "s/$ELIF/can.demir@$D/" "$T/form.eml" >"$T/form2.eml"
+sed -i "s/<$HANG>/<askida.2@example.org>/" "$T/hang.eml"
+servers_append "$ROBOT" INBOX "$T/form2.eml" &&
+    servers_append "$ROBOT" Askida2 "$T/hang.eml" ||
+	echo "not ok - store the second mail"
+ROBOT_NOW=$NOW ROBOT_TEST_DECODER_HANG=askida.2@example.org "$ROBOT_BIN" \
+    -c "$CONF" poll >"$T/poll3.out" 2>"$T/poll3.err" &
+pid=$!
+# Until the mail is queued, then two seconds: twenty looks of the thread.
+for _ in $(seq 120); do
+	[ "$(sql "SELECT count(*) FROM outbox WHERE state = 'queued'")" -gt 0 ] &&
+	    break
+	sleep 0.5
+done
+sleep 2
+kill -9 "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+n=$(grep -c "max_per_day limit" "$T/poll3.err")
+check "the held mail is logged (1 or 2 times, not $n)" \
+    test "$n" -ge 1 -a "$n" -le 2
+check_eq "BİDB is told of it once" 1 \
+    "$(sql "SELECT count(*) FROM outbox WHERE kind = 'cap_reached_bidb.tmpl'
+        AND state = 'sent'")"
+check_eq "the mail waits, queued" 1 \
+    "$(sql "SELECT count(*) FROM outbox WHERE state = 'queued'")"
+
+check_done
