@@ -137,9 +137,11 @@ wait "$pid" 2>/dev/null
 
 # --- killed there, the next poll sends nothing twice ---------------------
 
-check "the next poll ends well" \
-    env ROBOT_NOW=$NOW "$ROBOT_BIN" -c "$CONF" poll \
-    >"$T/poll2.out" 2>"$T/poll2.err"
+poll2() {
+	ROBOT_NOW=$NOW "$ROBOT_BIN" -c "$CONF" poll >"$T/poll2.out" \
+	    2>"$T/poll2.err"
+}
+check "the next poll ends well" poll2
 check_eq "the message that hung is recorded" 1 \
     "$(sql "SELECT count(*) FROM message
         WHERE message_id IN ('$HANG', '<$HANG>')")"
