@@ -40,10 +40,11 @@ sender_now(const struct sender *s)
 	return s->now0 + (t.tv_sec - s->mono0.tv_sec);
 }
 
-/* One run over what is due.  A run that had mail due and sent none (the
- * server refuses or is away, [smtp] is wrong) makes the thread idle until
- * sender_finish: looking again every SENDER_LOOK_MS would only log the
- * same failure ten times a second. */
+/* One run over what is due.  A run that leaves mail due and sent none
+ * (the daily limit holds it, [smtp] is unusable; a 4xx is not due again
+ * before its back-off) makes the thread idle until sender_finish:
+ * looking again every SENDER_LOOK_MS would only log the same thing ten
+ * times a second. */
 static void
 sender_run(struct sender *s, time_t now, int always)
 {

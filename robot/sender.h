@@ -8,13 +8,15 @@
  * connection of its own, looking again every SENDER_LOOK_MS.  Every
  * guarantee of the outbox holds as it is: a row is claimed in its own
  * transaction before it is sent and recorded right after the server's
- * 250, and the process's write transactions take turns (db.h), so the
- * thread waits at most for one batch of the fetch.  When the fetch and
+ * 250, and the process's write transactions take turns (db.h), the fetch
+ * ending its batch early when the thread waits (fetch.c), so the thread
+ * waits for one message of the fetch, not a batch.  When the fetch and
  * the steps after it (reminders, digest) are done, sender_finish sends
  * what they queued, over the same connection, and ends the thread.
  *
- * The thread touches no case, rule or template: what it does is the
- * outbox's send path and the log. */
+ * The thread touches no case or rule: what it does is the outbox's send
+ * path (with the daily limit's notice to BİDB, from its template) and
+ * the log. */
 #ifndef ROBOT_SENDER_H
 #define ROBOT_SENDER_H
 
