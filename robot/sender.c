@@ -1,4 +1,5 @@
 /* sender: the outbox sent while a poll is still fetching; see sender.h. */
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <time.h>
@@ -72,10 +73,23 @@ sender_main(void *arg)
 	struct sender *s = arg;
 	struct timespec until;
 	time_t now;
-	int first = 1;
+	int first = 1, rc;
 
 	pthread_mutex_lock(&s->mu);
-	while (!s->stop) {
+	for (;;) {
+		/* Each look comes SENDER_LOOK_MS after the last, the first
+		 * too: a poll that ends sooner (one with nothing new, the
+		 * usual one) leaves all its mail to the last run, sent with
+		 * nothing else working beside it. */
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_nsec += SENDER_LOOK_MS * 1000000L;
+		until.tv_sec += until.tv_nsec / 1000000000L;
+		until.tv_nsec %= 1000000000L;
+		rc = 0;
+		while (!s->stop && rc != ETIMEDOUT)
+			rc = pthread_cond_timedwait(&s->cv, &s->mu, &until);
+		if (s->stop)
+			break;
 		pthread_mutex_unlock(&s->mu);
 		/* The first run also queues again what a crash left
 		 * 'sending' (outbox.h); the later ones only look. */
@@ -83,13 +97,6 @@ sender_main(void *arg)
 			sender_run(s, sender_now(s), first);
 		first = 0;
 		pthread_mutex_lock(&s->mu);
-		if (s->stop)
-			break;
-		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_nsec += SENDER_LOOK_MS * 1000000L;
-		until.tv_sec += until.tv_nsec / 1000000000L;
-		until.tv_nsec %= 1000000000L;
-		pthread_cond_timedwait(&s->cv, &s->mu, &until);
 	}
 	now = s->final_now ? s->final_now : sender_now(s);
 	pthread_mutex_unlock(&s->mu);

@@ -185,6 +185,15 @@ smtp_once(struct smtp *s, int implicit_tls, const char *mail_from,
 	 * recipients once it returns (the QUIT at smtp_close would go to
 	 * debug_cb with a reply long gone). */
 	curl_easy_reset(h);
+	/* A failed message closes the connection (smtp.h): a server may end
+	 * the session after its refusal (msmtpd does, after a delivery that
+	 * failed), and libcurl's cache would otherwise offer that connection
+	 * to the next message before it has seen the close, which then meets
+	 * a reset instead of the server's answer. */
+	if (rc != CURLE_OK) {
+		curl_easy_cleanup(h);
+		s->h = NULL;
+	}
 	curl_slist_free_all(rl);
 	return rc;
 }
