@@ -37,12 +37,14 @@ static const char SQL_RECOVER[] =
     "UPDATE outbox SET state = 'queued', next_t = ?1"
     " WHERE state = 'sending' AND next_t <= ?2";
 static const char SQL_STALE[] =
-    "SELECT 1 FROM outbox WHERE state = 'sending' AND next_t <= ?1 LIMIT 1";
+    "SELECT EXISTS (SELECT 1 FROM outbox"
+    " WHERE state = 'sending' AND next_t <= ?1)";
 static const char SQL_DUE[] =
     "SELECT id, kind = '" OUTBOX_KIND_CAP "' FROM outbox"
     " WHERE state = 'queued' AND next_t <= ?1 ORDER BY next_t, id";
 static const char SQL_HAS_DUE[] =
-    "SELECT 1 FROM outbox WHERE state = 'queued' AND next_t <= ?1 LIMIT 1";
+    "SELECT EXISTS (SELECT 1 FROM outbox"
+    " WHERE state = 'queued' AND next_t <= ?1)";
 /* Mail sent since the start of the local day, the notice of the cap
  * aside; and whether that notice was queued today. */
 static const char SQL_SENT_TODAY[] =
@@ -694,18 +696,13 @@ static int
 recover(sqlite3 *db, time_t now)
 {
 	sqlite3_stmt *st;
+	int64_t stale;
 	int n;
 
-	if ((st = db_stmt(db, SQL_STALE)) == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)(now - OUTBOX_STALE));
-	n = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (n == SQLITE_DONE)
-		return 0;
-	if (n != SQLITE_ROW) {
-		log_err("outbox: %s", db_errmsg(db));
-		return -1;
+	if ((stale = count_since(db, SQL_STALE, now - OUTBOX_STALE)) != 1) {
+		if (stale == -1)
+			log_err("outbox: %s", db_errmsg(db));
+		return (int)stale;
 	}
 	if (db_begin(db) == -1)
 		return -1;
@@ -823,19 +820,11 @@ outbox_send_due_with(sqlite3 *db, const struct config *cfg, time_t now,
 int
 outbox_has_due(sqlite3 *db, time_t now)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_HAS_DUE);
-	int rc;
+	int64_t due = count_since(db, SQL_HAS_DUE, now);
 
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+	if (due == -1)
 		log_err("outbox: %s", db_errmsg(db));
-		return -1;
-	}
-	return rc == SQLITE_ROW;
+	return (int)due;
 }
 
 int

@@ -92,6 +92,16 @@ until_waiters(int n)
 	return 0;
 }
 
+/* A's transaction holds the turn and thread *th (B) waits for it. */
+static void
+a_holds_b_waits(struct fx *f, pthread_t *th)
+{
+	assert_int_equal(db_begin(f->a), 0);
+	wrote(f, 'A');
+	assert_int_equal(pthread_create(th, NULL, writer_b, f), 0);
+	assert_true(until_waiters(1));
+}
+
 /* A thread that ends its transaction and begins the next at once (the
  * fetch, batch after batch) does not take the turn back from one that
  * waits for it (the sender, whose result would otherwise wait). */
@@ -101,10 +111,7 @@ test_turn_handed_to_waiter(void **state)
 	struct fx *f = *state;
 	pthread_t th;
 
-	assert_int_equal(db_begin(f->a), 0);
-	wrote(f, 'A');
-	assert_int_equal(pthread_create(&th, NULL, writer_b, f), 0);
-	assert_true(until_waiters(1));
+	a_holds_b_waits(f, &th);
 	assert_int_equal(db_exec(f->a, "INSERT INTO t VALUES ('A')"), 0);
 	assert_int_equal(db_commit(f->a), 0);
 	/* At once: the turn is B's now. */
@@ -117,18 +124,15 @@ test_turn_handed_to_waiter(void **state)
 	assert_int_equal(db_turn_waiters(), 0);
 }
 
-/* A rollback ends the turn too, and so does a failed BEGIN: the next
- * writer is not held up. */
+/* A rollback ends the turn too: the waiting writer goes on, and after
+ * it nobody holds the turn. */
 static void
 test_turn_after_rollback(void **state)
 {
 	struct fx *f = *state;
 	pthread_t th;
 
-	assert_int_equal(db_begin(f->a), 0);
-	wrote(f, 'A');
-	assert_int_equal(pthread_create(&th, NULL, writer_b, f), 0);
-	assert_true(until_waiters(1));
+	a_holds_b_waits(f, &th);
 	assert_int_equal(db_rollback(f->a), 0);
 	pthread_join(th, NULL);
 	assert_string_equal(f->order, "AB");
