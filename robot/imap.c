@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -326,8 +327,9 @@ imap_login_token(struct imap *imap, const struct config *cfg, char *err,
 	return -1;
 }
 
-int
-imap_connect(const struct config *cfg, struct imap **imap_r, char *err,
+/* imap_connect without its "logged in" line. */
+static int
+connect_login(const struct config *cfg, struct imap **imap_r, char *err,
     size_t errlen)
 {
 	struct imap *imap = NULL;
@@ -412,12 +414,83 @@ imap_connect(const struct config *cfg, struct imap **imap_r, char *err,
 	else
 		log_debug("imap: CAPABILITY failed on %s", host);
 	imap->has_idle = mailimap_has_idle(imap->m);
-	log_info("imap: logged in to %s:%d as %s", host, port, cfg->imap.user);
 	*imap_r = imap;
 	return IMAP_OK;
 fail:
 	imap_close(&imap);
 	return IMAP_CONN_BAD;
+}
+
+static void
+logged_in(const struct imap *imap, const struct config *cfg)
+{
+	log_info("imap: logged in to %s:%d as %s", imap->host, imap->port,
+	    cfg->imap.user);
+}
+
+int
+imap_connect(const struct config *cfg, struct imap **imap_r, char *err,
+    size_t errlen)
+{
+	int rc;
+
+	if ((rc = connect_login(cfg, imap_r, err, errlen)) == IMAP_OK)
+		logged_in(*imap_r, cfg);
+	return rc;
+}
+
+struct imap_pending {
+	const struct config	*cfg;
+	pthread_t		 thread;
+	int			 started;
+	/* The thread's until it is joined: */
+	int			 rc;
+	struct imap		*imap;
+	char			 err[1024];
+};
+
+static void *
+imap_connect_thread(void *arg)
+{
+	struct imap_pending *p = arg;
+
+	p->rc = connect_login(p->cfg, &p->imap, p->err, sizeof p->err);
+	return NULL;
+}
+
+struct imap_pending *
+imap_connect_start(const struct config *cfg)
+{
+	struct imap_pending *p = xcalloc(1, sizeof *p);
+
+	p->cfg = cfg;
+	p->started = pthread_create(&p->thread, NULL, imap_connect_thread,
+	    p) == 0;
+	return p;
+}
+
+int
+imap_connect_wait(struct imap_pending *p, struct imap **imap_r, char *err,
+    size_t errlen)
+{
+	int rc;
+
+	if (!p->started)
+		imap_connect_thread(p);
+	else
+		pthread_join(p->thread, NULL);
+	rc = p->rc;
+	if (imap_r == NULL) {
+		imap_close(&p->imap);	/* dropped: nothing to say */
+	} else {
+		if (rc == IMAP_OK)
+			logged_in(p->imap, p->cfg);
+		else
+			snprintf(err, errlen, "%s", p->err);
+		*imap_r = p->imap;
+	}
+	free(p);
+	return rc;
 }
 
 void

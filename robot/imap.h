@@ -40,6 +40,18 @@ enum imap_result {
  * AUTHENTICATE MECH; ...", or the token endpoint's "oauth2: ...". */
 int imap_connect(const struct config *cfg, struct imap **imap_r, char *err,
     size_t errlen);
+
+/* imap_connect on a thread of its own, so that the server's part of the
+ * login (for each connection Dovecot starts a process; the TLS handshake,
+ * the password check, each round trip to a remote server) goes on while
+ * the caller loads what it needs.  imap_connect_wait gives what
+ * imap_connect would have given (imap_r NULL: the connection is dropped,
+ * nothing said); call it once for each start, cfg alive until then.  If
+ * no thread can be started, the wait connects itself. */
+struct imap_pending;
+struct imap_pending *imap_connect_start(const struct config *cfg);
+int imap_connect_wait(struct imap_pending *p, struct imap **imap_r,
+    char *err, size_t errlen);
 void imap_close(struct imap **imap);
 
 /* EXAMINEs folder (read-only).  Gives its UIDVALIDITY and UIDNEXT. */

@@ -162,24 +162,19 @@ robot_close(struct robot *r)
 	cfg_free(&r->cfg);
 }
 
-/* One poll over a connection made for it. */
+/* One poll over imap, a connection made for it (closed here). */
 static int
-poll_once(struct robot *r)
+poll_once(struct robot *r, struct imap **imap)
 {
-	struct imap *imap = NULL;
 	struct fetch_stats st;
 	char err[1024];
 	int rc;
 
 	memset(&st, 0, sizeof st);
-	if (imap_connect(r->cfg, &imap, err, sizeof err) != IMAP_OK) {
-		fprintf(stderr, "robot: %s\n", err);
-		return -1;
-	}
 	robot_poll_begin(r);
-	rc = fetch_folders(r->cfg, r->db, imap, robot_apply, r, NULL, &st, err,
-	    sizeof err);
-	imap_close(&imap);
+	rc = fetch_folders(r->cfg, r->db, *imap, robot_apply, r, NULL, &st,
+	    err, sizeof err);
+	imap_close(imap);
 	printf("poll: %u folder(s), %u message(s) fetched, %u recorded "
 	    "(%u duplicate)\n", st.folders, st.fetched, st.recorded,
 	    st.duplicates);
@@ -192,38 +187,47 @@ poll_once(struct robot *r)
 	return robot_after_poll(r);
 }
 
-/* What `poll` and `run` both need first: the database lock (one robot per
- * database) and the rules.  Returns the lock's descriptor, or -1 (said on
- * stderr). */
+/* The database lock: one robot per database.  Returns its descriptor,
+ * or -1 (said on stderr). */
 static int
-lock_and_load(struct robot *r)
+take_lock(struct robot *r)
 {
 	char err[1024];
 	int lock;
 
 	if ((lock = daemon_lock(r->cfg->database.path, err, sizeof err)) ==
-	    -1) {
+	    -1)
 		fprintf(stderr, "robot: %s\n", err);
-		return -1;
-	}
-	if (robot_load_rules(r) == -1) {
-		close(lock);
-		return -1;
-	}
 	return lock;
 }
 
 static int
 cmd_poll(struct robot *r, int argc, char **argv)
 {
+	struct imap_pending *conn;
+	struct imap *imap = NULL;
+	char err[1024];
 	int lock, rc;
 
 	(void)argv;
 	if (argc != 1)
 		return 2;
-	if ((lock = lock_and_load(r)) == -1)
+	if ((lock = take_lock(r)) == -1)
 		return 1;
-	rc = poll_once(r) == 0 ? 0 : 1;
+	/* The login goes on while the rules load: the server's part of it
+	 * (Dovecot starts a process for each connection; a remote server
+	 * adds its round trips) takes longer than they do. */
+	conn = imap_connect_start(r->cfg);
+	if (robot_load_rules(r) == -1) {
+		imap_connect_wait(conn, NULL, NULL, 0);
+		rc = 1;
+	} else if (imap_connect_wait(conn, &imap, err, sizeof err) !=
+	    IMAP_OK) {
+		fprintf(stderr, "robot: %s\n", err);
+		rc = 1;
+	} else {
+		rc = poll_once(r, &imap) == 0 ? 0 : 1;
+	}
 	close(lock);
 	return rc;
 }
@@ -236,8 +240,12 @@ cmd_run(struct robot *r, int argc, char **argv)
 	(void)argv;
 	if (argc != 1)
 		return 2;
-	if ((lock = lock_and_load(r)) == -1)
+	if ((lock = take_lock(r)) == -1)
 		return 1;
+	if (robot_load_rules(r) == -1) {
+		close(lock);
+		return 1;
+	}
 	daemon_signals();
 	rc = daemon_run(r, main_cfgpath, main_verbose) == 0 ? 0 : 1;
 	close(lock);

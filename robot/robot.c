@@ -76,6 +76,13 @@ robot_apply(void *ctx, sqlite3 *db, int64_t id, const struct mime_msg *msg,
 
 	if (dup)
 		return 0;	/* recorded as a duplicate; nothing twice */
+	/* The poll's sender starts with its first new message: what it
+	 * queues can leave while the fetch goes on.  Once a poll, whether
+	 * the thread starts or not (sender_start says why not). */
+	if (r->polling) {
+		r->polling = 0;
+		r->sender = sender_start(r->cfg, now);
+	}
 	rc = pipeline_apply(db, r->cfg, r->rules, id, msg, now, &out);
 	if (rc == 0)
 		log_debug("message #%lld: %s: %s", (long long)id, out.outcome,
@@ -377,16 +384,13 @@ robot_cmd_reprocess(struct robot *r, int argc, char **argv)
 void
 robot_poll_begin(struct robot *r)
 {
-	time_t now;
-	char err[256];
-
-	if (r->sender == NULL && clock_now(&now, err, sizeof err) == 0)
-		r->sender = sender_start(r->cfg, now);
+	r->polling = r->sender == NULL;
 }
 
 int
 robot_poll_end(struct robot *r)
 {
+	r->polling = 0;
 	return sender_finish(&r->sender, 0) == -1 ? -1 : 0;
 }
 
@@ -396,6 +400,7 @@ robot_after_poll(struct robot *r)
 	time_t now;
 	int rc;
 
+	r->polling = 0;
 	if (now_or_fail(&now) == -1) {
 		robot_poll_end(r);
 		return -1;

@@ -19,7 +19,9 @@ struct robot {
 	struct config	*cfg;
 	sqlite3		*db;
 	struct rule_set	*rules;		/* loaded on demand (robot_rules) */
-	struct sender	*sender;	/* during a poll (robot_poll_begin) */
+	struct sender	*sender;	/* during a poll, from its first new
+					 * message (robot_poll_begin) */
+	int		 polling;	/* a poll on, its sender not tried */
 };
 
 /* Opens config, checks ROBOT_NOW, loads holidays, opens the database
@@ -33,9 +35,11 @@ enum log_level robot_log_level(const struct config *cfg);
 /* The stage after the ledger (a fetch_apply_fn; ctx is the struct robot). */
 int robot_apply(void *ctx, sqlite3 *db, int64_t id,
     const struct mime_msg *msg, int dup, time_t now);
-/* Before a poll's fetch: starts sending the outbox while it runs
- * (sender.h).  robot_after_poll, or robot_poll_end after a failed fetch,
- * ends that. */
+/* Before a poll's fetch: its first new message (robot_apply) starts
+ * sending the outbox while the fetch goes on (sender.h).  A poll with
+ * nothing new starts no thread: what is due goes in robot_after_poll.
+ * robot_after_poll, or robot_poll_end after a failed fetch, ends the
+ * poll. */
 void robot_poll_begin(struct robot *r);
 /* Sends what is due and ends the poll's sender, if any.  0 or -1. */
 int robot_poll_end(struct robot *r);

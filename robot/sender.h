@@ -2,8 +2,9 @@
  *
  * A first poll queues its acknowledgements as it goes, and each mail
  * waits on the SMTP server for a few tens of milliseconds: sent only
- * after the fetch, they would add that time to the poll's.  So `poll` and
- * `run` start a thread for the poll's length that sends what is due with
+ * after the fetch, they would add that time to the poll's.  So the first
+ * new message of a `poll` or of a `run`'s poll starts a thread for the
+ * rest of the poll (robot_apply) that sends what is due with
  * outbox_send_due_over (outbox.h), on a database connection and one SMTP
  * connection of its own, looking again every SENDER_LOOK_MS.  Every
  * guarantee of the outbox holds as it is: a row is claimed in its own

@@ -112,6 +112,16 @@ check_eq "poll with a broken rule file exits 1" 1 $?
 check "... with the same line" grep -q "nes.rules:$line:" "$SRV_DIR/poll.err"
 check_eq "... and records nothing" "$before" \
     "$(ledger "SELECT count(*) FROM message")"
+check_eq "... saying that alone (the login it began meanwhile is dropped)" \
+    1 "$(grep -c . "$SRV_DIR/poll.err")"
+# The server away too: the rule file is still what the poll names.
+sed 's/^port = .*/port = 9/' "$SRV_DIR/broken.ini" >"$SRV_DIR/broken9.ini"
+chmod 600 "$SRV_DIR/broken9.ini"
+"$ROBOT" -c "$SRV_DIR/broken9.ini" poll >/dev/null 2>"$SRV_DIR/poll9.err"
+check_eq "a broken rule file and no server: exit 1" 1 $?
+check "... naming the rule file, not the server" bash -c \
+    'grep -q "nes.rules:$1:" "$2" && ! grep -q "cannot connect" "$2"' _ \
+    "$line" "$SRV_DIR/poll9.err"
 
 # --- reprocess after a rule change
 check "poll records the unrelated mail" robot poll
