@@ -216,7 +216,9 @@ cmd_poll(struct robot *r, int argc, char **argv)
 		return 1;
 	/* The login goes on while the rules load: the server's part of it
 	 * (Dovecot starts a process for each connection; a remote server
-	 * adds its round trips) takes longer than they do. */
+	 * adds its round trips) takes longer than they do.  A broken rule
+	 * file is said at once; the exit then waits for the login's end
+	 * (at most [imap] timeout, against a server that never answers). */
 	conn = imap_connect_start(r->cfg);
 	if (robot_load_rules(r) == -1) {
 		imap_connect_wait(conn, NULL, NULL, 0);
