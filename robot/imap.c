@@ -327,6 +327,28 @@ imap_login_token(struct imap *imap, const struct config *cfg, char *err,
 	return -1;
 }
 
+/* Drops the capabilities libetpan keeps (the greeting's), so that a list
+ * the login's answer brings is known for what it is. */
+static void
+forget_caps(struct imap *imap)
+{
+	struct mailimap_connection_info *ci = imap->m->imap_connection_info;
+
+	if (ci != NULL && ci->imap_capability != NULL) {
+		mailimap_capability_data_free(ci->imap_capability);
+		ci->imap_capability = NULL;
+	}
+}
+
+static int
+have_caps(const struct imap *imap)
+{
+	const struct mailimap_connection_info *ci =
+	    imap->m->imap_connection_info;
+
+	return ci != NULL && ci->imap_capability != NULL;
+}
+
 /* imap_connect without its "logged in" line. */
 static int
 connect_login(const struct config *cfg, struct imap **imap_r, char *err,
@@ -335,7 +357,7 @@ connect_login(const struct config *cfg, struct imap **imap_r, char *err,
 	struct imap *imap = NULL;
 	struct mailimap_capability_data *caps = NULL;
 	const char *host = cfg->imap.host;
-	int r, port = cfg->imap.port;
+	int r, port = cfg->imap.port, ask = 1;
 
 	*imap_r = NULL;
 	/* A server that drops a TLS connection would otherwise kill the
@@ -395,6 +417,7 @@ connect_login(const struct config *cfg, struct imap **imap_r, char *err,
 		if (imap_login_token(imap, cfg, err, errlen) == -1)
 			goto fail;
 	} else if (imap->m->imap_state != MAILIMAP_STATE_AUTHENTICATED) {
+		forget_caps(imap);
 		r = mailimap_login(imap->m, cfg->imap.user,
 		    cfg->imap.password != NULL ? cfg->imap.password : "");
 		if (r != MAILIMAP_NO_ERROR) {
@@ -406,13 +429,19 @@ connect_login(const struct config *cfg, struct imap **imap_r, char *err,
 				    cfg->imap.user);
 			goto fail;
 		}
+		ask = !have_caps(imap);
 	}
-	/* The greeting's capabilities predate LOGIN; ask again.  libetpan
-	 * keeps its own copy for mailimap_has_idle. */
-	if (mailimap_capability(imap->m, &caps) == MAILIMAP_NO_ERROR)
-		mailimap_capability_data_free(caps);
-	else
-		log_debug("imap: CAPABILITY failed on %s", host);
+	/* The greeting's capabilities predate the login.  Many servers send
+	 * the new list with their answer to LOGIN (a CAPABILITY response
+	 * code or line, RFC 3501 6.2.3 and 7.2.1; Dovecot does), which
+	 * libetpan keeps for mailimap_has_idle: a round trip less.  Else,
+	 * and after AUTHENTICATE, ask. */
+	if (ask) {
+		if (mailimap_capability(imap->m, &caps) == MAILIMAP_NO_ERROR)
+			mailimap_capability_data_free(caps);
+		else
+			log_debug("imap: CAPABILITY failed on %s", host);
+	}
 	imap->has_idle = mailimap_has_idle(imap->m);
 	*imap_r = imap;
 	return IMAP_OK;

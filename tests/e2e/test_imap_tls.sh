@@ -161,6 +161,10 @@ servers_append private@example.edu.tr INBOX tests/fixtures/imap/1.eml
 PROBE_PASSWORD='S3cr3t-Pa55' probe debuglog -d -c "$SRV_CA" 127.0.0.1 \
     "$SRV_IMAPS_PORT" private@example.edu.tr
 check "debug logging shows the IMAP dialogue" has debuglog "EXAMINE INBOX"
+# Dovecot sends its capabilities after login with its OK to LOGIN; asking
+# again would cost a round trip.  IDLE below is found in that list.
+check "... whose OK to LOGIN brings the capabilities: none asked after it" \
+    bash -c '! grep -q "imap: > [^ ]* CAPABILITY" "$1"' _ "$T/debuglog.err"
 PROBE_PASSWORD='wrong-Pa55' probe badlog -d -c "$SRV_CA" 127.0.0.1 \
     "$SRV_IMAPS_PORT" private@example.edu.tr
 check "the password never appears in stderr with debug logging" \
