@@ -340,6 +340,7 @@ forget_caps(struct imap *imap)
 	}
 }
 
+/* Whether libetpan keeps a capability list (an answer since brought one). */
 static int
 have_caps(const struct imap *imap)
 {
