@@ -18,6 +18,7 @@
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
 . tests/lib/check.sh
+. tests/lib/request.sh
 . tests/lib/servers.sh
 
 ROBOT_BIN=$BUILD/robot
@@ -50,53 +51,14 @@ servers_write_config "$CONF" "$ROBOT" \
     "[digest]" "unit_heads = yes" \
     "[links]" "videos = https://bidb.$D/nes/video" "islak_imza ="
 
-# ticket FILE NUMBER UNIT REQUESTER [CC] [EMAIL]: a ticket system's mail
-# of Monday 1 June.
-ticket() {
-	{
-		printf 'Message-ID: <bys.%s@bys.%s>\n' "$2" "$D"
-		printf 'Date: Mon, 01 Jun 2026 08:%s:00 +0300\n' "${2: -2}"
-		printf 'From: BYS Destek Talep Sistemi <bys-destek@%s>\n' "$D"
-		printf 'To: %s\n' "$BIDB"
-		[ -n "${5:-}" ] && printf 'Cc: %s\n' "$5"
-		printf 'Subject: [BYS Destek #%s] Yeni destek talebi: ' "$2"
-		printf 'Nitelikli Elektronik Sertifika Yenileme\n'
-		printf 'MIME-Version: 1.0\n'
-		printf 'Content-Type: text/plain; charset=utf-8\n'
-		printf 'Content-Transfer-Encoding: 8bit\n\n'
-		printf 'Yeni bir destek talebi oluşturuldu.\n\n'
-		printf 'Talep No: %s\nTalep Eden: %s\n' "$2" "$4"
-		[ -n "${6:-}" ] && printf 'Talep Eden E-posta: %s\n' "$6"
-		printf 'Birim: %s\n' "$3"
-		printf 'Kategori: Nitelikli Elektronik Sertifika (NES)\n'
-	} >"$1"
-}
-ticket "$T/a.eml" 48601 "Mimarlık Fakültesi" "Fatma Aydın" "" "$FATMA"
-ticket "$T/b.eml" 48602 "Fen Fakültesi" "Hasan Koç" "Hasan Koç <$HASAN>"
-ticket "$T/c.eml" 48603 "Hukuk Fakültesi" "Ali Veli"
-ticket "$T/d.eml" 48604 "İletişim Fakültesi" "Selim Dekan" "" "$DEKAN"
-cat >"$T/form.eml" <<EOF
-Message-ID: <form.48604@$D>
-Date: Mon, 01 Jun 2026 09:00:00 +0300
-From: Fakülte Sekreteri <$SEKRETER>
-To: $BIDB
-Cc: $ROBOT
-Subject: e-imza sertifika yenileme talep formu (#48604)
-MIME-Version: 1.0
-Content-Type: text/plain; charset=utf-8
-Content-Transfer-Encoding: 8bit
-
-Sayın İlgili,
-
-48604 numaralı talebimize istinaden NES yenileme talep formu aşağıdadır.
-
-NİTELİKLİ ELEKTRONİK SERTİFİKA YENİLEME TALEP FORMU
-
-Sıra	Adı Soyadı	T.C. Kimlik No	Unvan	Birim	Kurumsal E-posta	Cep Telefonu
-1	Elif Kara	10000000146	Dr. Öğr. Üyesi	İletişim Fakültesi	$ELIF	0533 000 00 01
-
-Bilgilerinize arz ederim.
-EOF
+request_ticket "$T/a.eml" 48601 "Mimarlık Fakültesi" "Fatma Aydın" "" \
+    "$FATMA"
+request_ticket "$T/b.eml" 48602 "Fen Fakültesi" "Hasan Koç" \
+    "Hasan Koç <$HASAN>"
+request_ticket "$T/c.eml" 48603 "Hukuk Fakültesi" "Ali Veli"
+request_ticket "$T/d.eml" 48604 "İletişim Fakültesi" "Selim Dekan" "" \
+    "$DEKAN"
+request_form "$T/form.eml"
 cat >"$T/kamusm.eml" <<EOF
 Message-ID: <kamusm.elif@kamusm.gov.tr>
 Date: Tue, 02 Jun 2026 09:10:00 +0300

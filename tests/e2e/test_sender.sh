@@ -15,6 +15,7 @@
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
 . tests/lib/check.sh
+. tests/lib/request.sh
 . tests/lib/servers.sh
 
 ROBOT_BIN=$BUILD/robot
@@ -55,46 +56,9 @@ count() {	# count USER: messages in USER's INBOX
 	servers_fetch_all "$1" INBOX "$T/$1.$RANDOM" | tail -n1
 }
 
-cat >"$T/ticket.eml" <<EOF
-Message-ID: <bys.48604@bys.$D>
-Date: Mon, 01 Jun 2026 08:04:00 +0300
-From: BYS Destek Talep Sistemi <bys-destek@$D>
-To: $BIDB
-Subject: [BYS Destek #48604] Yeni destek talebi: Nitelikli Elektronik Sertifika Yenileme
-MIME-Version: 1.0
-Content-Type: text/plain; charset=utf-8
-Content-Transfer-Encoding: 8bit
-
-Yeni bir destek talebi oluşturuldu.
-
-Talep No: 48604
-Talep Eden: Selim Dekan
-Talep Eden E-posta: $DEKAN
-Birim: İletişim Fakültesi
-Kategori: Nitelikli Elektronik Sertifika (NES)
-EOF
-cat >"$T/form.eml" <<EOF
-Message-ID: <form.48604@$D>
-Date: Mon, 01 Jun 2026 09:00:00 +0300
-From: Fakülte Sekreteri <$SEKRETER>
-To: $BIDB
-Cc: $ROBOT
-Subject: e-imza sertifika yenileme talep formu (#48604)
-MIME-Version: 1.0
-Content-Type: text/plain; charset=utf-8
-Content-Transfer-Encoding: 8bit
-
-Sayın İlgili,
-
-48604 numaralı talebimize istinaden NES yenileme talep formu aşağıdadır.
-
-NİTELİKLİ ELEKTRONİK SERTİFİKA YENİLEME TALEP FORMU
-
-Sıra	Adı Soyadı	T.C. Kimlik No	Unvan	Birim	Kurumsal E-posta	Cep Telefonu
-1	Elif Kara	10000000146	Dr. Öğr. Üyesi	İletişim Fakültesi	$ELIF	0533 000 00 01
-
-Bilgilerinize arz ederim.
-EOF
+request_ticket "$T/ticket.eml" 48604 "İletişim Fakültesi" "Selim Dekan" "" \
+    "$DEKAN"
+request_form "$T/form.eml"
 cat >"$T/hang.eml" <<EOF
 Message-ID: <$HANG>
 Date: Mon, 01 Jun 2026 09:30:00 +0300
