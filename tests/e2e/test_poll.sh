@@ -262,6 +262,7 @@ ledger "ALTER TABLE message ADD COLUMN headers TEXT;
     ALTER TABLE cases DROP COLUMN purged_t;
     DELETE FROM counter WHERE name = 'purge_vacuum';
     ALTER TABLE message DROP COLUMN reason_code;
+    DROP INDEX outbox_sent; DROP INDEX outbox_kind;
     DELETE FROM schema_version WHERE version >= 4;"
 ROBOT_NOW=2026-04-06T10:00:00+03:00 "$ROBOT" -c "$CONF" status \
     >"$SRV_DIR/out" 2>"$SRV_DIR/err"
@@ -286,6 +287,9 @@ check "the messages had reason codes" grep -q ':no_rule\|:moved\|:form' \
 check_eq "each message gets back its reason code from its words" \
     "$codes" "$(ledger "SELECT group_concat(id || ':' ||
     coalesce(reason_code, ''), ' ') FROM message")"
+check_eq "the outbox's counts have their indexes" 2 \
+    "$(ledger "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND
+    name IN ('outbox_sent', 'outbox_kind')")"
 # Its free space may hold what was deleted before secure_delete.
 check_eq "the first purge that removes anything will vacuum it" 1 \
     "$(ledger "SELECT value FROM counter WHERE name = 'purge_vacuum'")"

@@ -150,6 +150,7 @@ check "the replies awaiting BİDB have their code" test \
 codes=$(ledger "SELECT group_concat(id || ':' || reason_code, ' ') FROM
     message")
 ledger "ALTER TABLE message DROP COLUMN reason_code;
+    DROP INDEX outbox_sent; DROP INDEX outbox_kind;
     DELETE FROM schema_version WHERE version >= 9;"
 check "it opens" robot status
 check_eq "every message's code comes back from its words" "$codes" \
