@@ -540,12 +540,27 @@ col(sqlite3_stmt *st, int i)
 	return db_col_strdup(st, i);
 }
 
+/* A new zeroed entry at the end of *ws (n of cap used): grown by
+ * doubling, since a run reads every open case (thousands at a large
+ * institution) on every poll. */
+static struct waiting *
+waiting_add(struct waiting **ws, size_t *n, size_t *cap)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		*ws = xrealloc(*ws, *cap * sizeof **ws);
+	}
+	memset(&(*ws)[*n], 0, sizeof **ws);
+	return &(*ws)[(*n)++];
+}
+
 int
 remind_run(sqlite3 *db, const struct config *cfg, time_t now)
 {
 	struct waiting *ws = NULL;
 	struct due *dues = NULL;
-	size_t nws = 0, i;
+	size_t nws = 0, cap = 0, req_from = 0, i;
+	int64_t req_last = -1;
 	sqlite3_stmt *st;
 	struct tm tm;
 	int total = 0, r, rc;
@@ -566,11 +581,8 @@ remind_run(sqlite3 *db, const struct config *cfg, time_t now)
 	if ((st = db_stmt(db, SQL_TICKETS)) == NULL)
 		goto fail;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct waiting *w;
+		struct waiting *w = waiting_add(&ws, &nws, &cap);
 
-		ws = xrealloc(ws, (nws + 1) * sizeof *ws);
-		w = &ws[nws++];
-		memset(w, 0, sizeof *w);
 		w->step = STEP_TICKET_OPENED;
 		w->request = sqlite3_column_int64(st, 0);
 		w->since = (time_t)sqlite3_column_int64(st, 1);
@@ -598,10 +610,17 @@ remind_run(sqlite3 *db, const struct config *cfg, time_t now)
 
 		if (rule_for(cfg, step, appr, &rl) == -1)
 			continue;
+		/* The cases come by request: a request's entries are the
+		 * ones made since its first case (the tickets' are of
+		 * requests without cases). */
+		if (rq != req_last) {
+			req_last = rq;
+			req_from = nws;
+		}
 		/* A group: the request's cases at this step share one
 		 * mail, waiting since the oldest of them. */
 		if (rl.group && rq != 0)
-			for (i = 0; i < nws; i++)
+			for (i = req_from; i < nws; i++)
 				if (ws[i].case_id == 0 && ws[i].request == rq &&
 				    ws[i].step == step) {
 					w = &ws[i];
@@ -615,9 +634,7 @@ remind_run(sqlite3 *db, const struct config *cfg, time_t now)
 				w->since = since;
 			continue;
 		}
-		ws = xrealloc(ws, (nws + 1) * sizeof *ws);
-		w = &ws[nws++];
-		memset(w, 0, sizeof *w);
+		w = waiting_add(&ws, &nws, &cap);
 		w->step = step;
 		w->request = rq;
 		w->since = since;

@@ -228,6 +228,53 @@ test_form_group_cap_escalation(void **state)
 	buf_free(&got);
 }
 
+/* Many requests at once, their people listed in ids that alternate
+ * between requests (as forms come in): each request's people share their
+ * one mail and no other request's person is in it; the tickets waiting
+ * for a form are read too (more entries than the run first makes room
+ * for) and are not due yet. */
+static void
+test_many_requests_grouped(void **state)
+{
+	struct fx *fx = *state;
+	struct buf got = BUF_INIT, want = BUF_INIT;
+	time_t t = clock_make_local(2026, 5, 22, 15);
+	char v[256], a[64], b[64];
+	int r;
+
+	fx->cfg.smtp.max_per_recipient_day = 0;		/* no cap here */
+	for (r = 1; r <= 70; r++) {
+		snprintf(v, sizeof v, "(%d, '%d', 'Fen Fakültesi', 'Ali Veli', "
+		    "'dekan%d@example.edu.tr', %lld, NULL, 0, 0)", r,
+		    48000 + r, r, (long long)t);
+		add_request(fx, v);
+	}
+	/* Forms for the first 40: cases r and r + 40. */
+	for (r = 1; r <= 40; r++) {
+		add_case(fx, r, r, "a@example.edu.tr", "form_received", t,
+		    NULL);
+		add_case(fx, r + 40, r, "b@example.edu.tr", "form_received", t,
+		    NULL);
+	}
+	exec(fx->db, "UPDATE request SET form_t = opened_t WHERE id <= 40");
+	replay(fx, 2026, 5, 26, 1, &got);
+	for (r = 1; r <= 40; r++)
+		buf_printf(&want, "26.05 remind_form_bidb.tmpl "
+		    "bidb@example.edu.tr\n");
+	assert_string_equal(buf_str(&got), buf_str(&want));
+	for (r = 1; r <= 40; r++) {
+		snprintf(a, sizeof a, "NES-2026-%04d", r);
+		snprintf(b, sizeof b, "NES-2026-%04d", r + 40);
+		snprintf(v, sizeof v, "SELECT count(*) FROM outbox WHERE "
+		    "instr(data, '%s') > 0 AND instr(data, '%s') > 0", a, b);
+		assert_int_equal(db_int(fx->db, v, NULL, 0), 1);
+		assert_int_equal(remind_count(fx->db, r), 1);
+		assert_int_equal(remind_count(fx->db, r + 40), 1);
+	}
+	buf_free(&got);
+	buf_free(&want);
+}
+
 /* A ticket without a form, the unit head unknown: BİDB is reminded. */
 static void
 test_ticket_unknown_head(void **state)
@@ -528,6 +575,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_person_across_holidays,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_form_group_cap_escalation,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_many_requests_grouped,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ticket_unknown_head,
 		    setup, teardown),
