@@ -44,7 +44,7 @@ DEBS := build-essential pkg-config libetpan-dev libcurl4-gnutls-dev \
 	python3 ca-certificates tzdata clang libclang-rt-14-dev valgrind \
 	groff-base
 DEBS += libjansson-dev
-BENCH_DEBS := isync imapfilter
+BENCH_DEBS := isync imapfilter curl
 
 .PHONY: all test unit e2e demo deps bench-deps clean check-src bench fuzz \
 	fuzz-build valgrind install uninstall layers FORCE
@@ -143,7 +143,8 @@ endef
 deps:
 	$(call install_missing,$(DEBS))
 
-# The peers the benchmark measures the robot against.
+# The peers the benchmark measures the robot against (curl: the floor of a
+# poll with nothing new, a login and a log-out).
 bench-deps: deps
 	$(call install_missing,$(BENCH_DEBS))
 
