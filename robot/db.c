@@ -265,9 +265,11 @@ static const char *const migrations[] = {
 	 * their own.  Through outbox_state they read sent_t or created_t of
 	 * every mail ever sent, and those come after the mail's bytes: the
 	 * overflow pages of each mail still kept (retention.outbox), some
-	 * 40 ms a poll at 10,000 mails. */
-	"CREATE INDEX outbox_sent ON outbox(state, sent_t, kind);"
-	"CREATE INDEX outbox_kind ON outbox(kind, created_t);",
+	 * 40 ms a poll at 10,000 mails.  IF NOT EXISTS, as in 6. */
+	"CREATE INDEX IF NOT EXISTS outbox_sent"
+	"  ON outbox(state, sent_t, kind);"
+	"CREATE INDEX IF NOT EXISTS outbox_kind"
+	"  ON outbox(kind, created_t);",
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
