@@ -268,6 +268,10 @@ test_many_requests_grouped(void **state)
 		snprintf(v, sizeof v, "SELECT count(*) FROM outbox WHERE "
 		    "instr(data, '%s') > 0 AND instr(data, '%s') > 0", a, b);
 		assert_int_equal(db_int(fx->db, v, NULL, 0), 1);
+		/* ... and in no other mail. */
+		snprintf(v, sizeof v, "SELECT count(*) FROM outbox WHERE "
+		    "instr(data, '%s') > 0 OR instr(data, '%s') > 0", a, b);
+		assert_int_equal(db_int(fx->db, v, NULL, 0), 1);
 		assert_int_equal(remind_count(fx->db, r), 1);
 		assert_int_equal(remind_count(fx->db, r + 40), 1);
 	}
