@@ -124,6 +124,8 @@ static const struct key keys[] = {
 	    F(smtp.max_per_recipient_day), 1, 10000, "20", 0, NULL },
 	{ "smtp", "max_per_day", K_INT, F(smtp.max_per_day), 1, 1000000,
 	    "500", 0, NULL },
+	{ "smtp", "connections", K_INT, F(smtp.connections), 1,
+	    CFG_SMTP_MAX_CONNECTIONS, "2", 0, NULL },
 
 	{ "oauth2", "token_url", K_STR, F(oauth2.token_url), 0, 0, NULL, 0,
 	    NULL },

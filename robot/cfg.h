@@ -30,6 +30,8 @@ enum cfg_tls { CFG_TLS_IMAPS, CFG_TLS_STARTTLS, CFG_TLS_NONE };
 enum cfg_auth { CFG_AUTH_PASSWORD, CFG_AUTH_XOAUTH2, CFG_AUTH_OAUTHBEARER };
 /* How [oauth2] gets an access token (RFC 6749 section 6 or 4.4). */
 enum cfg_grant { CFG_GRANT_REFRESH_TOKEN, CFG_GRANT_CLIENT_CREDENTIALS };
+/* The most [smtp] connections the sender opens at once (sender.h). */
+#define CFG_SMTP_MAX_CONNECTIONS	8
 
 struct config {
 	char	*path;			/* the file it was read from */
@@ -64,6 +66,8 @@ struct config {
 					 * starttls for smtp://, imaps for smtps:// */
 		int	 max_per_recipient_day;	/* default 20 */
 		int	 max_per_day;	/* mails a day in all, default 500 */
+		int	 connections;	/* at once while a poll runs, default 2,
+					 * at most CFG_SMTP_MAX_CONNECTIONS */
 	} smtp;
 
 	/* [oauth2]: where access tokens come from, for imap.auth and

@@ -1,6 +1,7 @@
 /* outbox: queue and send the robot's mail; see outbox.h for the states
  * and the one duplicate window. */
 #include <assert.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,9 +40,14 @@ static const char SQL_RECOVER[] =
 static const char SQL_STALE[] =
     "SELECT EXISTS (SELECT 1 FROM outbox"
     " WHERE state = 'sending' AND next_t <= ?1)";
-static const char SQL_DUE[] =
-    "SELECT id, kind = '" OUTBOX_KIND_CAP "' FROM outbox"
-    " WHERE state = 'queued' AND next_t <= ?1 ORDER BY next_t, id";
+/* The oldest due row; with ?2 = 0 (the day's limit reached) only the
+ * notice of the limit, which it does not hold back. */
+static const char SQL_NEXT[] =
+    "SELECT id FROM outbox WHERE state = 'queued' AND next_t <= ?1"
+    " AND (?2 OR kind = '" OUTBOX_KIND_CAP "') ORDER BY next_t, id LIMIT 1";
+static const char SQL_HELD[] =
+    "SELECT count(*) FROM outbox WHERE state = 'queued' AND next_t <= ?1"
+    " AND kind <> '" OUTBOX_KIND_CAP "'";
 static const char SQL_HAS_DUE[] =
     "SELECT EXISTS (SELECT 1 FROM outbox"
     " WHERE state = 'queued' AND next_t <= ?1)";
@@ -50,6 +56,13 @@ static const char SQL_HAS_DUE[] =
 static const char SQL_SENT_TODAY[] =
     "SELECT count(*) FROM outbox WHERE state = 'sent' AND sent_t >= ?1"
     " AND kind <> '" OUTBOX_KIND_CAP "'";
+/* The same with the mail being sent now (by another connection of the
+ * sender, or another process): what the limit counts before a claim. */
+static const char SQL_SENT_OR_SENDING[] =
+    "SELECT (SELECT count(*) FROM outbox WHERE state = 'sent'"
+    " AND sent_t >= ?1 AND kind <> '" OUTBOX_KIND_CAP "')"
+    " + (SELECT count(*) FROM outbox WHERE state = 'sending'"
+    " AND kind <> '" OUTBOX_KIND_CAP "')";
 static const char SQL_CAP_TOLD[] =
     "SELECT count(*) FROM outbox WHERE kind = '" OUTBOX_KIND_CAP "'"
     " AND created_t >= ?1";
@@ -552,11 +565,10 @@ struct send_with {
 	struct smtp	*smtp;
 };
 
-/* Claims, sends and records row id, with the SMTP_* result in *rc_r.
- * Returns 1, 0 when another run had claimed the row (nothing done), or
- * -1 on a database error. */
+/* Sends and records row id, which this run claimed, with the SMTP_*
+ * result in *rc_r.  0, or -1 on a database error. */
 static int
-send_one(sqlite3 *db, const struct config *cfg, int64_t id, time_t now,
+send_claimed(sqlite3 *db, const struct config *cfg, int64_t id, time_t now,
     struct send_with *sd, int *rc_r, char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
@@ -565,8 +577,6 @@ send_one(sqlite3 *db, const struct config *cfg, int64_t id, time_t now,
 	int attempts, r, rc;
 	time_t created;
 
-	if ((r = claim(db, id, now)) != 1)
-		return r;
 	if ((st = db_stmt(db, SQL_ROW)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
@@ -593,9 +603,12 @@ send_one(sqlite3 *db, const struct config *cfg, int64_t id, time_t now,
 	} else if (sd->fn != NULL)
 		rc = sd->fn(cfg, from, (const char *const *)v, nv, data, len,
 		    err, errlen);
-	else
+	else {
+		if (sd->smtp == NULL)
+			sd->smtp = smtp_open(cfg);
 		rc = smtp_send_on(sd->smtp, from, (const char *const *)v, nv,
 		    data, len, err, errlen);
+	}
 	assert(rc == SMTP_OK || rc == SMTP_TEMP || rc == SMTP_PERM ||
 	    rc == SMTP_CONFIG);
 	r = record(db, id, rc, attempts, created, now, err);
@@ -604,7 +617,21 @@ send_one(sqlite3 *db, const struct config *cfg, int64_t id, time_t now,
 	free(data);
 	free_strv(v, nv);
 	*rc_r = rc;
-	return r == -1 ? -1 : 1;
+	return r;
+}
+
+/* Claims, sends and records row id.  1, 0 when another run had claimed
+ * the row (nothing done), or -1 on a database error. */
+static int
+send_one(sqlite3 *db, const struct config *cfg, int64_t id, time_t now,
+    struct send_with *sd, int *rc_r, char *err, size_t errlen)
+{
+	int r;
+
+	if ((r = claim(db, id, now)) != 1)
+		return r;
+	return send_claimed(db, cfg, id, now, sd, rc_r, err, errlen) == -1 ?
+	    -1 : 1;
 }
 
 /* The first column of sql with ?1 bound to t, or -1. */
@@ -631,6 +658,61 @@ day_start(time_t now)
 	clock_local(now, &tm);
 	return clock_make_local(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
 	    0);
+}
+
+/* Claims the oldest due row (queued -> sending) in its own transaction
+ * when the day's limit lets it go.  The limit counts the mail sent today
+ * and the rows being sent, so that runs side by side (the sender's
+ * connections, sender.h; `digest --send` in another process) never send
+ * more than it between them; the notice of the limit always goes.  1 with
+ * the row in *id_r; 0 when no row may go, *capped_r set when the limit
+ * holds rows back; -1 on a database error. */
+static int
+claim_next(sqlite3 *db, const struct config *cfg, time_t now, int64_t *id_r,
+    int *capped_r)
+{
+	sqlite3_stmt *st;
+	int64_t busy;
+	int may = 1, rc;
+
+	*capped_r = 0;
+	/* A read first: a run with nothing due takes no write turn. */
+	if ((rc = outbox_has_due(db, now)) != 1)
+		return rc;
+	if (db_begin(db) == -1)
+		return -1;
+	if (cfg->smtp.max_per_day > 0) {
+		if ((busy = count_since(db, SQL_SENT_OR_SENDING,
+		    day_start(now))) < 0)
+			goto fail;
+		may = busy < cfg->smtp.max_per_day;
+	}
+	if ((st = db_stmt(db, SQL_NEXT)) == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	sqlite3_bind_int(st, 2, may);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*id_r = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		log_err("outbox: %s", db_errmsg(db));
+		goto fail;
+	}
+	if (rc == SQLITE_ROW) {
+		if ((st = db_stmt(db, SQL_CLAIM)) == NULL)
+			goto fail;
+		sqlite3_bind_int64(st, 1, *id_r);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+		if (step_done(db, st) == -1)
+			goto fail;
+	}
+	if (db_commit(db) == -1)
+		goto fail;
+	*capped_r = !may;
+	return rc == SQLITE_ROW;
+fail:
+	db_rollback(db);
+	return -1;
 }
 
 /* BİDB is told once a day that the cap held mail back.  Queues the
@@ -673,6 +755,13 @@ queue_cap_notice(sqlite3 *db, const struct config *cfg, time_t now,
 	m.uncapped = 1;
 	if (db_begin(db) == -1) {
 		id = -1;
+		goto out;
+	}
+	/* Again inside the transaction: another of the sender's
+	 * connections may have queued it since the look above. */
+	if ((told = count_since(db, SQL_CAP_TOLD, day_start(now))) != 0) {
+		db_rollback(db);
+		id = told < 0 ? -1 : 0;
 		goto out;
 	}
 	if (outbox_queue(db, cfg, &m, now, &id) == -1) {
@@ -724,86 +813,73 @@ fail:
 	return -1;
 }
 
-/* One run over the due rows with sd's sender; an SMTP connection it opens
- * stays in sd->smtp for the caller to close or keep. */
+/* Logs that the day's limit holds held rows back, unless the last such
+ * line of the process said the same of the same day: the sender's
+ * connections each find it (sender.h), and `run` at every poll. */
+static void
+log_held(sqlite3 *db, time_t now, int64_t held)
+{
+	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	static time_t said_day;
+	static int64_t said_held;
+	time_t day = day_start(now);
+	int say;
+
+	pthread_mutex_lock(&mu);
+	say = day != said_day || held != said_held;
+	said_day = day;
+	said_held = held;
+	pthread_mutex_unlock(&mu);
+	if (say)
+		log_warn("outbox: %lld mail(s) sent today, the [smtp] "
+		    "max_per_day limit: %lld more wait for tomorrow",
+		    (long long)count_since(db, SQL_SENT_TODAY, day),
+		    (long long)held);
+}
+
+/* One run over the due rows with sd's sender, one row at a time, oldest
+ * first, each claimed in its own transaction: runs side by side share
+ * the rows between them.  An SMTP connection it opens stays in sd->smtp
+ * for the caller to close or keep. */
 static int
 send_run(sqlite3 *db, const struct config *cfg, time_t now,
     struct send_with *sd)
 {
-	sqlite3_stmt *st;
-	int64_t *ids = NULL, today = 0, held = 0, notice;
-	int *notices = NULL;
-	size_t nids = 0, i;
-	int sent = 0, rc, r;
+	int64_t id, held, notice;
+	int sent = 0, capped, rc, r;
 	char err[512];
 
 	if (recover(db, now) == -1)
 		return -1;
-	if (cfg->smtp.max_per_day > 0 &&
-	    (today = count_since(db, SQL_SENT_TODAY, day_start(now))) < 0)
-		return -1;
-
-	/* Collect first: the claims below change the rows being read. */
-	if ((st = db_stmt(db, SQL_DUE)) == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		ids = xrealloc(ids, (nids + 1) * sizeof *ids);
-		notices = xrealloc(notices, (nids + 1) * sizeof *notices);
-		ids[nids] = sqlite3_column_int64(st, 0);
-		notices[nids++] = sqlite3_column_int(st, 1);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		log_err("outbox: %s", db_errmsg(db));
-		goto fail;
-	}
-
-	if (sd->fn == NULL && sd->smtp == NULL && nids > 0)
-		sd->smtp = smtp_open(cfg);
-	for (i = 0; i < nids; i++) {
-		/* Over the day's cap the rest waits, queued, for tomorrow:
-		 * a flood of mail is stopped, not lost. */
-		if (!notices[i] && cfg->smtp.max_per_day > 0 &&
-		    today >= cfg->smtp.max_per_day) {
-			held++;
-			continue;
-		}
-		if ((r = send_one(db, cfg, ids[i], now, sd, &rc, err,
-		    sizeof err)) == -1)
-			goto fail;
-		if (r == 0)
-			continue;
-		if (rc == SMTP_OK) {
-			sent++;
-			today += !notices[i];
-		}
+	while ((r = claim_next(db, cfg, now, &id, &capped)) == 1) {
+		if (send_claimed(db, cfg, id, now, sd, &rc, err,
+		    sizeof err) == -1)
+			return -1;
+		sent += rc == SMTP_OK;
 		if (rc == SMTP_CONFIG) {
 			log_err("outbox: [smtp] unusable, nothing more sent "
 			    "this time: %s", err);
-			break;
+			return sent;
 		}
 	}
-	if (held > 0) {
-		log_warn("outbox: %lld mail(s) sent today, the [smtp] "
-		    "max_per_day limit: %lld more wait for tomorrow",
-		    (long long)today, (long long)held);
-		if ((notice = queue_cap_notice(db, cfg, now, held)) == -1)
-			goto fail;
-		if (notice > 0) {
-			if ((r = send_one(db, cfg, notice, now, sd, &rc,
-			    err, sizeof err)) == -1)
-				goto fail;
-			sent += r == 1 && rc == SMTP_OK;
-		}
+	if (r == -1)
+		return -1;
+	/* Over the day's limit the rest waits, queued, for tomorrow: a
+	 * flood of mail is stopped, not lost. */
+	if (!capped || (held = count_since(db, SQL_HELD, now)) == 0)
+		return sent;
+	if (held < 0)
+		return -1;
+	log_held(db, now, held);
+	if ((notice = queue_cap_notice(db, cfg, now, held)) == -1)
+		return -1;
+	if (notice > 0) {
+		if ((r = send_one(db, cfg, notice, now, sd, &rc, err,
+		    sizeof err)) == -1)
+			return -1;
+		sent += r == 1 && rc == SMTP_OK;
 	}
-	free(ids);
-	free(notices);
 	return sent;
-fail:
-	free(ids);
-	free(notices);
-	return -1;
 }
 
 int

@@ -151,4 +151,58 @@ check_eq "BİDB is told of it once" 1 \
 check_eq "the mail waits, queued" 1 \
     "$(sql "SELECT count(*) FROM outbox WHERE state = 'queued'")"
 
+# --- several connections share the mail and the day's limit -----------
+
+# A relay that keeps each mail in a file of its own and answers 0.3 s
+# later: while one connection waits for it, the next mail goes on
+# another ([smtp] connections, 3 here).  The next day, with a limit of
+# six: the mail held yesterday, eight more queued (copies of it with
+# Message-IDs of their own) and what the poll queues itself.
+RELAY=$T/relay
+mkdir -p "$RELAY"
+printf '#!/bin/sh\ncat >"$(mktemp %s/mail.XXXXXX)"\nexec sleep 0.3\n' \
+    "$RELAY" >"$T/relay.sh"
+chmod +x "$T/relay.sh"
+RELAY_PORT=$(_srv_free_ports 1)
+msmtpd --interface=127.0.0.1 --port="$RELAY_PORT" --log="$T/relay.log" \
+    --command="$T/relay.sh" </dev/null >/dev/null 2>&1 &
+relay_pid=$!
+_srv_wait_port "$RELAY_PORT" || echo "not ok - start the relay"
+sed -i -e "s|^url = .*|url = smtp://127.0.0.1:$RELAY_PORT|" \
+    -e 's/^max_per_day = .*/max_per_day = 6\nconnections = 3/' \
+    -e 's/^folders = .*/folders = INBOX/' "$CONF"
+sql "WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k
+    WHERE n < 8) INSERT INTO outbox(kind, message_id, mail_from, rcpts,
+    data, state, attempts, next_t, created_t) SELECT o.kind,
+    'copy' || k.n || '.' || o.message_id, o.mail_from, o.rcpts,
+    CAST(replace(CAST(o.data AS TEXT), 'Message-ID: <',
+    'Message-ID: <copy' || k.n || '.') AS BLOB), 'queued', 0, 0,
+    o.created_t FROM outbox o, k WHERE o.state = 'queued'"
+# A new message, so that the poll starts sending while it fetches.
+sed -e "s/<$HANG>/<yarin.3@example.org>/" \
+    -e "s/<askida.2@example.org>/<yarin.3@example.org>/" "$T/hang.eml" \
+    >"$T/yarin.eml"
+servers_append "$ROBOT" INBOX "$T/yarin.eml" ||
+	echo "not ok - store the third mail"
+NOW2=2026-06-02T10:00:00+03:00
+since=$(date -d "$NOW2" +%s)
+check "the poll of the next day ends well" env ROBOT_NOW=$NOW2 \
+    "$ROBOT_BIN" -c "$CONF" poll
+kill "$relay_pid" 2>/dev/null
+wait "$relay_pid" 2>/dev/null
+check_eq "six mails leave, the day's limit, over all the connections" 6 \
+    "$(sql "SELECT count(*) FROM outbox WHERE state = 'sent'
+        AND sent_t >= $since AND kind <> 'cap_reached_bidb.tmpl'")"
+check_eq "BİDB is told of the rest once" 1 \
+    "$(sql "SELECT count(*) FROM outbox WHERE state = 'sent'
+        AND sent_t >= $since AND kind = 'cap_reached_bidb.tmpl'")"
+check_eq "nothing is left sending" 0 \
+    "$(sql "SELECT count(*) FROM outbox WHERE state = 'sending'")"
+check_eq "the relay has each mail sent, once" 7 \
+    "$(grep -h -i '^Message-ID:' "$RELAY"/mail.* | sort -u | wc -l)"
+check_eq "... and no other" 7 "$(find "$RELAY" -name 'mail.*' | wc -l)"
+n=$(grep 'mail was piped successfully' "$T/relay.log" |
+    sed 's/.*msmtpd\[\([0-9]*\)\].*/\1/' | sort -u | wc -l)
+check "the mail went over more than one connection ($n)" test "$n" -ge 2
+
 check_done

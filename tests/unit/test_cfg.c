@@ -284,6 +284,7 @@ test_defaults(void **state)
 	    "mx.example.edu.tr");
 	assert_null(cfg->institution.other_domains);
 	assert_int_equal(cfg->smtp.max_per_day, 500);
+	assert_int_equal(cfg->smtp.connections, 2);
 	assert_null(cfg->institution.robot);
 	assert_int_equal(cfg->kamusm.ndomains, 2);
 	assert_string_equal(cfg->kamusm.domains[0], "kamusm.gov.tr");
@@ -524,6 +525,8 @@ test_authserv(void **state)
 	    "by commas, as the server writes them");
 	expect_error(GOOD "[smtp]\nmax_per_day = 0\n", "robot.ini:11: "
 	    "smtp.max_per_day: not a number between 1 and 1000000");
+	expect_error(GOOD "[smtp]\nconnections = 9\n", "robot.ini:11: "
+	    "smtp.connections: not a number between 1 and 8");
 }
 
 static void

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -57,6 +58,16 @@ fake_reset(const int *script, int n)
 		fake_script[i] = script[i];
 }
 
+/* The request and the case the queued mail is about. */
+static void
+seed(sqlite3 *db)
+{
+	assert_int_equal(db_exec(db, "INSERT INTO request(id, unit, "
+	    "created_t, updated_t) VALUES (1, 'Fen', 0, 0); INSERT INTO "
+	    "cases(id, tag, request, step, step_t, created_t, updated_t) "
+	    "VALUES (7, 'NES-2026-0007', 1, 'kamusm_notified', 0, 0, 0)"), 0);
+}
+
 static int
 setup(void **state)
 {
@@ -73,10 +84,7 @@ setup(void **state)
 	fx->cfg.institution.domain = "example.edu.tr";
 	fx->cfg.institution.bidb = "bidb@example.edu.tr";
 	fx->cfg.institution.robot = "nes-robot@example.edu.tr";
-	assert_int_equal(db_exec(fx->db, "INSERT INTO request(id, unit, "
-	    "created_t, updated_t) VALUES (1, 'Fen', 0, 0); INSERT INTO "
-	    "cases(id, tag, request, step, step_t, created_t, updated_t) "
-	    "VALUES (7, 'NES-2026-0007', 1, 'kamusm_notified', 0, 0, 0)"), 0);
+	seed(fx->db);
 	*state = fx;
 	return 0;
 }
@@ -294,6 +302,81 @@ test_send_day_cap(void **state)
 	    "state = 'queued' AND ?1", 1), 0);
 }
 
+/* A second run on its own connection, started by the fake server while
+ * the first run's mail is on its way (as the sender's connections run
+ * side by side, sender.h). */
+static sqlite3 *nested_db;
+static const struct config *nested_cfg;
+static time_t nested_now;
+static int nested_sent;
+
+static int
+fake_send_nesting(const struct config *cfg, const char *from,
+    const char *const *rcpts, size_t nrcpt, const char *msg, size_t len,
+    char *err, size_t errlen)
+{
+	sqlite3 *db = nested_db;
+
+	if (db != NULL) {
+		nested_db = NULL;
+		nested_sent = outbox_send_due_with(db, nested_cfg, nested_now,
+		    fake_send);
+	}
+	return fake_send(cfg, from, rcpts, nrcpt, msg, len, err, errlen);
+}
+
+/* Runs side by side share the day's limit: the mail the other run is
+ * sending counts, so the two send no more than max_per_day between them,
+ * no row twice, and BİDB is told once. */
+static void
+test_send_day_cap_side_by_side(void **state)
+{
+	struct fx *fx = *state;
+	time_t now = clock_make_local(2026, 6, 1, 9);
+	char dir[] = "/tmp/test_outbox.XXXXXX", path[64], err[256], to[64];
+	sqlite3 *other = NULL;
+	int i;
+
+	/* Two connections need a file. */
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/robot.db", dir);
+	db_close(&fx->db);
+	assert_int_equal(db_open(path, &fx->db, err, sizeof err), 0);
+	assert_int_equal(db_open(path, &other, err, sizeof err), 0);
+	seed(fx->db);
+	fx->cfg.smtp.max_per_day = 3;
+	for (i = 0; i < 5; i++) {
+		snprintf(to, sizeof to, "p%d@example.edu.tr", i);
+		assert_int_equal(queue_to(fx, to, NULL, now, NULL), 1);
+	}
+	fake_reset(NULL, 0);
+	nested_db = other;
+	nested_cfg = &fx->cfg;
+	nested_now = now;
+	/* The first run's first mail, and while it is on its way the
+	 * other run's two and the notice; then nothing more. */
+	assert_int_equal(outbox_send_due_with(fx->db, &fx->cfg, now,
+	    fake_send_nesting), 1);
+	assert_null(nested_db);
+	assert_int_equal(nested_sent, 3);
+	assert_int_equal(fake_calls, 4);
+	assert_int_equal(row_int(fx->db, "SELECT count(*) FROM outbox WHERE "
+	    "state = 'sent' AND kind <> '" OUTBOX_KIND_CAP "' AND ?1", 1), 3);
+	assert_int_equal(row_int(fx->db, "SELECT count(*) FROM outbox WHERE "
+	    "state = 'queued' AND ?1", 1), 2);
+	assert_int_equal(row_int(fx->db, "SELECT count(*) FROM outbox WHERE "
+	    "kind = '" OUTBOX_KIND_CAP "' AND state = 'sent' AND ?1", 1), 1);
+	assert_int_equal(row_int(fx->db, "SELECT sum(attempts) FROM outbox "
+	    "WHERE ?1", 1), 4);
+	db_close(&other);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/robot.db-wal", dir);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/robot.db-shm", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
 /* queued -> sending -> sent, once; a second run sends nothing. */
 static void
 test_send_once(void **state)
@@ -495,6 +578,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_send_day_cap, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_send_day_cap_side_by_side, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_send_once, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_send_backoff, setup,
