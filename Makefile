@@ -44,7 +44,7 @@ DEBS := build-essential pkg-config libetpan-dev libcurl4-gnutls-dev \
 	python3 ca-certificates tzdata clang libclang-rt-14-dev valgrind \
 	groff-base
 DEBS += libjansson-dev
-BENCH_DEBS := isync imapfilter curl
+BENCH_DEBS := isync imapfilter curl python3-aiosmtpd
 
 .PHONY: all test unit e2e demo deps bench-deps clean check-src bench fuzz \
 	fuzz-build valgrind install uninstall layers FORCE
@@ -144,7 +144,8 @@ deps:
 	$(call install_missing,$(DEBS))
 
 # The peers the benchmark measures the robot against (curl: the floor of a
-# poll with nothing new, a login and a log-out).
+# poll with nothing new, a login and a log-out), and python3-aiosmtpd: the
+# SMTP server that stores the mail of the poll it measures.
 bench-deps: deps
 	$(call install_missing,$(BENCH_DEBS))
 
