@@ -282,8 +282,8 @@ struct stmt_slot {
 };
 static struct stmt_slot *slots;
 static size_t nslots;
-/* The cache is the process's: the outbox's sender thread (sender.h) has a
- * connection of its own beside the poll's. */
+/* The cache is the process's: each of the outbox's sender threads
+ * (sender.h) has a connection of its own beside the poll's. */
 static pthread_mutex_t slots_mu = PTHREAD_MUTEX_INITIALIZER;
 
 /*

@@ -57,7 +57,7 @@ stopping(const struct fetch_ctx *fc)
  * or recorded twice.  The batch is closed after FETCH_TX_MSGS messages or
  * FETCH_TX_SECONDS, whichever comes first, so another process waiting for
  * the database (status, a second robot) never waits long; and at once when
- * the outbox's sender thread waits for its turn to write (db.h, sender.h):
+ * one of the outbox's sender threads waits for its turn to write (db.h, sender.h):
  * a mail's claim and its result would otherwise wait for a batch each,
  * and the poll's mail leave after it instead of during it.
  */

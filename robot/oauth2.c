@@ -29,7 +29,7 @@ static struct {
 	time_t	 expires;	/* on mono_secs()' clock */
 	char	*unsaved;	/* a new refresh token the file did not take */
 } kept;
-/* IMAP's login and the sender thread's SMTP login (sender.h) may both
+/* IMAP's login and the sender threads' SMTP logins (sender.h) may all
  * ask for the token. */
 static pthread_mutex_t kept_mu = PTHREAD_MUTEX_INITIALIZER;
 

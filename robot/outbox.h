@@ -27,9 +27,12 @@
  * to the 250 and one SQLite commit, and SMTP offers nothing to close it.
  * No other
  * path sends a row twice: a row is only sent after its claim committed,
- * and a claim only succeeds on a row that is still 'queued'.  So two runs
- * at once (the poll's sender thread, sender.h, and `digest --send` in
- * another process, say) never send one row twice either.
+ * and a claim only succeeds on a row that is still 'queued'.  So runs at
+ * once (the poll's sender threads, sender.h, and `digest --send` in
+ * another process, say) never send one row twice either; and as a run
+ * claims the next due row in the transaction that counts the day's mail,
+ * the rows being sent included, they send no more than max_per_day
+ * between them.
  *
  * Loop safety: the robot never queues mail to its own address (config
  * institution.robot and smtp.from) nor to an empty or malformed address,
@@ -103,7 +106,8 @@ typedef int (*outbox_send_fn)(const struct config *cfg,
 
 /* Sends every queued row with next_t <= now, oldest first, each in its own
  * claim/send/record cycle (own transactions: call outside any), all over
- * one connection to the server while it lasts (smtp_open).  First
+ * one connection to the server while it lasts (smtp_open); rows queued
+ * while it runs are sent too, and a run beside it takes its share.  First
  * re-queues rows left 'sending' by a crash (see above).  A temporary
  * failure re-queues the row after outbox_backoff(); a permanent one marks
  * it failed with the server's reply; SMTP_CONFIG leaves it queued and
