@@ -693,10 +693,7 @@ remind_case_overdue(sqlite3 *db, const struct config *cfg, int64_t case_id,
     time_t now)
 {
 	sqlite3_stmt *st;
-	struct rule r;
-	enum case_step step;
-	time_t since;
-	int ret = 0;
+	int ret;
 
 	if ((st = db_stmt(db, SQL_ONE_CASE)) == NULL)
 		return -1;
@@ -705,14 +702,24 @@ remind_case_overdue(sqlite3 *db, const struct config *cfg, int64_t case_id,
 		sqlite3_reset(st);
 		return 0;
 	}
-	step = case_step_parse((const char *)sqlite3_column_text(st, 0));
-	since = (time_t)sqlite3_column_int64(st, 1);
-	/* Paused: nobody is to be chased, so nobody is late. */
-	if (sqlite3_column_type(st, 3) == SQLITE_NULL && rule_for(cfg, step,
-	    (const char *)sqlite3_column_text(st, 2), &r) == 0)
-		ret = clock_business_days_between(since, now) >= r.first;
+	ret = remind_overdue_of(cfg, (const char *)sqlite3_column_text(st, 0),
+	    (time_t)sqlite3_column_int64(st, 1),
+	    (const char *)sqlite3_column_text(st, 2),
+	    sqlite3_column_type(st, 3) != SQLITE_NULL, now);
 	sqlite3_reset(st);
 	return ret;
+}
+
+int
+remind_overdue_of(const struct config *cfg, const char *step, time_t since,
+    const char *approval, int paused, time_t now)
+{
+	struct rule r;
+
+	/* Paused: nobody is to be chased, so nobody is late. */
+	if (paused || rule_for(cfg, case_step_parse(step), approval, &r) != 0)
+		return 0;
+	return clock_business_days_between(since, now) >= r.first;
 }
 
 int

@@ -64,6 +64,10 @@ int remind_run(sqlite3 *db, const struct config *cfg, time_t now);
  * hour-of-day gate does not apply: a case is overdue all day. */
 int remind_case_overdue(sqlite3 *db, const struct config *cfg,
     int64_t case_id, time_t now);
+/* The same from the case's own columns, for a caller that has read them
+ * (step, step_t as since, approval, paused: paused_t not NULL): 1 or 0. */
+int remind_overdue_of(const struct config *cfg, const char *step,
+    time_t since, const char *approval, int paused, time_t now);
 
 /* Reminders sent about the case, all steps, escalations not counted;
  * 0 on a database error. */

@@ -57,6 +57,9 @@ void status_tckn(const struct status_opts *o, const char *t, char out[12]);
  * email, step, approval, updated_t, step_t, bounced, closed_as, the
  * merged-into tag, paused_t. */
 extern const char status_cases_sql[];
+/* remind_case_overdue of the case on a row of it, from the row. */
+int status_row_overdue(const struct config *cfg, time_t now,
+    sqlite3_stmt *st);
 
 /* The CSV listing of the cases (status_csv.c): one row per case, every
  * field quoted where RFC 4180 needs it, CRLF line ends, a UTF-8 byte

@@ -93,8 +93,7 @@ status_csv(sqlite3 *db, const struct config *cfg, time_t now,
 		fields[8] = (const char *)sqlite3_column_text(st, 8);
 		fields[9] = since;
 		fields[10] = upd;
-		fields[11] = remind_case_overdue(db, cfg, id, now) == 1 ?
-		    "yes" : "";
+		fields[11] = status_row_overdue(cfg, now, st) ? "yes" : "";
 		fields[12] = n;
 		fields[13] = (const char *)sqlite3_column_text(st, 13);
 		for (int i = 0; i < 14; i++) {

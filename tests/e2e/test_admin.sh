@@ -197,6 +197,26 @@ robot status --overdue >"$T/over2"
 check "status --overdue lists the late ones" grep -q "^$A " "$T/over2"
 check "... but not the paused one" bash -c '! grep -q "^$2 " "$1"' _ \
     "$T/over2" "$I"
+# The full listings say the same of each case, from its own row.
+robot status --json >"$T/over2.json"
+check_eq "status --json: the late one overdue, the paused one not" \
+    "True False" "$(python3 -c 'import json, sys
+c = {x["case"]: x for x in json.load(open(sys.argv[1]))["cases"]}
+print(c[sys.argv[2]]["overdue"], c[sys.argv[3]]["overdue"])' \
+    "$T/over2.json" "$A" "$I")"
+robot status >"$T/over2.all"
+check "status: the late one's line ends in gecikti" \
+    grep -q "^$A .* gecikti$" "$T/over2.all"
+check "... the paused one's in duraklatıldı" \
+    grep -q "^$I .* duraklatıldı$" "$T/over2.all"
+robot status --csv >"$T/over2.csv"
+check_eq "status --csv: overdue yes for the late one, empty for the paused" \
+    "yes " "$(python3 -c 'import csv, sys
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8-sig")))
+col = rows[0].index("overdue")
+c = {r[0]: r for r in rows[1:]}
+print(c[sys.argv[2]][col], c[sys.argv[3]][col])' \
+    "$T/over2.csv" "$A" "$I")"
 robot case resume "$I" >"$T/resume.out" 2>&1
 check_eq "case resume (no --why needed) exits 0" 0 $?
 check_eq "... and it is not paused" "" "$(field $I paused_t)"

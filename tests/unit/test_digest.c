@@ -314,6 +314,27 @@ test_unit_heads_off(void **state)
 	    0), 1);
 }
 
+/* A paused case is late for nobody: the digest counts it open, not
+ * overdue, and does not mark it. */
+static void
+test_paused_not_late(void **state)
+{
+	struct fx *fx = *state;
+	time_t now;
+	char *t;
+
+	fx->cfg.digest.unit_heads = 1;
+	assert_int_equal(db_exec(fx->db, "UPDATE cases SET paused_t = 1 "
+	    "WHERE tag = 'NES-2026-0002'"), 0);
+	assert_int_equal(clock_parse_iso("2026-06-15T09:30:00+03:00", &now),
+	    0);
+	assert_int_equal(digest_run(fx->db, &fx->cfg, now), 1);
+	t = mail_to(fx, "dekan@example.edu.tr", NULL);
+	has(t, "Açık kayıt: 2    Geciken: 0", 1);
+	has(t, "(gecikti)", 0);
+	free(t);
+}
+
 int
 main(void)
 {
@@ -321,6 +342,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_bidb_digest, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_holiday_warning, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_paused_not_late, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_unit_heads, setup,
 		    teardown),

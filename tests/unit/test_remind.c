@@ -348,6 +348,33 @@ test_overdue(void **state)
 	assert_int_equal(remind_count(fx->db, 1), 1);
 }
 
+/* The same from a case's columns (the listings' way): the step's first
+ * threshold, the wet-signature one after approval on paper, never when
+ * paused or at a step without reminders. */
+static void
+test_overdue_of(void **state)
+{
+	struct fx *fx = *state;
+	time_t fri = clock_make_local(2026, 6, 5, 10);
+	time_t tue = clock_make_local(2026, 6, 9, 12);	/* 2 business days */
+	time_t wed = clock_make_local(2026, 6, 10, 12);	/* 3 */
+
+	assert_int_equal(remind_overdue_of(&fx->cfg, "application_filled",
+	    fri, NULL, 0, tue), 0);
+	assert_int_equal(remind_overdue_of(&fx->cfg, "application_filled",
+	    fri, NULL, 0, wed), 1);
+	assert_int_equal(remind_overdue_of(&fx->cfg, "application_filled",
+	    fri, NULL, 1, wed), 0);
+	assert_int_equal(remind_overdue_of(&fx->cfg, "approved", fri,
+	    "islak-imza", 0, tue), 1);
+	assert_int_equal(remind_overdue_of(&fx->cfg, "approved", fri,
+	    "e-onay", 0, tue), 0);
+	assert_int_equal(remind_overdue_of(&fx->cfg, "certificate_shipped",
+	    fri, NULL, 0, wed + 30 * 86400), 0);
+	assert_int_equal(remind_overdue_of(&fx->cfg, "closed", fri, NULL, 0,
+	    wed + 30 * 86400), 0);
+}
+
 /* A person without an address: BİDB is told when the first reminder
  * would have gone, once. */
 static void
@@ -587,6 +614,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_approved_routes, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_overdue, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_overdue_of, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_person_without_address,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ticket_head_known, setup,
