@@ -169,8 +169,8 @@ sender_start(const struct config *cfg, time_t now)
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&s->cv, &ca);
 	pthread_condattr_destroy(&ca);
-	/* The threads only read s->nconn's slots below it, and each slot
-	 * is filled before its thread starts. */
+	/* Each thread reads its own slot, filled before it starts, and
+	 * what is shared under mu; nconn is this thread's. */
 	while (s->nconn < want && conn_start(s, s->nconn) == 0)
 		s->nconn++;
 	if (s->nconn == 0) {
