@@ -240,52 +240,50 @@ digest_add_cases(sqlite3 *db, const struct config *cfg,
 {
 	struct buf low = BUF_INIT;
 	sqlite3_stmt *st;
-	int64_t *ids = NULL;
-	int *kamusm = NULL, *late = NULL;
-	size_t n = 0, i;
-	int rc, ret = -1;
+	struct { int64_t id; int late; } *rows = NULL;
+	size_t n = 0, cap = 0, i;
+	int rc, ret = -1, late;
 
 	if ((st = db_stmt(db, SQL_CASES)) == NULL)
 		goto out;
 	bind_head(st, head, &low);
+	/* Counted from the row (ten thousand cases are not read twice);
+	 * the rows listed are read after the query ends. */
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		ids = xrealloc(ids, (n + 1) * sizeof *ids);
-		kamusm = xrealloc(kamusm, (n + 1) * sizeof *kamusm);
-		late = xrealloc(late, (n + 1) * sizeof *late);
-		ids[n] = sqlite3_column_int64(st, 0);
-		kamusm[n] = remind_at_kamusm(case_step_parse(text(st, 1)),
-		    (const char *)sqlite3_column_text(st, 2));
-		/* From the row: ten thousand cases are not read twice. */
-		late[n] = remind_overdue_of(cfg, text(st, 1),
+		late = remind_overdue_of(cfg, text(st, 1),
 		    (time_t)sqlite3_column_int64(st, 3),
 		    (const char *)sqlite3_column_text(st, 2),
 		    sqlite3_column_type(st, 4) != SQLITE_NULL, now);
-		n++;
+		c->open++;
+		c->kamusm += remind_at_kamusm(case_step_parse(text(st, 1)),
+		    (const char *)sqlite3_column_text(st, 2));
+		c->overdue += late;
+		if (!late && overdue_only)
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 64;
+			rows = xrealloc(rows, cap * sizeof *rows);
+		}
+		rows[n].id = sqlite3_column_int64(st, 0);
+		rows[n++].late = late;
 	}
 	if (done(db, st, rc) == -1)
 		goto out;
 	for (i = 0; i < n; i++) {
-		struct tmpl_vars *row;
-		int o = late[i], esc;
+		struct tmpl_vars *row = tmpl_list_add(v, list);
+		int esc;
 
-		c->open++;
-		c->kamusm += kamusm[i];
-		c->overdue += o;
-		if (!o && overdue_only)
-			continue;
-		row = tmpl_list_add(v, list);
-		if (case_row(db, ids[i], now, o, row, &esc) == -1)
+		if (case_row(db, rows[i].id, now, rows[i].late, row,
+		    &esc) == -1)
 			goto out;
 		c->listed++;
-		c->escalated += o && esc;
+		c->escalated += rows[i].late && esc;
 	}
 	ret = 0;
 out:
 	if (ret == -1)
 		log_err("digest: %s", db_errmsg(db));
-	free(ids);
-	free(kamusm);
-	free(late);
+	free(rows);
 	buf_free(&low);
 	return ret;
 }

@@ -160,6 +160,19 @@ render(struct fx *fx, const char *iso)
 	return text;
 }
 
+/* The digest's run on Monday 15 June 2026 at 09:30, which queues it;
+ * returns that time. */
+static time_t
+run_monday(struct fx *fx)
+{
+	time_t now;
+
+	assert_int_equal(clock_parse_iso("2026-06-15T09:30:00+03:00", &now),
+	    0);
+	assert_int_equal(digest_run(fx->db, &fx->cfg, now), 1);
+	return now;
+}
+
 static void
 has(const char *text, const char *needle, int want)
 {
@@ -258,9 +271,7 @@ test_unit_heads(void **state)
 	char *t;
 
 	fx->cfg.digest.unit_heads = 1;
-	assert_int_equal(clock_parse_iso("2026-06-15T09:30:00+03:00", &now),
-	    0);
-	assert_int_equal(digest_run(fx->db, &fx->cfg, now), 1);
+	now = run_monday(fx);
 	assert_int_equal(digest_run(fx->db, &fx->cfg, now + 3600), 0);
 	assert_int_equal(db_int(fx->db, "SELECT count(*) FROM outbox WHERE "
 	    "kind = 'digest.tmpl'", NULL, 0), 1);
@@ -305,11 +316,8 @@ static void
 test_unit_heads_off(void **state)
 {
 	struct fx *fx = *state;
-	time_t now;
 
-	assert_int_equal(clock_parse_iso("2026-06-15T09:30:00+03:00", &now),
-	    0);
-	assert_int_equal(digest_run(fx->db, &fx->cfg, now), 1);
+	run_monday(fx);
 	assert_int_equal(db_int(fx->db, "SELECT count(*) FROM outbox", NULL,
 	    0), 1);
 }
@@ -320,15 +328,12 @@ static void
 test_paused_not_late(void **state)
 {
 	struct fx *fx = *state;
-	time_t now;
 	char *t;
 
 	fx->cfg.digest.unit_heads = 1;
 	assert_int_equal(db_exec(fx->db, "UPDATE cases SET paused_t = 1 "
 	    "WHERE tag = 'NES-2026-0002'"), 0);
-	assert_int_equal(clock_parse_iso("2026-06-15T09:30:00+03:00", &now),
-	    0);
-	assert_int_equal(digest_run(fx->db, &fx->cfg, now), 1);
+	run_monday(fx);
 	t = mail_to(fx, "dekan@example.edu.tr", NULL);
 	has(t, "Açık kayıt: 2    Geciken: 0", 1);
 	has(t, "(gecikti)", 0);
