@@ -263,6 +263,20 @@ need_found(const struct rule_set *rs, const struct rules_need *need,
 	return 1;
 }
 
+/* Makes re JIT code unless it is already (rules_parse.c's compile says
+ * why this waits for a first match).  Should that fail, the interpreter
+ * still matches, with the same limits. */
+static void
+jit_once(const struct rule_set *rs, pcre2_code *re)
+{
+	size_t size = 0;
+
+	if (rs->jit_works &&
+	    pcre2_pattern_info(re, PCRE2_INFO_JITSIZE, &size) == 0 &&
+	    size == 0)
+		(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+}
+
 /* 1 match, 0 none, LIMIT when a limit stopped it.  From the start of the
  * text, a text without any word the pattern needs is no match without
  * asking PCRE2 (rules_need.c). */
@@ -274,6 +288,7 @@ match_at(const struct rule_set *rs, pcre2_code *re,
 
 	if (start == 0 && !need_found(rs, need, fl))
 		return 0;
+	jit_once(rs, re);
 	rc = pcre2_match(re, (PCRE2_SPTR)fl->f.s, fl->f.len, start,
 	    PCRE2_NO_UTF_CHECK, rs->md, rs->mctx);
 	if (rc >= 0)
@@ -593,6 +608,25 @@ rules_count(const struct rule_set *rs)
 	return rs ? rs->nrules : 0;
 }
 
+/* Whether a pattern can be made JIT code here: PCRE2 may be built
+ * without it, or the system may refuse it executable memory.  Asked once
+ * so that each match does not try again (and fail again) on such a
+ * system. */
+static int
+jit_probe(const struct rule_set *rs)
+{
+	pcre2_code *re;
+	size_t eoff;
+	int ecode, ok;
+
+	re = pcre2_compile((PCRE2_SPTR)"a", 1, 0, &ecode, &eoff, rs->cctx);
+	if (re == NULL)
+		return 0;
+	ok = pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) == 0;
+	pcre2_code_free(re);
+	return ok;
+}
+
 int
 rules_runtime_init(struct rule_set *rs)
 {
@@ -613,6 +647,7 @@ rules_runtime_init(struct rule_set *rs)
 			max = cap + 1;
 	}
 	rules_need_index(rs);
+	rs->jit_works = jit_probe(rs);
 	rs->mctx = pcre2_match_context_create(NULL);
 	rs->jit = pcre2_jit_stack_create(32 * 1024, 512 * 1024, NULL);
 	rs->md = pcre2_match_data_create(max, NULL);

@@ -285,7 +285,6 @@ split_cond(struct parser *p, struct rule_cond *c, const char *pat)
 		    p->rs->cctx);
 		if (alt[i].re == NULL)
 			goto fail;
-		(void)pcre2_jit_compile(alt[i].re, PCRE2_JIT_COMPLETE);
 		branch = xstrndup(pat + start, ends[i] - start);
 		alt[i].need = rules_need_of(p->rs, branch);
 		free(branch);
@@ -302,7 +301,10 @@ fail:
 
 /* Compiles src folded; *need_r the words a match needs (rules_need.c).
  * With cond, a condition's pattern: split into its branches when it
- * has several, and then the whole is only kept, not made JIT code. */
+ * has several, and then the whole is only kept.  No JIT code yet: that
+ * is made at a pattern's first match (rules.c), since making it for
+ * every rule took most of a load's time, and a poll that finds nothing
+ * new loads the rules and matches nothing. */
 static pcre2_code *
 compile(struct parser *p, const char *src, struct rules_need **need_r,
     struct rule_cond *cond)
@@ -330,9 +332,6 @@ compile(struct parser *p, const char *src, struct rules_need **need_r,
 	}
 	if (cond != NULL)
 		split_cond(p, cond, pat);
-	if (cond == NULL || cond->nalt == 0)
-		/* Without JIT (an unusual CPU) the interpreter still works. */
-		(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
 	*need_r = rules_need_of(p->rs, pat);
 done:
 	free(pat);

@@ -107,6 +107,10 @@ struct rule_set {
 	pcre2_match_context	*mctx;
 	pcre2_jit_stack		*jit;
 	pcre2_match_data	*md;
+	/* Whether PCRE2 makes JIT code here (built with it, and the system
+	 * lets it map executable memory): each pattern is made JIT code at
+	 * its first match (rules.c), not at load. */
+	int			 jit_works;
 };
 
 /* Frees n branches of a condition (rules.c). */

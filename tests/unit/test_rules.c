@@ -355,6 +355,46 @@ expect_error(const char *text, const char *want)
 	assert_non_null(strstr(err, "/t.rules:"));
 }
 
+static size_t
+jit_size(pcre2_code *re)
+{
+	size_t size = 0;
+
+	assert_int_equal(pcre2_pattern_info(re, PCRE2_INFO_JITSIZE, &size),
+	    0);
+	return size;
+}
+
+/* A load makes no JIT code (a poll with nothing new matches nothing); a
+ * pattern gets it at its first match, and only the patterns a message
+ * reached; the verdicts are the same before and after. */
+static void
+test_jit_at_first_match(void **state)
+{
+	struct rule_set *rs = load_ok(
+	    "[rule first]\nstep = note\nfrom = anyone\nsubject = kargo\n"
+	    "[rule second]\nstep = closed\nfrom = anyone\n"
+	    "subject = sertifika\n");
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < rs->nrules; i++)
+		assert_int_equal(jit_size(rs->rules[i].conds[0].re), 0);
+	assert_string_equal(step_of(rs, "Kargo gönderildi", "-", 0), "note");
+	if (rs->jit_works)
+		assert_true(jit_size(rs->rules[0].conds[0].re) > 0);
+	else
+		print_message("PCRE2 makes no JIT code here: only the "
+		    "verdicts checked\n");
+	/* The first rule won: the second was not run. */
+	assert_int_equal(jit_size(rs->rules[1].conds[0].re), 0);
+	assert_string_equal(step_of(rs, "Kargo gönderildi", "-", 0), "note");
+	assert_string_equal(step_of(rs, "Sertifika", "-", 0), "closed");
+	if (rs->jit_works)
+		assert_true(jit_size(rs->rules[1].conds[0].re) > 0);
+	rules_free(&rs);
+}
+
 static void
 test_errors(void **state)
 {
@@ -973,6 +1013,7 @@ main(void)
 		cmocka_unit_test(test_first_rule_wins_and_roles),
 		cmocka_unit_test(test_fields_and_global_extract),
 		cmocka_unit_test(test_match_limit),
+		cmocka_unit_test(test_jit_at_first_match),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_approval_key),
 		cmocka_unit_test(test_fresh_text),
