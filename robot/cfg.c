@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <ini.h>
+#include <xxhash.h>
 
 #include "ascii.h"
 #include "buf.h"
@@ -1212,6 +1213,71 @@ cfg_free(struct config **cfgp)
 	free(cfg->path);
 	free(cfg);
 	*cfgp = NULL;
+}
+
+/* d moved on by n bytes at p: each piece hashed with the hash so far as
+ * its seed. */
+static uint64_t
+digest_add(uint64_t d, const void *p, size_t n)
+{
+	return XXH3_64bits_withSeed(p, n, d);
+}
+
+/* Strings as their bytes and a NUL, so that ("ab", "c") and ("a", "bc")
+ * differ; NULL as a lone 0xff. */
+static uint64_t
+digest_str(uint64_t d, const char *s)
+{
+	static const unsigned char none = 0xff;
+
+	return s == NULL ? digest_add(d, &none, 1) :
+	    digest_add(d, s, strlen(s) + 1);
+}
+
+uint64_t
+cfg_digest(const struct config *cfg)
+{
+	uint64_t d = 0;
+
+	for (size_t i = 0; i < NKEYS; i++) {
+		const struct key *k = &keys[i];
+		const char *f = (const char *)cfg + k->off;
+		size_t n;
+
+		/* The secrets are no one's business here (the result goes
+		 * into the database), and the keys that only lead to them
+		 * (password_file) are not kept. */
+		if (k->scratch || strcmp(k->name, "password") == 0 ||
+		    strcmp(k->name, "client_secret") == 0)
+			continue;
+		d = digest_str(digest_str(d, k->section), k->name);
+		switch (k->type) {
+		case K_STR:
+		case K_PATH:
+		case K_CHOICE:
+		case K_DOMAIN:
+		case K_LINK:
+			d = digest_str(d, *(char *const *)f);
+			break;
+		case K_LIST:
+		case K_DOMAINS:
+			n = *(const size_t *)((const char *)cfg + k->count_off);
+			d = digest_add(d, &n, sizeof n);
+			for (size_t j = 0; j < n; j++)
+				d = digest_str(d, (*(char *const *const *)f)[j]);
+			break;
+		case K_SIZE:
+			d = digest_add(d, f, sizeof(size_t));
+			break;
+		case K_INT:
+		case K_BOOL:
+		case K_TLS:
+		case K_ENUM:
+			d = digest_add(d, f, sizeof(int));
+			break;
+		}
+	}
+	return d;
 }
 
 int

@@ -22,6 +22,7 @@
 #define ROBOT_CFG_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 enum cfg_tls { CFG_TLS_IMAPS, CFG_TLS_STARTTLS, CFG_TLS_NONE };
 /* How the robot logs in: with the password (IMAP LOGIN, SMTP AUTH as
@@ -197,6 +198,12 @@ void cfg_free(struct config **cfg);
  * defaults of [robot] rules_dir, templates_dir and holidays_file are under
  * it; the config's own values override them. */
 const char *cfg_datadir(void);
+
+/* A hash of every setting of cfg but the secrets: two configs with the
+ * same settings have the same digest, and a change to any setting makes
+ * another (but for a one in 2^64 chance).  What has been decided under
+ * one config is known to hold under the next by it (remind.c). */
+uint64_t cfg_digest(const struct config *cfg);
 
 /* 1 when host names the loopback (127.0.0.0/8, ::1, localhost). */
 int cfg_is_loopback(const char *host);

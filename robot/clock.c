@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <xxhash.h>
 
 #include "clock.h"
 #include "mem.h"
@@ -350,6 +351,13 @@ is_business_daynum(long day)
 	    sizeof *holidays, cmp_long) != NULL)
 		return 0;
 	return 1;
+}
+
+uint64_t
+clock_holidays_digest(void)
+{
+	return nholidays == 0 ? 0 :
+	    XXH3_64bits(holidays, nholidays * sizeof *holidays);
 }
 
 int

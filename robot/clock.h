@@ -13,6 +13,7 @@
 #ifndef ROBOT_CLOCK_H
 #define ROBOT_CLOCK_H
 
+#include <stdint.h>
 #include <time.h>
 
 /* Now: ROBOT_NOW if set (returns -1 and says why in err when it is
@@ -29,6 +30,9 @@ void clock_format_iso(time_t t, char out[32]);
 /* Loads the holiday file (replacing any loaded before).  Returns 0, or -1
  * with "FILE:LINE: problem" in err. */
 int clock_load_holidays(const char *path, char *err, size_t errlen);
+/* A hash of the days the loaded holiday file lists: another list makes
+ * another (remind.c). */
+uint64_t clock_holidays_digest(void);
 /* How far ahead the holiday file looks: a warning (digest, `rules
  * check`) when it does not cover this many days from now. */
 #define CLOCK_HOLIDAYS_AHEAD	90

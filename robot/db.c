@@ -270,6 +270,36 @@ static const char *const migrations[] = {
 	"  ON outbox(state, sent_t, kind);"
 	"CREATE INDEX IF NOT EXISTS outbox_kind"
 	"  ON outbox(kind, created_t);",
+
+	/* 11: a poll with nothing new reads neither every open case nor
+	 * every mail held back.  The reminders' run notes when it has
+	 * decided for a day (remind.c) against remind_changes, which every
+	 * change to a case or a request, and every reminder changed or
+	 * deleted, counts here, whoever makes it (a poll, an administrator,
+	 * the purge); a reminder added does not, as it makes nothing due on
+	 * the day it is sent.  The outbox finds its due mail, and counts
+	 * what the day's limit holds back, by an index that has the kind:
+	 * through outbox_state each such mail was read from the table, some
+	 * 5 ms a poll with 700 held back.  Written so that it can run
+	 * again on a database put back by hand. */
+	"INSERT OR IGNORE INTO counter(name, value)"
+	"  VALUES ('remind_changes', 0);"
+#define REMIND_TRIGGER(name, event, table)				\
+	"CREATE TRIGGER IF NOT EXISTS " name " AFTER " event " ON " table \
+	"  BEGIN UPDATE counter SET value = value + 1"			\
+	"  WHERE name = 'remind_changes'; END;"
+	REMIND_TRIGGER("remind_cases_add", "INSERT", "cases")
+	REMIND_TRIGGER("remind_cases_set", "UPDATE", "cases")
+	REMIND_TRIGGER("remind_cases_del", "DELETE", "cases")
+	REMIND_TRIGGER("remind_request_add", "INSERT", "request")
+	REMIND_TRIGGER("remind_request_set", "UPDATE", "request")
+	REMIND_TRIGGER("remind_request_del", "DELETE", "request")
+	REMIND_TRIGGER("remind_reminder_set", "UPDATE", "reminder")
+	REMIND_TRIGGER("remind_reminder_del", "DELETE", "reminder")
+#undef REMIND_TRIGGER
+	"CREATE INDEX IF NOT EXISTS outbox_due"
+	"  ON outbox(state, next_t, kind);"
+	"DROP INDEX IF EXISTS outbox_state;",
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])

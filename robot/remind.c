@@ -2,9 +2,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 #include "buf.h"
 #include "cases.h"
+#include "cfg.h"
 #include "clock.h"
 #include "compose.h"
 #include "db.h"
@@ -24,6 +26,12 @@
 #define RCPT_PERSON	"person"
 #define RCPT_YAZI	"yazi_isleri"
 #define RCPT_ESCALATION	"escalation"
+
+/* Counters (history.h): the changes to cases, requests and reminders,
+ * which db.c's triggers count; and what the last run that decided for a
+ * whole day rested on (quiet_key). */
+#define REMIND_CHANGES	"remind_changes"
+#define REMIND_QUIET	"remind_quiet"
 
 /* What the table says about one step. */
 struct rule {
@@ -346,8 +354,13 @@ set_cases(sqlite3 *db, struct tmpl_vars *v, const struct waiting *w,
 	return 0;
 }
 
+/* What send_one returns when a template would not render: nothing was
+ * queued or recorded, and the next run tries again. */
+#define NOT_RENDERED	2
+
 /* Renders, queues and records one reminder or escalation for w.
- * Returns 1 queued, 0 nothing queued (recorded all the same), -1. */
+ * Returns 1 queued, 0 nothing queued (recorded all the same),
+ * NOT_RENDERED, -1. */
 static int
 send_one(sqlite3 *db, const struct config *cfg, const struct waiting *w,
     const struct rule *r, int escalate, int n, time_t last, time_t now)
@@ -405,7 +418,7 @@ send_one(sqlite3 *db, const struct config *cfg, const struct waiting *w,
 	if (mail_render(cfg->robot.templates_dir, tmpl, v, &subject, &text,
 	    &html, err, sizeof err) == -1) {
 		log_err("remind: %s", err);
-		ret = 0;
+		ret = NOT_RENDERED;
 		goto out;
 	}
 
@@ -554,13 +567,44 @@ waiting_add(struct waiting **ws, size_t *n, size_t *cap)
 	return &(*ws)[(*n)++];
 }
 
+/* What a run's decisions rest on besides the rows it reads: the local
+ * day (decide() counts whole days, and sends nothing twice in one), the
+ * settings and the holidays; and how many changes those rows had seen
+ * when it read them. */
+static int64_t
+quiet_key(const struct config *cfg, time_t now, int64_t changes)
+{
+	struct tm tm;
+	int64_t v[5];
+
+	clock_local(now, &tm);
+	v[0] = tm.tm_year;
+	v[1] = tm.tm_yday;
+	v[2] = changes;
+	v[3] = (int64_t)cfg_digest(cfg);
+	v[4] = (int64_t)clock_holidays_digest();
+	return (int64_t)XXH3_64bits(v, sizeof v);
+}
+
+/* Notes that a run decided for everything under key.  A failure only
+ * costs the next run its skip. */
+static void
+note_quiet(sqlite3 *db, int64_t key)
+{
+	if (db_begin(db) == -1)
+		return;
+	if (history_counter_set(db, REMIND_QUIET, key) == -1 ||
+	    db_commit(db) == -1)
+		db_rollback(db);
+}
+
 int
 remind_run(sqlite3 *db, const struct config *cfg, time_t now)
 {
 	struct waiting *ws = NULL;
 	struct due *dues = NULL;
 	size_t nws = 0, cap = 0, req_from = 0, i;
-	int64_t req_last = -1;
+	int64_t req_last = -1, changes, quiet;
 	sqlite3_stmt *st;
 	struct tm tm;
 	int total = 0, r, rc;
@@ -578,6 +622,17 @@ remind_run(sqlite3 *db, const struct config *cfg, time_t now)
 	 * time (its lock file), so nothing changes in between. */
 	if (db_exec(db, "BEGIN") == -1)
 		return -1;
+	/* A run that decided for today under these settings, with nothing
+	 * changed since it read the rows, found nothing it has not sent
+	 * (what it sent is "sent today" now): a poll with nothing new then
+	 * reads no case, some 9 us an open case.  Counted changes made
+	 * while a run works tell the next one to work again. */
+	changes = history_counter(db, REMIND_CHANGES, -1);
+	quiet = quiet_key(cfg, now, changes);
+	if (changes >= 0 && history_counter(db, REMIND_QUIET, 0) == quiet) {
+		db_commit(db);
+		return 0;
+	}
 	if ((st = db_stmt(db, SQL_TICKETS)) == NULL)
 		goto fail;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -671,8 +726,13 @@ remind_run(sqlite3 *db, const struct config *cfg, time_t now)
 		if ((r = send_one(db, cfg, &ws[i], &dues[i].r,
 		    dues[i].escalate, dues[i].n, dues[i].last, now)) == -1)
 			goto fail;
-		total += r;
+		if (r == NOT_RENDERED)
+			changes = -1;	/* a fixed template must not wait */
+		else
+			total += r;
 	}
+	if (changes >= 0)
+		note_quiet(db, quiet);
 	for (i = 0; i < nws; i++)
 		waiting_free(&ws[i]);
 	free(ws);

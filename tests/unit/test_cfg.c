@@ -831,6 +831,42 @@ test_retention(void **state)
 	    "robot.ini:11: retention.daily: must be yes or no");
 }
 
+/* The digest: the same settings give the same; any setting another (a
+ * number, a word, a list's item or its length); the password does not
+ * enter it. */
+static void
+test_digest(void **state)
+{
+	static const char *const other[] = {
+		GOOD "[reminders]\nsent_first = 6\n",
+		GOOD "[reminders]\nhour = 10\n",
+		GOOD "[institution]\nbidb = it@example.edu.tr\n",
+		GOOD "[kamusm]\ndomains = kamusm.gov.tr\n",
+		GOOD "[kamusm]\ndomains = kamusm.gov.tr, example.gov.tr\n",
+		GOOD "[imap]\nfolders = INBOX, NES\n",
+		GOOD "[limits]\nmax_message = 1M\n",
+	};
+	struct config *a = load_text(GOOD), *b = load_text(GOOD), *c;
+	uint64_t d = cfg_digest(a), seen[8];
+
+	(void)state;
+	assert_true(cfg_digest(b) == d);
+	cfg_free(&b);
+	b = load_text(BASE "[imap]\npassword = another-Secret9\n");
+	assert_true(cfg_digest(b) == d);
+	cfg_free(&b);
+	seen[0] = d;
+	for (size_t i = 0; i < sizeof other / sizeof other[0]; i++) {
+		c = load_text(other[i]);
+		seen[i + 1] = cfg_digest(c);
+		for (size_t j = 0; j <= i; j++)
+			if (seen[j] == seen[i + 1])
+				fail_msg("same digest: %s", other[i]);
+		cfg_free(&c);
+	}
+	cfg_free(&a);
+}
+
 int
 main(void)
 {
@@ -854,6 +890,7 @@ main(void)
 		cmocka_unit_test(test_lists_and_domains),
 		cmocka_unit_test(test_links),
 		cmocka_unit_test(test_retention),
+		cmocka_unit_test(test_digest),
 	};
 	int failed;
 

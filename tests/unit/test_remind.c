@@ -599,6 +599,96 @@ test_person_links_last(void **state)
 	buf_free(&got);
 }
 
+/* sqlite3_trace_v2's callback: counts the statements that read the open
+ * cases (remind.c's SQL_CASES). */
+static int
+count_case_reads(unsigned type, void *ctx, void *p, void *x)
+{
+	const char *sql = sqlite3_sql(p);
+
+	(void)type;
+	(void)x;
+	if (sql != NULL && strstr(sql, "FROM cases c LEFT JOIN request") !=
+	    NULL)
+		(*(int *)ctx)++;
+	return 0;
+}
+
+/* remind_run at hh:mm of Tuesday 9 June 2026; *reads the times it read
+ * the open cases. */
+static int
+run_at(struct fx *fx, int hh, int mm, int day, int *reads)
+{
+	int n;
+
+	*reads = 0;
+	sqlite3_trace_v2(fx->db, SQLITE_TRACE_STMT, count_case_reads, reads);
+	n = remind_run(fx->db, &fx->cfg, clock_make_local(2026, 6, day, hh) +
+	    mm * 60);
+	sqlite3_trace_v2(fx->db, 0, NULL, NULL);
+	return n;
+}
+
+/* Once a run has decided for a day, a poll with nothing new does not read
+ * the cases again that day; whatever could make something due does make
+ * the next run decide again: a case added, or changed, by any writer, a
+ * reminder taken away, another setting; and the next day. */
+static void
+test_quiet_day(void **state)
+{
+	struct fx *fx = *state;
+	int reads;
+
+	add_request(fx, "(1, '48213', 'Mühendislik Fakültesi', 'Ali Veli', "
+	    "'dekan@example.edu.tr', 0, 0, 0, 0)");
+	/* Notified on Tuesday 2 June: 5 business days on 9 June. */
+	add_case(fx, 1, 1, "a@example.edu.tr", "kamusm_notified",
+	    clock_make_local(2026, 6, 2, 10), NULL);
+	/* Since Monday 8 June, and Thursday 4 June: not yet. */
+	add_case(fx, 3, 1, "c@example.edu.tr", "kamusm_notified",
+	    clock_make_local(2026, 6, 8, 10), NULL);
+	add_case(fx, 4, 1, "d@example.edu.tr", "kamusm_notified",
+	    clock_make_local(2026, 6, 4, 10), NULL);
+	assert_int_equal(run_at(fx, 9, 30, 9, &reads), 1);
+	assert_int_equal(reads, 1);
+	assert_int_equal(run_at(fx, 10, 0, 9, &reads), 0);
+	assert_int_equal(reads, 0);
+	assert_int_equal(run_at(fx, 16, 0, 9, &reads), 0);
+	assert_int_equal(reads, 0);
+
+	/* Another writer adds a case long waiting. */
+	add_case(fx, 2, 1, "b@example.edu.tr", "kamusm_notified",
+	    clock_make_local(2026, 5, 20, 10), NULL);
+	assert_int_equal(run_at(fx, 16, 5, 9, &reads), 1);
+	assert_int_equal(remind_count(fx->db, 2), 1);
+	assert_int_equal(run_at(fx, 16, 6, 9, &reads), 0);
+	assert_int_equal(reads, 0);
+
+	/* ... or moves one's date back. */
+	exec(fx->db, "UPDATE cases SET step_t = step_t - 14 * 86400 "
+	    "WHERE id = 3");
+	assert_int_equal(run_at(fx, 16, 10, 9, &reads), 1);
+	assert_int_equal(remind_count(fx->db, 3), 1);
+
+	/* A reminder taken away (an administrator's merge, the purge). */
+	exec(fx->db, "DELETE FROM reminder WHERE case_id = 1");
+	assert_int_equal(run_at(fx, 16, 15, 9, &reads), 1);
+	assert_int_equal(remind_count(fx->db, 1), 1);
+
+	/* A setting: case 4 is 3 business days in. */
+	assert_int_equal(run_at(fx, 16, 20, 9, &reads), 0);
+	assert_int_equal(reads, 0);
+	fx->cfg.reminders.notified_first = 3;
+	assert_int_equal(run_at(fx, 16, 25, 9, &reads), 1);
+	assert_int_equal(remind_count(fx->db, 4), 1);
+
+	/* The next day is decided again (nothing due on it). */
+	assert_int_equal(run_at(fx, 9, 30, 10, &reads), 0);
+	assert_int_equal(reads, 1);
+	assert_int_equal(run_at(fx, 9, 35, 10, &reads), 0);
+	assert_int_equal(reads, 0);
+}
+
 int
 main(void)
 {
@@ -622,6 +712,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_ticket_head_is_bidb,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_quiet_day, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_person_links_last, setup,
 		    teardown),
 	};
