@@ -625,7 +625,7 @@ remind_run(sqlite3 *db, const struct config *cfg, time_t now)
 	/* A run that decided for today under these settings, with nothing
 	 * changed since it read the rows, found nothing it has not sent
 	 * (what it sent is "sent today" now): a poll with nothing new then
-	 * reads no case, some 9 us an open case.  Counted changes made
+	 * reads no case (some 9 microseconds an open case).  Counted changes made
 	 * while a run works tell the next one to work again. */
 	changes = history_counter(db, REMIND_CHANGES, -1);
 	quiet = quiet_key(cfg, now, changes);

@@ -53,7 +53,10 @@
 
 /* Queues every reminder and escalation due now (own transactions: call
  * outside any).  Returns the number of mails queued, or -1 on a database
- * error (what was committed before stays). */
+ * error (what was committed before stays).  Once a run has decided for a
+ * day, the next ones that day read no case until a case, a request or a
+ * reminder changes, or a setting or the holidays do (db.c's migration 11
+ * counts the changes). */
 int remind_run(sqlite3 *db, const struct config *cfg, time_t now);
 
 /* 1 when the case has waited at its step at least the first threshold of
