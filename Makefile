@@ -13,8 +13,12 @@ CC       ?= cc
 CFLAGS   ?= -O2 -g
 CFLAGS   += -pthread -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wformat=2 \
 	    -Wstrict-prototypes -Wno-unused-parameter
+# Loaded at their first use (robot/lazy.h), not linked: their headers
+# only, and the robot starts without mapping them and what they pull in.
+LAZYPKGS := libcurl libxml-2.0 libzip
 CPPFLAGS += $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -Irobot
-LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lunistring -lm -pthread
+LDLIBS   += $(shell pkg-config --libs $(filter-out $(LAZYPKGS),$(PKGS)) \
+	    2>/dev/null) -lunistring -lm -pthread
 ifeq ($(SANITIZE),1)
 CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer
 LDFLAGS  += -fsanitize=address,undefined
@@ -57,9 +61,10 @@ $(BUILD)/robot: $(OBJS)
 $(BUILD)/obj/%.o: robot/%.c $(wildcard robot/*.h) | $(BUILD)/obj
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
+# test_limits makes zip archives with libzip itself.
 $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS) | $(BUILD)/tests
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIBOBJS) $(LDFLAGS) \
-		$(LDLIBS) -lcmocka
+		$(LDLIBS) -lcmocka $(if $(filter test_limits,$*),-lzip)
 
 $(BUILD)/obj $(BUILD)/tests $(BUILD)/install:
 	mkdir -p $@
@@ -190,14 +195,14 @@ PROBEOBJS := $(patsubst %,$(BUILD)/obj/%.o,imap imap_fetch imap_queue \
 	imap_resp imap_body mem buf log tckn ascii \
 	$(if $(wildcard robot/cfg.c),cfg cfg_datadir))
 # The login with an access token: AUTHENTICATE and the token endpoint.
-PROBEOBJS += $(patsubst %,$(BUILD)/obj/%.o,imap_auth oauth2 oauth2_file)
+PROBEOBJS += $(patsubst %,$(BUILD)/obj/%.o,imap_auth oauth2 oauth2_file lazy)
 
 $(BUILD)/tests/imap_probe: tests/tools/imap_probe.c $(PROBEOBJS) | $(BUILD)/tests
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(PROBEOBJS) $(LDFLAGS) $(LDLIBS)
 
 SMTPPROBEOBJS := $(patsubst %,$(BUILD)/obj/%.o,smtp compose charset span mail tmpl mem buf \
 	log tckn ascii cfg cfg_datadir)
-SMTPPROBEOBJS += $(patsubst %,$(BUILD)/obj/%.o,oauth2 oauth2_file)
+SMTPPROBEOBJS += $(patsubst %,$(BUILD)/obj/%.o,oauth2 oauth2_file lazy)
 
 $(BUILD)/tests/smtp_probe: tests/tools/smtp_probe.c $(SMTPPROBEOBJS) | $(BUILD)/tests
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(SMTPPROBEOBJS) $(LDFLAGS) $(LDLIBS)

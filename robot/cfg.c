@@ -1264,7 +1264,8 @@ cfg_digest(const struct config *cfg)
 			n = *(const size_t *)((const char *)cfg + k->count_off);
 			d = digest_add(d, &n, sizeof n);
 			for (size_t j = 0; j < n; j++)
-				d = digest_str(d, (*(char *const *const *)f)[j]);
+				d = digest_str(d,
+				    (*(char *const *const *)f)[j]);
 			break;
 		case K_SIZE:
 			d = digest_add(d, f, sizeof(size_t));

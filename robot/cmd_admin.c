@@ -151,7 +151,7 @@ correct(struct robot *r, const char *sub, const struct args *a, int64_t id,
 		    "Message-ID that `status` shows)", a->pos[0]);
 		return ADMIN_REFUSED;
 	}
-	if (robot_load_rules(r) == -1)
+	if (robot_load_reading(r) == -1)
 		return ADMIN_ERR;
 	rc = admin_attach(r->db, r->cfg, r->rules, msg, id, by, now, &what,
 	    err, errlen);

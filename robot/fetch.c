@@ -6,7 +6,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <libxml/parser.h>
 
 #include "buf.h"
 #include "clock.h"
@@ -583,10 +582,6 @@ fetch_folder(const struct config *cfg, sqlite3 *db, struct imap *imap,
 	fc->first = last + 1;
 	fc->last = last;
 	fc->careful = was ? FETCH_CAREFUL_MSGS : 0;
-	/* libxml2 (the HTML of a message, decoded in the prep thread) and
-	 * the form readers (in this one) may then run at once: its globals
-	 * must be set up before the second thread starts. */
-	xmlInitParser();
 	/* The guarded child, forked while this is the only thread. */
 	if (fc->careful > 0 && (fc->guard = guard_start(probe, fc, err,
 	    errlen)) == NULL)

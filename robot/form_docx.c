@@ -16,6 +16,7 @@
 #include "buf.h"
 #include "form.h"
 #include "form_int.h"
+#include "lazy.h"
 #include "mem.h"
 
 #define XML_OPTS	(XML_PARSE_NONET | XML_PARSE_NOERROR | \
@@ -69,10 +70,10 @@ grid_span(const xmlNode *tc)
 			if (!is_el(g, "gridSpan"))
 				continue;
 			/* w:val; attributes are matched by local name. */
-			if ((v = xmlGetProp(g, (const xmlChar *)"val")) !=
+			if ((v = sym_xmlGetProp(g, (const xmlChar *)"val")) !=
 			    NULL) {
 				n = strtol((char *)v, NULL, 10);
-				xmlFree(v);
+				sym_xmlFree(v);
 			}
 		}
 	}
@@ -116,14 +117,15 @@ form_read_docx(const unsigned char *data, size_t len, int max_rows,
 	if (form_zip_read(za, "word/document.xml", &xml, &xlen, err,
 	    errlen) == -1)
 		goto done;
-	doc = xmlReadMemory(xml, (int)xlen, "document.xml", NULL, XML_OPTS);
-	if (doc == NULL || xmlDocGetRootElement(doc) == NULL) {
+	doc = sym_xmlReadMemory(xml, (int)xlen, "document.xml", NULL, XML_OPTS);
+	if (doc == NULL || sym_xmlDocGetRootElement(doc) == NULL) {
 		snprintf(err, errlen, "word/document.xml is not XML");
 		goto done;
 	}
-	f = form_tree_find(&docx_tables, xmlDocGetRootElement(doc), max_rows);
+	f = form_tree_find(&docx_tables, sym_xmlDocGetRootElement(doc),
+	    max_rows);
 done:
-	xmlFreeDoc(doc);
+	sym_xmlFreeDoc(doc);
 	free(xml);
 	form_zip_close(za);
 	return f;

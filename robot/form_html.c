@@ -16,6 +16,7 @@
 #include "buf.h"
 #include "form.h"
 #include "form_int.h"
+#include "lazy.h"
 #include "mem.h"
 
 #define HTML_OPTS	(HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | \
@@ -56,12 +57,12 @@ cell_text(const xmlNode *n, struct buf *b, int depth)
 static int
 colspan(const xmlNode *n)
 {
-	xmlChar *v = xmlGetProp(n, (const xmlChar *)"colspan");
+	xmlChar *v = sym_xmlGetProp(n, (const xmlChar *)"colspan");
 	long k = 1;
 
 	if (v != NULL) {
 		k = strtol((char *)v, NULL, 10);
-		xmlFree(v);
+		sym_xmlFree(v);
 	}
 	return k < 1 ? 1 : k > FORM_MAX_COLS ? FORM_MAX_COLS : (int)k;
 }
@@ -91,13 +92,16 @@ form_read_html(const char *html, size_t len, int max_rows)
 {
 	htmlDocPtr doc;
 	struct form *f;
+	char err[256];
 
-	if (html == NULL || len == 0 || len > FORM_MAX_PART)
+	if (html == NULL || len == 0 || len > FORM_MAX_PART ||
+	    lazy_xml(err, sizeof err) == -1)	/* as form_zip_open */
 		return NULL;
-	doc = htmlReadMemory(html, (int)len, NULL, "UTF-8", HTML_OPTS);
+	doc = sym_htmlReadMemory(html, (int)len, NULL, "UTF-8", HTML_OPTS);
 	if (doc == NULL)
 		return NULL;
-	f = form_tree_find(&html_tables, xmlDocGetRootElement(doc), max_rows);
-	xmlFreeDoc(doc);
+	f = form_tree_find(&html_tables, sym_xmlDocGetRootElement(doc),
+	    max_rows);
+	sym_xmlFreeDoc(doc);
 	return f;
 }

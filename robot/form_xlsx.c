@@ -30,6 +30,7 @@
 #include "buf.h"
 #include "form.h"
 #include "form_int.h"
+#include "lazy.h"
 #include "mem.h"
 
 #define XLSX_MAX_SHEETS	16
@@ -54,21 +55,26 @@ form_zip_open(const unsigned char *data, size_t len, char *err,
 	zip_error_t zerr;
 	zip_t *za;
 
-	zip_error_init(&zerr);
-	src = zip_source_buffer_create(data, len, 0, &zerr);
+	/* The libraries, at the first .xlsx or .docx of the process
+	 * (lazy.h); the commands that read mail load them before they
+	 * read any (robot.c), so this fails only in a test or a fuzzer. */
+	if (lazy_zip(err, errlen) == -1 || lazy_xml(err, errlen) == -1)
+		return NULL;
+	sym_zip_error_init(&zerr);
+	src = sym_zip_source_buffer_create(data, len, 0, &zerr);
 	if (src == NULL)
 		goto fail;
-	za = zip_open_from_source(src, ZIP_RDONLY, &zerr);
+	za = sym_zip_open_from_source(src, ZIP_RDONLY, &zerr);
 	if (za == NULL) {
-		zip_source_free(src);
+		sym_zip_source_free(src);
 		goto fail;
 	}
-	zip_error_fini(&zerr);
+	sym_zip_error_fini(&zerr);
 	return za;
 fail:
 	snprintf(err, errlen, "not a readable zip archive (%s)",
-	    zip_error_strerror(&zerr));
-	zip_error_fini(&zerr);
+	    sym_zip_error_strerror(&zerr));
+	sym_zip_error_fini(&zerr);
 	return NULL;
 }
 
@@ -76,7 +82,7 @@ void
 form_zip_close(struct zip *za)
 {
 	if (za != NULL)
-		zip_discard(za);
+		sym_zip_discard(za);
 }
 
 int
@@ -91,15 +97,15 @@ form_zip_read(struct zip *za, const char *name, char **data_r,
 
 	*data_r = NULL;
 	*len_r = 0;
-	zip_stat_init(&st);
-	if (zip_stat(za, name, 0, &st) == -1) {
+	sym_zip_stat_init(&st);
+	if (sym_zip_stat(za, name, 0, &st) == -1) {
 		snprintf(err, errlen, "%s missing", name);
 		goto fail;
 	}
 	if ((st.valid & ZIP_STAT_SIZE) && st.size > FORM_MAX_PART)
 		goto bomb;
-	if ((zf = zip_fopen(za, name, 0)) == NULL) {
-		snprintf(err, errlen, "%s: %s", name, zip_strerror(za));
+	if ((zf = sym_zip_fopen(za, name, 0)) == NULL) {
+		snprintf(err, errlen, "%s: %s", name, sym_zip_strerror(za));
 		goto fail;
 	}
 	/* The declared size may lie: count what really comes out. */
@@ -110,10 +116,10 @@ form_zip_read(struct zip *za, const char *name, char **data_r,
 				size = FORM_MAX_PART + 65536 + 1;
 			data = xrealloc(data, size);
 		}
-		n = zip_fread(zf, data + len, size - len - 1);
+		n = sym_zip_fread(zf, data + len, size - len - 1);
 		if (n < 0) {
 			snprintf(err, errlen, "%s: %s", name,
-			    zip_file_strerror(zf));
+			    sym_zip_file_strerror(zf));
 			goto fail;
 		}
 		if (n == 0)
@@ -122,7 +128,7 @@ form_zip_read(struct zip *za, const char *name, char **data_r,
 		if (len > FORM_MAX_PART)
 			goto bomb;
 	}
-	zip_fclose(zf);
+	sym_zip_fclose(zf);
 	data[len] = '\0';
 	*data_r = data;
 	*len_r = len;
@@ -132,7 +138,7 @@ bomb:
 	    name, FORM_MAX_PART >> 20);
 fail:
 	if (zf != NULL)
-		zip_fclose(zf);
+		sym_zip_fclose(zf);
 	free(data);
 	return -1;
 }
@@ -152,7 +158,7 @@ zs_read(void *ctx, char *buf, int len)
 	struct zstream *zs = ctx;
 	zip_int64_t n;
 
-	if ((n = zip_fread(zs->zf, buf, (zip_uint64_t)len)) < 0)
+	if ((n = sym_zip_fread(zs->zf, buf, (zip_uint64_t)len)) < 0)
 		return -1;
 	zs->total += (size_t)n;
 	if (zs->total > FORM_MAX_PART) {
@@ -185,8 +191,8 @@ xml_open(struct zip *za, const char *name, struct zstream *zs, char *err,
 	zip_stat_t st;
 
 	memset(zs, 0, sizeof *zs);
-	zip_stat_init(&st);
-	if (zip_stat(za, name, 0, &st) == -1) {
+	sym_zip_stat_init(&st);
+	if (sym_zip_stat(za, name, 0, &st) == -1) {
 		snprintf(err, errlen, "%s missing", name);
 		return NULL;
 	}
@@ -196,18 +202,18 @@ xml_open(struct zip *za, const char *name, struct zstream *zs, char *err,
 		    "bomb?)", name, FORM_MAX_PART >> 20);
 		return NULL;
 	}
-	if ((zs->zf = zip_fopen(za, name, 0)) == NULL) {
-		snprintf(err, errlen, "%s: %s", name, zip_strerror(za));
+	if ((zs->zf = sym_zip_fopen(za, name, 0)) == NULL) {
+		snprintf(err, errlen, "%s: %s", name, sym_zip_strerror(za));
 		return NULL;
 	}
-	if ((r = xmlReaderForIO(zs_read, zs_close, zs, name, NULL,
+	if ((r = sym_xmlReaderForIO(zs_read, zs_close, zs, name, NULL,
 	    XML_OPTS)) == NULL) {
 		snprintf(err, errlen, "%s: cannot read it as XML", name);
-		zip_fclose(zs->zf);
+		sym_zip_fclose(zs->zf);
 		zs->zf = NULL;
 		return NULL;
 	}
-	xmlTextReaderSetErrorHandler(r, xml_quiet, NULL);
+	sym_xmlTextReaderSetErrorHandler(r, xml_quiet, NULL);
 	return r;
 }
 
@@ -219,14 +225,14 @@ xml_close(xmlTextReaderPtr r, struct zstream *zs, int ret, const char *name,
 {
 	char buf[8192];
 
-	xmlFreeTextReader(r);
+	sym_xmlFreeTextReader(r);
 	/* The parser gives up on a huge text node before the entry's end:
 	 * whether the entry is a bomb is said by the rest of it. */
 	while (ret < 0 && !zs->bomb && zs->zf != NULL &&
 	    zs_read(zs, buf, sizeof buf) > 0)
 		;
 	if (zs->zf != NULL)
-		zip_fclose(zs->zf);
+		sym_zip_fclose(zs->zf);
 	zs->zf = NULL;
 	if (zs->bomb) {
 		snprintf(err, errlen, "%s inflates past %zu MB: refused (zip "
@@ -243,7 +249,7 @@ xml_close(xmlTextReaderPtr r, struct zstream *zs, int ret, const char *name,
 static int
 is_name(xmlTextReaderPtr r, const char *name)
 {
-	const xmlChar *n = xmlTextReaderConstLocalName(r);
+	const xmlChar *n = sym_xmlTextReaderConstLocalName(r);
 
 	return n != NULL && strcmp((const char *)n, name) == 0;
 }
@@ -251,14 +257,14 @@ is_name(xmlTextReaderPtr r, const char *name)
 static int
 is_start(xmlTextReaderPtr r, const char *name)
 {
-	return xmlTextReaderNodeType(r) == XML_READER_TYPE_ELEMENT &&
+	return sym_xmlTextReaderNodeType(r) == XML_READER_TYPE_ELEMENT &&
 	    is_name(r, name);
 }
 
 static int
 is_end(xmlTextReaderPtr r, const char *name)
 {
-	return xmlTextReaderNodeType(r) == XML_READER_TYPE_END_ELEMENT &&
+	return sym_xmlTextReaderNodeType(r) == XML_READER_TYPE_END_ELEMENT &&
 	    is_name(r, name);
 }
 
@@ -266,7 +272,7 @@ is_end(xmlTextReaderPtr r, const char *name)
 static int
 is_text(xmlTextReaderPtr r)
 {
-	switch (xmlTextReaderNodeType(r)) {
+	switch (sym_xmlTextReaderNodeType(r)) {
 	case XML_READER_TYPE_TEXT:
 	case XML_READER_TYPE_CDATA:
 	case XML_READER_TYPE_WHITESPACE:
@@ -287,7 +293,7 @@ is_phonetic(xmlTextReaderPtr r)
 static void
 add_text(xmlTextReaderPtr r, struct buf *b)
 {
-	const xmlChar *v = xmlTextReaderConstValue(r);
+	const xmlChar *v = sym_xmlTextReaderConstValue(r);
 
 	if (v != NULL)
 		buf_puts(b, (const char *)v);
@@ -346,7 +352,7 @@ sst_read(struct zip *za, size_t filesize, struct sst *sst, char *err,
 	int ret, in_si = 0, in_t = 0, skip, next;
 
 	memset(sst, 0, sizeof *sst);
-	if (zip_name_locate(za, name, 0) < 0)
+	if (sym_zip_name_locate(za, name, 0) < 0)
 		return 0;	/* inline strings only */
 	maxbytes = XLSX_SST_BASE + XLSX_SST_PER_BYTE * filesize;
 	if (maxbytes > XLSX_SST_MAX)
@@ -355,10 +361,11 @@ sst_read(struct zip *za, size_t filesize, struct sst *sst, char *err,
 	if ((r = xml_open(za, name, &zs, err, errlen)) == NULL)
 		return -1;
 	b.cap = 4 * FORM_MAX_CELL;
-	for (ret = xmlTextReaderRead(r); ret == 1 && sst->n < XLSX_MAX_STRINGS;
-	    ret = next ? xmlTextReaderNext(r) : xmlTextReaderRead(r)) {
+	for (ret = sym_xmlTextReaderRead(r);
+	    ret == 1 && sst->n < XLSX_MAX_STRINGS;
+	    ret = next ? sym_xmlTextReaderNext(r) : sym_xmlTextReaderRead(r)) {
 		next = 0;
-		skip = xmlTextReaderIsEmptyElement(r) == 1;
+		skip = sym_xmlTextReaderIsEmptyElement(r) == 1;
 		if (is_start(r, "si")) {
 			buf_reset(&b);
 			in_si = !skip;
@@ -367,7 +374,7 @@ sst_read(struct zip *za, size_t filesize, struct sst *sst, char *err,
 		} else if (is_end(r, "si")) {
 			sst_push(sst, &b, maxbytes);
 			in_si = in_t = 0;
-		} else if (in_si && xmlTextReaderNodeType(r) ==
+		} else if (in_si && sym_xmlTextReaderNodeType(r) ==
 		    XML_READER_TYPE_ELEMENT && is_phonetic(r))
 			next = 1;	/* the whole run, unread */
 		else if (in_si && is_start(r, "t"))
@@ -462,8 +469,8 @@ cell_value(const struct cell *c, const struct sst *sst, struct buf *out)
 static void
 cell_start(xmlTextReaderPtr r, struct cell *c, long *rnum)
 {
-	xmlChar *ref = xmlTextReaderGetAttribute(r, (const xmlChar *)"r");
-	xmlChar *type = xmlTextReaderGetAttribute(r, (const xmlChar *)"t");
+	xmlChar *ref = sym_xmlTextReaderGetAttribute(r, (const xmlChar *)"r");
+	xmlChar *type = sym_xmlTextReaderGetAttribute(r, (const xmlChar *)"t");
 	long cr = ref != NULL ? cell_ref((const char *)ref, rnum) : -1;
 
 	c->col = cr >= 0 ? cr : c->col + 1;
@@ -472,8 +479,8 @@ cell_start(xmlTextReaderPtr r, struct cell *c, long *rnum)
 	buf_reset(&c->v);
 	buf_reset(&c->is);
 	c->in_v = c->in_is = c->in_t = 0;
-	xmlFree(ref);
-	xmlFree(type);
+	sym_xmlFree(ref);
+	sym_xmlFree(type);
 }
 
 static void
@@ -504,16 +511,16 @@ read_sheet(struct zip *za, const char *name, const struct sst *sst,
 	form_table_init(&t, max_rows);
 	memset(&c, 0, sizeof c);
 	b.cap = c.v.cap = c.is.cap = 4 * FORM_MAX_CELL;
-	for (ret = xmlTextReaderRead(r); ret == 1 && !full;
-	    ret = next ? xmlTextReaderNext(r) : xmlTextReaderRead(r)) {
+	for (ret = sym_xmlTextReaderRead(r); ret == 1 && !full;
+	    ret = next ? sym_xmlTextReaderNext(r) : sym_xmlTextReaderRead(r)) {
 		next = 0;
-		empty = xmlTextReaderIsEmptyElement(r) == 1;
+		empty = sym_xmlTextReaderIsEmptyElement(r) == 1;
 		if (!in_c && is_start(r, "row")) {
-			ref = xmlTextReaderGetAttribute(r,
+			ref = sym_xmlTextReaderGetAttribute(r,
 			    (const xmlChar *)"r");
 			rnum = ref != NULL ? strtol((char *)ref, NULL, 10) :
 			    rnum + 1;
-			xmlFree(ref);
+			sym_xmlFree(ref);
 			c.col = -1;
 			if (form_table_row(&t, (int)rnum) == -1)
 				full = 1;	/* the form's rows are read */
@@ -534,7 +541,7 @@ read_sheet(struct zip *za, const char *name, const struct sst *sst,
 		else if (is_end(r, "c")) {
 			cell_end(&t, &c, sst, &b);
 			in_c = 0;
-		} else if (xmlTextReaderNodeType(r) ==
+		} else if (sym_xmlTextReaderNodeType(r) ==
 		    XML_READER_TYPE_ELEMENT && is_phonetic(r))
 			next = 1;
 		else if (is_start(r, "v"))
@@ -579,15 +586,15 @@ sheet_ids(struct zip *za, char *ids[XLSX_MAX_SHEETS])
 
 	if ((r = xml_open(za, name, &zs, err, sizeof err)) == NULL)
 		return 0;
-	for (ret = xmlTextReaderRead(r); ret == 1 && n < XLSX_MAX_SHEETS;
-	    ret = xmlTextReaderRead(r)) {
+	for (ret = sym_xmlTextReaderRead(r); ret == 1 && n < XLSX_MAX_SHEETS;
+	    ret = sym_xmlTextReaderRead(r)) {
 		if (!is_start(r, "sheet"))
 			continue;
-		id = xmlTextReaderGetAttributeNs(r, (const xmlChar *)"id",
+		id = sym_xmlTextReaderGetAttributeNs(r, (const xmlChar *)"id",
 		    (const xmlChar *)RELS_NS);
 		if (id != NULL)
 			ids[n++] = xstrdup((const char *)id);
-		xmlFree(id);
+		sym_xmlFree(id);
 	}
 	xml_close(r, &zs, 0, name, err, sizeof err);
 	return n;
@@ -610,13 +617,13 @@ sheet_names(struct zip *za, char *names[XLSX_MAX_SHEETS])
 	if ((nids = sheet_ids(za, ids)) == 0 ||
 	    (r = xml_open(za, name, &zs, err, sizeof err)) == NULL)
 		goto done;
-	for (ret = xmlTextReaderRead(r); ret == 1 && rels < XLSX_MAX_RELS;
-	    ret = xmlTextReaderRead(r)) {
+	for (ret = sym_xmlTextReaderRead(r); ret == 1 && rels < XLSX_MAX_RELS;
+	    ret = sym_xmlTextReaderRead(r)) {
 		if (!is_start(r, "Relationship"))
 			continue;
 		rels++;
-		rid = xmlTextReaderGetAttribute(r, (const xmlChar *)"Id");
-		target = xmlTextReaderGetAttribute(r,
+		rid = sym_xmlTextReaderGetAttribute(r, (const xmlChar *)"Id");
+		target = sym_xmlTextReaderGetAttribute(r,
 		    (const xmlChar *)"Target");
 		for (i = 0; rid != NULL && target != NULL && i < nids; i++) {
 			if (names[i] != NULL ||
@@ -629,8 +636,8 @@ sheet_names(struct zip *za, char *names[XLSX_MAX_SHEETS])
 				buf_printf(&b, "xl/%s", (char *)target);
 			names[i] = buf_steal(&b);
 		}
-		xmlFree(rid);
-		xmlFree(target);
+		sym_xmlFree(rid);
+		sym_xmlFree(target);
 	}
 	xml_close(r, &zs, 0, name, err, sizeof err);
 	/* In workbook order, without the sheets no relationship named. */

@@ -17,6 +17,7 @@
 
 #include "ascii.h"
 #include "buf.h"
+#include "lazy.h"
 #include "log.h"
 #include "mem.h"
 #include "oauth2.h"
@@ -379,7 +380,7 @@ form_body(CURL *h, const char *const *names, const char *const *values,
 		esc[i] = NULL;
 		if (values[i] == NULL)
 			continue;
-		if ((esc[i] = curl_easy_escape(h, values[i], 0)) == NULL) {
+		if ((esc[i] = sym_curl_easy_escape(h, values[i], 0)) == NULL) {
 			log_err("out of memory");
 			exit(1);
 		}
@@ -395,7 +396,7 @@ form_body(CURL *h, const char *const *names, const char *const *values,
 		put(body, &at, "=");
 		put(body, &at, esc[i]);
 		explicit_bzero(esc[i], strlen(esc[i]));
-		curl_free(esc[i]);
+		sym_curl_free(esc[i]);
 	}
 	body[at] = '\0';
 	return body;
@@ -422,46 +423,46 @@ request(const struct config *cfg, const char *refresh_token,
 	CURL *h;
 	int ret = OAUTH2_TEMP;
 
-	if ((h = curl_easy_init()) == NULL) {
+	if ((h = sym_curl_easy_init()) == NULL) {
 		snprintf(err, errlen, "oauth2: cannot start libcurl");
 		return OAUTH2_TEMP;
 	}
 	body = form_body(h, names, values, sizeof names / sizeof names[0]);
 	a.p = xmalloc(OAUTH2_MAX_ANSWER);
-	hdr = curl_slist_append(hdr, "Accept: application/json");
+	hdr = sym_curl_slist_append(hdr, "Accept: application/json");
 	cerr[0] = '\0';
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "nes-robot");
-	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+	sym_curl_easy_setopt(h, CURLOPT_URL, url);
+	sym_curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");
+	sym_curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+	sym_curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+	sym_curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+	sym_curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
+	sym_curl_easy_setopt(h, CURLOPT_USERAGENT, "nes-robot");
+	sym_curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+	sym_curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (cfg->oauth2.ca_file != NULL)
-		curl_easy_setopt(h, CURLOPT_CAINFO, cfg->oauth2.ca_file);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, timeout);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, timeout);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, cerr);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &a);
+		sym_curl_easy_setopt(h, CURLOPT_CAINFO, cfg->oauth2.ca_file);
+	sym_curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, timeout);
+	sym_curl_easy_setopt(h, CURLOPT_TIMEOUT, timeout);
+	sym_curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	sym_curl_easy_setopt(h, CURLOPT_ERRORBUFFER, cerr);
+	sym_curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+	sym_curl_easy_setopt(h, CURLOPT_WRITEDATA, &a);
 
-	rc = curl_easy_perform(h);
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	rc = sym_curl_easy_perform(h);
+	sym_curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
 	if (rc != CURLE_OK) {
 		snprintf(err, errlen, "oauth2: cannot ask %s: %s", url,
 		    a.over ? "answer too large" : cerr[0] ? cerr :
-		    curl_easy_strerror(rc));
+		    sym_curl_easy_strerror(rc));
 		goto out;
 	}
 	ret = oauth2_parse(a.p, a.len, status, ans, why, sizeof why);
 	if (ret != OAUTH2_OK)
 		snprintf(err, errlen, "oauth2: %s %s", url, why);
 out:
-	curl_easy_cleanup(h);
-	curl_slist_free_all(hdr);
+	sym_curl_easy_cleanup(h);
+	sym_curl_slist_free_all(hdr);
 	explicit_bzero(a.p, OAUTH2_MAX_ANSWER);
 	free(a.p);
 	oauth2_free(&body);
@@ -546,7 +547,6 @@ static int
 token_locked(const struct config *cfg, int renew, char **token_r,
     int *fresh_r, char *err, size_t errlen)
 {
-	static int curl_ready;
 	int ret;
 
 	*token_r = NULL;
@@ -556,10 +556,8 @@ token_locked(const struct config *cfg, int renew, char **token_r,
 		    "client_id are not set");
 		return OAUTH2_REFUSED;
 	}
-	if (!curl_ready) {
-		curl_global_init(CURL_GLOBAL_DEFAULT);
-		curl_ready = 1;
-	}
+	if (lazy_curl(err, errlen) == -1)	/* lazy.h */
+		return OAUTH2_TEMP;
 	oauth2_owner(cfg);
 	if (!renew && kept.access != NULL &&
 	    mono_secs() + OAUTH2_MARGIN < kept.expires) {

@@ -625,8 +625,8 @@ remind_run(sqlite3 *db, const struct config *cfg, time_t now)
 	/* A run that decided for today under these settings, with nothing
 	 * changed since it read the rows, found nothing it has not sent
 	 * (what it sent is "sent today" now): a poll with nothing new then
-	 * reads no case (some 9 microseconds an open case).  Counted changes made
-	 * while a run works tell the next one to work again. */
+	 * reads no case (some 9 microseconds an open case).  Changes made
+	 * while a run works are counted, and the next run works again. */
 	changes = history_counter(db, REMIND_CHANGES, -1);
 	quiet = quiet_key(cfg, now, changes);
 	if (changes >= 0 && history_counter(db, REMIND_QUIET, 0) == quiet) {

@@ -12,6 +12,7 @@
 #include "digest.h"
 #include "eval.h"
 #include "history.h"
+#include "lazy.h"
 #include "ledger.h"
 #include "mail.h"
 #include "mem.h"
@@ -40,12 +41,18 @@ robot_log_level(const struct config *cfg)
 }
 
 int
-robot_load_rules(struct robot *r)
+robot_load_reading(struct robot *r)
 {
 	char err[1024];
 
 	if (r->rules)
 		return 0;
+	if (lazy_xml(err, sizeof err) == -1 ||
+	    lazy_zip(err, sizeof err) == -1) {
+		fprintf(stderr, "robot: %s (needed to read HTML and forms)\n",
+		    err);
+		return -1;
+	}
 	if (rules_load(r->cfg->robot.rules_dir, &r->rules, err,
 	    sizeof err) == -1) {
 		fprintf(stderr, "robot: %s\n", err);
@@ -143,7 +150,7 @@ robot_cmd_status(struct robot *r, int argc, char **argv)
 		return 1;
 	/* Unit names are compared through rules/units.txt, which comes
 	 * with the rules. */
-	if (unit && robot_load_rules(r) == -1)
+	if (unit && robot_load_reading(r) == -1)
 		return 1;
 	if (unit && ((o.unit_key = unit_key(unit)) == NULL ||
 	    *o.unit_key == '\0')) {
@@ -181,7 +188,7 @@ robot_cmd_rules_check(struct robot *r, int argc, char **argv)
 	(void)argv;
 	if (argc != 2)
 		return 2;
-	if (robot_load_rules(r) == -1 || now_or_fail(&now) == -1)
+	if (robot_load_reading(r) == -1 || now_or_fail(&now) == -1)
 		return 1;
 	if (mail_check_dir(r->cfg->robot.templates_dir, err, sizeof err) ==
 	    -1) {
@@ -274,7 +281,7 @@ robot_cmd_rules_test(struct robot *r, int argc, char **argv)
 		path = argv[2];
 	else
 		return 2;
-	if (robot_load_rules(r) == -1 || now_or_fail(&now) == -1)
+	if (robot_load_reading(r) == -1 || now_or_fail(&now) == -1)
 		return 1;
 	if ((raw = read_file(path, &len)) == NULL)
 		return 1;
@@ -353,7 +360,7 @@ robot_cmd_rules_eval(struct robot *r, int argc, char **argv)
 
 	if (argc != 3)
 		return 2;
-	if (robot_load_rules(r) == -1)
+	if (robot_load_reading(r) == -1)
 		return 1;
 	/* What the robot would log of four hundred messages drowns the
 	 * report: only errors. */
@@ -371,7 +378,7 @@ robot_cmd_reprocess(struct robot *r, int argc, char **argv)
 	(void)argv;
 	if (argc != 1)
 		return 2;
-	if (robot_load_rules(r) == -1 || now_or_fail(&now) == -1)
+	if (robot_load_reading(r) == -1 || now_or_fail(&now) == -1)
 		return 1;
 	if ((n = pipeline_reprocess(r->db, r->cfg, r->rules, now, 0)) == -1) {
 		fprintf(stderr, "robot: reprocess failed (see above)\n");
@@ -408,7 +415,7 @@ robot_after_poll(struct robot *r)
 	if (history_counter(r->db, HISTORY_REPROCESS, 0) == 1) {
 		/* A crash before the counter is reset only means looking
 		 * again next time. */
-		if (robot_load_rules(r) == -1 ||
+		if (robot_load_reading(r) == -1 ||
 		    pipeline_reprocess(r->db, r->cfg, r->rules, now, 1) == -1 ||
 		    history_counter_set(r->db, HISTORY_REPROCESS, 0) == -1) {
 			robot_poll_end(r);

@@ -11,7 +11,6 @@
  * for the same server, TLS settings and credentials (the access token
  * included), checks that it is still alive first, and says QUIT when the
  * handle is cleaned up. */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 
 #include "ascii.h"
 #include "buf.h"
+#include "lazy.h"
 #include "log.h"
 #include "mem.h"
 #include "oauth2.h"
@@ -98,21 +98,6 @@ addr_ok(const char *a)
 	return strchr(a, '@') != NULL;
 }
 
-static void
-global_init(void)
-{
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-}
-
-/* Once per process, whichever thread sends first (sender.h). */
-static void
-once_init(void)
-{
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-
-	pthread_once(&once, global_init);
-}
-
 /* One SMTP transaction on s's handle: on the connection kept from the
  * message before when libcurl can reuse it, else on a new one.  token:
  * the access token for smtp.auth xoauth2 or oauthbearer, else NULL.
@@ -132,69 +117,69 @@ smtp_once(struct smtp *s, int implicit_tls, const char *mail_from,
 
 	*code_r = 0;
 	cerr[0] = '\0';
-	if (s->h == NULL && (s->h = curl_easy_init()) == NULL) {
+	if (s->h == NULL && (s->h = sym_curl_easy_init()) == NULL) {
 		snprintf(cerr, CURL_ERROR_SIZE, "curl_easy_init failed");
 		return CURLE_FAILED_INIT;
 	}
 	h = s->h;
 	for (i = 0; i < nrcpt; i++)
-		rl = curl_slist_append(rl, rcpts[i]);
+		rl = sym_curl_slist_append(rl, rcpts[i]);
 	up.p = msg;
 	up.left = len;
 	reply->last_in = 0;
-	curl_easy_setopt(h, CURLOPT_URL, cfg->smtp.url);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-	curl_easy_setopt(h, CURLOPT_MAIL_FROM, mail_from);
-	curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rl);
-	curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
-	curl_easy_setopt(h, CURLOPT_READFUNCTION, read_cb);
-	curl_easy_setopt(h, CURLOPT_READDATA, &up);
-	curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
+	sym_curl_easy_setopt(h, CURLOPT_URL, cfg->smtp.url);
+	sym_curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	sym_curl_easy_setopt(h, CURLOPT_MAIL_FROM, mail_from);
+	sym_curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rl);
+	sym_curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+	sym_curl_easy_setopt(h, CURLOPT_READFUNCTION, read_cb);
+	sym_curl_easy_setopt(h, CURLOPT_READDATA, &up);
+	sym_curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
 	if (!implicit_tls && cfg->smtp.tls == CFG_TLS_STARTTLS)
-		curl_easy_setopt(h, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
-	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+		sym_curl_easy_setopt(h, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+	sym_curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+	sym_curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (cfg->smtp.ca_file != NULL)
-		curl_easy_setopt(h, CURLOPT_CAINFO, cfg->smtp.ca_file);
+		sym_curl_easy_setopt(h, CURLOPT_CAINFO, cfg->smtp.ca_file);
 	if (cfg->smtp.user != NULL && token != NULL) {
-		curl_easy_setopt(h, CURLOPT_USERNAME, cfg->smtp.user);
-		curl_easy_setopt(h, CURLOPT_XOAUTH2_BEARER, token);
+		sym_curl_easy_setopt(h, CURLOPT_USERNAME, cfg->smtp.user);
+		sym_curl_easy_setopt(h, CURLOPT_XOAUTH2_BEARER, token);
 		/* Only the mechanism asked for: libcurl would take
 		 * OAUTHBEARER first whenever the server offers both. */
-		curl_easy_setopt(h, CURLOPT_LOGIN_OPTIONS,
+		sym_curl_easy_setopt(h, CURLOPT_LOGIN_OPTIONS,
 		    cfg->smtp.auth == CFG_AUTH_OAUTHBEARER ?
 		    "AUTH=OAUTHBEARER" : "AUTH=XOAUTH2");
 	} else if (cfg->smtp.user != NULL) {
-		curl_easy_setopt(h, CURLOPT_USERNAME, cfg->smtp.user);
-		curl_easy_setopt(h, CURLOPT_PASSWORD,
+		sym_curl_easy_setopt(h, CURLOPT_USERNAME, cfg->smtp.user);
+		sym_curl_easy_setopt(h, CURLOPT_PASSWORD,
 		    cfg->smtp.password ? cfg->smtp.password : "");
 	}
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, SMTP_CONNECT_TIMEOUT);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, SMTP_TIMEOUT);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, cerr);
+	sym_curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, SMTP_CONNECT_TIMEOUT);
+	sym_curl_easy_setopt(h, CURLOPT_TIMEOUT, SMTP_TIMEOUT);
+	sym_curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	sym_curl_easy_setopt(h, CURLOPT_ERRORBUFFER, cerr);
 	/* the debug callback only ever keeps what the server said */
-	curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, debug_cb);
-	curl_easy_setopt(h, CURLOPT_DEBUGDATA, reply);
-	curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);
+	sym_curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, debug_cb);
+	sym_curl_easy_setopt(h, CURLOPT_DEBUGDATA, reply);
+	sym_curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);
 
-	rc = curl_easy_perform(h);
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, code_r);
+	rc = sym_curl_easy_perform(h);
+	sym_curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, code_r);
 	/* Every option back to its default, the connection cache kept: the
 	 * handle must hold no pointer to this call's reply, error text or
 	 * recipients once it returns (the QUIT at smtp_close would go to
 	 * debug_cb with a reply long gone). */
-	curl_easy_reset(h);
+	sym_curl_easy_reset(h);
 	/* A failed message closes the connection (smtp.h): a server may end
 	 * the session after its refusal (msmtpd does, after a delivery that
 	 * failed), and libcurl's cache would otherwise offer that connection
 	 * to the next message before it has seen the close, which then meets
 	 * a reset instead of the server's answer. */
 	if (rc != CURLE_OK) {
-		curl_easy_cleanup(h);
+		sym_curl_easy_cleanup(h);
 		s->h = NULL;
 	}
-	curl_slist_free_all(rl);
+	sym_curl_slist_free_all(rl);
 	return rc;
 }
 
@@ -203,7 +188,6 @@ smtp_open(const struct config *cfg)
 {
 	struct smtp *s = xcalloc(1, sizeof *s);
 
-	once_init();
 	s->cfg = cfg;
 	return s;
 }
@@ -214,7 +198,7 @@ smtp_close(struct smtp **sp)
 	if (*sp == NULL)
 		return;
 	if ((*sp)->h != NULL)
-		curl_easy_cleanup((*sp)->h);
+		sym_curl_easy_cleanup((*sp)->h);
 	free(*sp);
 	*sp = NULL;
 }
@@ -236,6 +220,10 @@ smtp_send_on(struct smtp *s, const char *mail_from,
 	int by_token = cfg->smtp.user != NULL &&
 	    cfg->smtp.auth != CFG_AUTH_PASSWORD;
 
+	/* libcurl, at the first mail of the process (lazy.h); without it
+	 * the mail stays queued and the log says why. */
+	if (lazy_curl(err, errlen) == -1)
+		return SMTP_TEMP;
 	snprintf(err, errlen, "not sent");
 
 	/* what the message and addresses must be */
@@ -255,10 +243,11 @@ smtp_send_on(struct smtp *s, const char *mail_from,
 		}
 
 	/* how to reach the server */
-	if (cfg->smtp.url == NULL || (url = curl_url()) == NULL ||
-	    curl_url_set(url, CURLUPART_URL, cfg->smtp.url, 0) != CURLUE_OK ||
-	    curl_url_get(url, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-	    curl_url_get(url, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+	if (cfg->smtp.url == NULL || (url = sym_curl_url()) == NULL ||
+	    sym_curl_url_set(url, CURLUPART_URL, cfg->smtp.url, 0) !=
+	    CURLUE_OK ||
+	    sym_curl_url_get(url, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    sym_curl_url_get(url, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
 		snprintf(err, errlen, "smtp.url: cannot parse");
 		res = SMTP_CONFIG;
 		goto done;
@@ -333,14 +322,14 @@ smtp_send_on(struct smtp *s, const char *mail_from,
 		break;
 	}
 	snprintf(err, errlen, "%s%s%s%s", cerr[0] ? cerr :
-	    curl_easy_strerror(rc), reply.b.len ? " (" : "",
+	    sym_curl_easy_strerror(rc), reply.b.len ? " (" : "",
 	    reply.b.len ? buf_str(&reply.b) : "", reply.b.len ? ")" : "");
 
 done:
-	curl_free(scheme);
-	curl_free(host);
+	sym_curl_free(scheme);
+	sym_curl_free(host);
 	if (url != NULL)
-		curl_url_cleanup(url);
+		sym_curl_url_cleanup(url);
 	buf_free(&reply.b);
 	return res;
 }
