@@ -56,8 +56,9 @@ form_zip_open(const unsigned char *data, size_t len, char *err,
 	zip_t *za;
 
 	/* The libraries, at the first .xlsx or .docx of the process
-	 * (lazy.h); the commands that read mail load them before they
-	 * read any (robot.c), so this fails only in a test or a fuzzer. */
+	 * (lazy.h).  The commands that read mail have loaded them, or
+	 * stopped, before they read any (robot.c): only a test or a fuzzer,
+	 * calling the readers directly, can meet a library missing here. */
 	if (lazy_zip(err, errlen) == -1 || lazy_xml(err, errlen) == -1)
 		return NULL;
 	sym_zip_error_init(&zerr);

@@ -255,9 +255,10 @@ html_to_text(const char *html, size_t len)
 	xmlNode *root, *n;
 	char err[256];
 
-	/* libxml2, at the first HTML of the process (lazy.h); the commands
-	 * that read mail load it before they read any (robot.c), so this
-	 * fails only in a test or a fuzzer. */
+	/* libxml2, at the first HTML of the process (lazy.h).  The
+	 * commands that read mail have loaded it, or stopped, before they
+	 * read any (robot.c): only a test or a fuzzer, calling this
+	 * directly, can meet it missing here. */
 	if (html == NULL || len == 0 || len > INT32_MAX ||
 	    lazy_xml(err, sizeof err) == -1)
 		return xstrdup("");
