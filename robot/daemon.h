@@ -52,7 +52,7 @@ int daemon_lock(const char *dbpath, char *err, size_t errlen);
 void daemon_signals(void);
 
 /* Runs until SIGTERM/SIGINT.  r holds the opened config, database and
- * rules (robot_load_reading done); cfgpath is read again on SIGHUP; verbose
+ * rules (robot_load_rules done); cfgpath is read again on SIGHUP; verbose
  * keeps debug logging across reloads.  Returns 0 after a requested stop,
  * -1 when it cannot go on (logged). */
 int daemon_run(struct robot *r, const char *cfgpath, int verbose);

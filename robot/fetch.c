@@ -11,6 +11,7 @@
 #include "clock.h"
 #include "db.h"
 #include "guard.h"
+#include "lazy.h"
 #include "ledger.h"
 #include "log.h"
 #include "mem.h"
@@ -565,6 +566,11 @@ fetch_folder(const struct config *cfg, sqlite3 *db, struct imap *imap,
 	}
 	if (uidnext != 0 && last + 1 >= uidnext)
 		return IMAP_OK;		/* nothing new: no FETCH at all */
+	/* libxml2 and libzip (lazy.h) now that there is mail to read, so
+	 * that a poll with nothing new starts without them.  Without them
+	 * nothing is fetched: the messages wait on the server. */
+	if (lazy_reading(err, errlen) == -1)
+		return IMAP_CONN_BAD;
 	if ((was = mark_get(db, folder)) == -1 ||
 	    mark_set(db, folder, uv, last + 1) == -1) {
 		snprintf(err, errlen, "%s: the messages from UID %u on were "

@@ -141,3 +141,14 @@ lazy_zip(char *err, size_t errlen)
 	pthread_once(&zip_lib.once, zip_once);
 	return outcome(&zip_lib, err, errlen);
 }
+
+int
+lazy_reading(char *err, size_t errlen)
+{
+	char why[256];
+
+	if (lazy_xml(why, sizeof why) == 0 && lazy_zip(why, sizeof why) == 0)
+		return 0;
+	snprintf(err, errlen, "%s (needed to read HTML and forms)", why);
+	return -1;
+}

@@ -71,5 +71,8 @@ extern xmlFreeFunc sym_xmlFree;
 int lazy_curl(char *err, size_t errlen);
 int lazy_xml(char *err, size_t errlen);
 int lazy_zip(char *err, size_t errlen);
+/* libxml2 and libzip, which reading mail takes (HTML, forms): 0, or -1
+ * with why and what for in err. */
+int lazy_reading(char *err, size_t errlen);
 
 #endif

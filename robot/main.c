@@ -220,7 +220,7 @@ cmd_poll(struct robot *r, int argc, char **argv)
 	 * file is said at once; the exit then waits for the login's end
 	 * (at most [imap] timeout, against a server that never answers). */
 	conn = imap_connect_start(r->cfg);
-	if (robot_load_reading(r) == -1) {
+	if (robot_load_rules(r) == -1) {
 		imap_connect_wait(conn, NULL, NULL, 0);
 		rc = 1;
 	} else if (imap_connect_wait(conn, &imap, err, sizeof err) !=
@@ -244,7 +244,7 @@ cmd_run(struct robot *r, int argc, char **argv)
 		return 2;
 	if ((lock = take_lock(r)) == -1)
 		return 1;
-	if (robot_load_reading(r) == -1) {
+	if (robot_load_rules(r) == -1) {
 		close(lock);
 		return 1;
 	}

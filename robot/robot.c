@@ -43,16 +43,22 @@ robot_log_level(const struct config *cfg)
 int
 robot_load_reading(struct robot *r)
 {
+	char err[512];
+
+	if (lazy_reading(err, sizeof err) == -1) {
+		fprintf(stderr, "robot: %s\n", err);
+		return -1;
+	}
+	return robot_load_rules(r);
+}
+
+int
+robot_load_rules(struct robot *r)
+{
 	char err[1024];
 
 	if (r->rules)
 		return 0;
-	if (lazy_xml(err, sizeof err) == -1 ||
-	    lazy_zip(err, sizeof err) == -1) {
-		fprintf(stderr, "robot: %s (needed to read HTML and forms)\n",
-		    err);
-		return -1;
-	}
 	if (rules_load(r->cfg->robot.rules_dir, &r->rules, err,
 	    sizeof err) == -1) {
 		fprintf(stderr, "robot: %s\n", err);
@@ -150,7 +156,7 @@ robot_cmd_status(struct robot *r, int argc, char **argv)
 		return 1;
 	/* Unit names are compared through rules/units.txt, which comes
 	 * with the rules. */
-	if (unit && robot_load_reading(r) == -1)
+	if (unit && robot_load_rules(r) == -1)
 		return 1;
 	if (unit && ((o.unit_key = unit_key(unit)) == NULL ||
 	    *o.unit_key == '\0')) {
@@ -188,7 +194,7 @@ robot_cmd_rules_check(struct robot *r, int argc, char **argv)
 	(void)argv;
 	if (argc != 2)
 		return 2;
-	if (robot_load_reading(r) == -1 || now_or_fail(&now) == -1)
+	if (robot_load_rules(r) == -1 || now_or_fail(&now) == -1)
 		return 1;
 	if (mail_check_dir(r->cfg->robot.templates_dir, err, sizeof err) ==
 	    -1) {

@@ -28,9 +28,12 @@ struct robot {
  * (unless nodb).  Prints one line on stderr and returns -1 on failure. */
 int robot_open(const char *cfgpath, struct robot *r, int nodb);
 void robot_close(struct robot *r);
+/* Loads the rule files once (a bad file: one line on stderr, -1). */
+int robot_load_rules(struct robot *r);
 /* Loads what reading mail takes, once: the rule files, and libxml2 and
  * libzip (lazy.h), which HTML and forms need.  A bad file or a library
- * missing: one line on stderr, -1, before any message is read. */
+ * missing: one line on stderr, -1, before any message is read.  (A poll
+ * loads the libraries when a folder has something new: fetch.c.) */
 int robot_load_reading(struct robot *r);
 enum log_level robot_log_level(const struct config *cfg);
 

@@ -239,6 +239,34 @@ check_eq "the folder's mark follows the new UIDVALIDITY" $((v + 1000)) \
 check_eq "still every message unread on the server" 0 \
     "$(servers_flags "$USER_" INBOX | grep -c 'Seen')"
 
+# A poll with nothing new starts without libcurl, libxml2 and libzip
+# (robot/lazy.h).  One with new mail loads libxml2 and libzip first: where
+# that fails it fetches nothing and says why, and the next poll takes the
+# mail.
+loaded=$(LD_DEBUG=files ROBOT_NOW=2026-04-06T10:00:00+03:00 "$ROBOT" \
+    -c "$CONF" poll 2>&1 >/dev/null |
+    sed -n 's/.*file=\(lib[a-z0-9-]*\)\.so.*/\1/p' |
+    grep -E '^lib(curl-gnutls|xml2|zip)$' | sort -u | tr '\n' ' ')
+check_eq "a poll with nothing new loads none of the three" "" "$loaded"
+before=$(ledger "SELECT count(*) FROM message")
+sed 's/^Message-ID: .*/Message-ID: <lazy.0406@example.edu.tr>/' \
+    "$MAIL/html-only.eml" >"$gen/lazy.eml"
+servers_append "$USER_" INBOX "$gen/lazy.eml" ||
+    { echo "not ok - lazy.eml appended"; exit 1; }
+mkdir -p "$SRV_DIR/broken"
+echo "not a library" >"$SRV_DIR/broken/libxml2.so.2"
+LD_LIBRARY_PATH=$SRV_DIR/broken poll "$CONF"
+check_eq "with libxml2 not loadable, the poll exits 1" 1 "$?"
+check "... saying which library and why" grep -q \
+    'cannot load libxml2.so.2: .* (needed to read HTML and forms)' \
+    "$SRV_DIR/err"
+check_eq "... and records nothing" "$before" \
+    "$(ledger "SELECT count(*) FROM message")"
+poll "$CONF"
+check_eq "the next poll takes the message" 1 "$(recorded)"
+check "... its HTML read as text" test -n "$(ledger "SELECT body FROM
+    message_text WHERE message = $(row lazy.0406@example.edu.tr)")"
+
 # A database from before migration 4 (text in the message row, an index
 # A database from before migration 4 (text in the message row, an index
 # on the hash, no retention columns) is upgraded without losing any text:
@@ -287,9 +315,12 @@ check "the messages had reason codes" grep -q ':no_rule\|:moved\|:form' \
 check_eq "each message gets back its reason code from its words" \
     "$codes" "$(ledger "SELECT group_concat(id || ':' ||
     coalesce(reason_code, ''), ' ') FROM message")"
-check_eq "the outbox's counts have their indexes" 2 \
+check_eq "the outbox's counts have their indexes" 3 \
     "$(ledger "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND
-    name IN ('outbox_sent', 'outbox_kind')")"
+    name IN ('outbox_sent', 'outbox_kind', 'outbox_due')")"
+check_eq "the reminders' change counter has its triggers" 8 \
+    "$(ledger "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'
+    AND name LIKE 'remind_%'")"
 # Its free space may hold what was deleted before secure_delete.
 check_eq "the first purge that removes anything will vacuum it" 1 \
     "$(ledger "SELECT value FROM counter WHERE name = 'purge_vacuum'")"
