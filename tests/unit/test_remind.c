@@ -689,6 +689,39 @@ test_quiet_day(void **state)
 	assert_int_equal(reads, 0);
 }
 
+/* A reminder whose template would not render is neither sent nor
+ * recorded, and the day is not noted as decided: once the template is
+ * mended (the settings unchanged), the next poll that day sends it. */
+static void
+test_quiet_day_template_mended(void **state)
+{
+	struct fx *fx = *state;
+	const char *base = getenv("TMPDIR") ? getenv("TMPDIR") : P_tmpdir;
+	char dir[512], cmd[1200];
+	int reads;
+
+	snprintf(dir, sizeof dir, "%s/test_remind.XXXXXX", base);
+	assert_non_null(mkdtemp(dir));
+	snprintf(cmd, sizeof cmd, "cp templates/*.tmpl %s/ && "
+	    "rm %s/remind_notified_person.tmpl", dir, dir);
+	assert_int_equal(system(cmd), 0);
+	fx->cfg.robot.templates_dir = dir;
+	add_request(fx, "(1, '48213', 'Mühendislik Fakültesi', 'Ali Veli', "
+	    "'dekan@example.edu.tr', 0, 0, 0, 0)");
+	add_case(fx, 1, 1, "a@example.edu.tr", "kamusm_notified",
+	    clock_make_local(2026, 6, 2, 10), NULL);
+	assert_int_equal(run_at(fx, 9, 30, 9, &reads), 0);
+	assert_int_equal(remind_count(fx->db, 1), 0);
+	snprintf(cmd, sizeof cmd, "cp templates/remind_notified_person.tmpl "
+	    "%s/", dir);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(run_at(fx, 10, 0, 9, &reads), 1);
+	assert_int_equal(reads, 1);
+	assert_int_equal(remind_count(fx->db, 1), 1);
+	snprintf(cmd, sizeof cmd, "rm -r %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int
 main(void)
 {
@@ -714,6 +747,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_quiet_day, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_quiet_day_template_mended,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_person_links_last, setup,
 		    teardown),
 	};
