@@ -1174,6 +1174,39 @@ cfg_reload(const char *path, const struct config *prev,
 	return load(path, prev, cfg_r, err, errlen);
 }
 
+/* How a key's value is kept in struct config: what cfg_free frees and
+ * cfg_digest reads, by the key's type. */
+enum kstore {
+	KS_STR,		/* char * */
+	KS_LIST,	/* char **, its size_t count at count_off */
+	KS_SIZE,	/* size_t */
+	KS_INT		/* int (and enum cfg_tls, an int) */
+};
+
+static enum kstore
+kstore(enum ktype t)
+{
+	switch (t) {
+	case K_STR:
+	case K_PATH:
+	case K_CHOICE:
+	case K_DOMAIN:
+	case K_LINK:
+		return KS_STR;
+	case K_LIST:
+	case K_DOMAINS:
+		return KS_LIST;
+	case K_SIZE:
+		return KS_SIZE;
+	case K_INT:
+	case K_BOOL:
+	case K_TLS:
+	case K_ENUM:
+		break;
+	}
+	return KS_INT;
+}
+
 void
 cfg_free(struct config **cfgp)
 {
@@ -1193,22 +1226,11 @@ cfg_free(struct config **cfgp)
 
 		if (k->scratch)
 			continue;
-		switch (k->type) {
-		case K_STR:
-		case K_PATH:
-		case K_CHOICE:
-		case K_DOMAIN:
-		case K_LINK:
+		if (kstore(k->type) == KS_STR)
 			free(*(char **)f);
-			break;
-		case K_LIST:
-		case K_DOMAINS:
+		else if (kstore(k->type) == KS_LIST)
 			free_list((char ***)f,
 			    (size_t *)((char *)cfg + k->count_off));
-			break;
-		default:
-			break;
-		}
 	}
 	free(cfg->path);
 	free(cfg);
@@ -1251,29 +1273,21 @@ cfg_digest(const struct config *cfg)
 		    strcmp(k->name, "client_secret") == 0)
 			continue;
 		d = digest_str(digest_str(d, k->section), k->name);
-		switch (k->type) {
-		case K_STR:
-		case K_PATH:
-		case K_CHOICE:
-		case K_DOMAIN:
-		case K_LINK:
+		switch (kstore(k->type)) {
+		case KS_STR:
 			d = digest_str(d, *(char *const *)f);
 			break;
-		case K_LIST:
-		case K_DOMAINS:
+		case KS_LIST:
 			n = *(const size_t *)((const char *)cfg + k->count_off);
 			d = digest_add(d, &n, sizeof n);
 			for (size_t j = 0; j < n; j++)
 				d = digest_str(d,
 				    (*(char *const *const *)f)[j]);
 			break;
-		case K_SIZE:
+		case KS_SIZE:
 			d = digest_add(d, f, sizeof(size_t));
 			break;
-		case K_INT:
-		case K_BOOL:
-		case K_TLS:
-		case K_ENUM:
+		case KS_INT:
 			d = digest_add(d, f, sizeof(int));
 			break;
 		}
